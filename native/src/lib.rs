@@ -1,0 +1,35 @@
+//! # tachyon-native
+//!
+//! The one N-API addon. It holds no logic: each binding converts its arguments, calls one
+//! function of a pure crate, and converts the result. Exported classes are `Binding*`
+//! newtypes (JS names without the prefix). Errors become JS errors with a stable `code` in
+//! [`error`] only; every export that could panic is wrapped with `catch_unwind`.
+//!
+//! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
+//! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
+//! - [`options`]: every option object and its validation.
+
+#![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
+
+pub mod binding_core;
+pub mod binding_stream;
+pub mod error;
+pub mod options;
+
+use napi_derive::napi;
+
+/// Does nothing: the empty call the N-API boundary bench compares against.
+#[napi]
+pub fn noop() {}
+
+/// `a + b`: a trivial call with arguments and a result, for the boundary bench.
+#[napi]
+pub fn add_f64(a: f64, b: f64) -> f64 {
+    a + b
+}
+
+/// Version of the native addon (the crate version).
+#[napi]
+pub fn native_version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}

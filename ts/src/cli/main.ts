@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The `tachyon` command line. `tachyon start` (also `npm start`) runs the main job.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { isTachyonError } from '../errors.js';
+import { runDemo } from '../runtime/demo.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function num(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+const program = new Command()
+  .name('tachyon')
+  .description('Tachyon trading engine: Rust core, TypeScript shell')
+  .version(pkg.version);
+
+program
+  .command('start', { isDefault: true })
+  .description('run the main job: a seeded synthetic market streamed into the Rust core, with a live summary')
+  .option('-d, --duration <seconds>', 'how long to run; 0 runs until Ctrl-C', num('duration', 0, 86_400), 5)
+  .option('-r, --rate <events/s>', 'target event rate', num('rate', 1, 50_000_000), 1_000_000)
+  .option('-s, --seed <n>', 'market seed', num('seed', 0, 2 ** 32 - 1), 42)
+  .action(async (o: { duration: number; rate: number; seed: number }) => {
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const r = await runDemo({ durationSec: o.duration, rate: o.rate, seed: o.seed, signal: ac.signal });
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    if (r.accepted !== r.sent || r.seqMissing !== 0) process.exitCode = 1;
+  });
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  const code = isTachyonError(e) ? ` [${e.code}]` : '';
+  process.stderr.write(`tachyon: ${e instanceof Error ? e.message : String(e)}${code}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,47 @@
+/**
+ * Errors thrown by Tachyon. Every one is an `Error` with a stable string `code`; the native
+ * addon throws plain `Error`s with `code` set, the TypeScript layer throws {@link TachyonError}.
+ * Domain outcomes (an order that breaks a rule) are returned as data, not thrown.
+ */
+
+/** Codes thrown by the native addon and the TypeScript layer. */
+export type ErrorCode =
+  | 'ERR_INVALID_ARG'
+  | 'ERR_INVALID_STATE'
+  | 'ERR_INVALID_EVENT'
+  | 'ERR_BATCH_FULL'
+  | 'ERR_SYSTEM'
+  | 'ERR_NATIVE_LOAD'
+  | 'ERR_SCALE_MISMATCH'
+  | 'ERR_OVERFLOW'
+  | 'ERR_SCALE_TOO_LARGE'
+  | 'ERR_PARSE'
+  | 'ERR_TOO_PRECISE'
+  | 'ERR_NOT_FINITE'
+  | 'ERR_DIVISION_BY_ZERO'
+  | 'ERR_INEXACT'
+  | 'ERR_INVALID_INSTRUMENT'
+  | 'ERR_CLOCK_BACKWARDS'
+  | 'ERR_POOL_CAPACITY'
+  | 'ERR_POOL_STALE_HANDLE'
+  | 'ERR_RING_CAPACITY'
+  | 'ERR_RING_SIZE'
+  | 'ERR_RING_ALIGNMENT'
+  | 'ERR_RING_CORRUPT';
+
+/** An error raised by the TypeScript layer. */
+export class TachyonError extends Error {
+  override readonly name = 'TachyonError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** `true` for any error Tachyon throws (native or TypeScript): an `Error` with a string `code`. */
+export function isTachyonError(e: unknown): e is Error & { code: ErrorCode } {
+  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string';
+}

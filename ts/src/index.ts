@@ -1,0 +1,35 @@
+/**
+ * Tachyon: a low-latency trading engine with a Rust core and a TypeScript shell.
+ *
+ * This is the one public entry. Each area lives in `ts/src/<area>/` and is re-exported here.
+ */
+export { TachyonError, isTachyonError, type ErrorCode } from './errors.js';
+export {
+  Price,
+  Quantity,
+  Notional,
+  Instrument,
+  MonotonicClock,
+  SimClock,
+  LatencyHistogram,
+  nowNs,
+  type InstrumentOptions,
+  type OrderCheck,
+  type LatencySummary,
+  type RoundingMode,
+  type RejectionCode,
+} from './api/core.js';
+export {
+  EventStream,
+  EventBatch,
+  RingWriter,
+  EventKind,
+  Side,
+  EVENT_RECORD_BYTES,
+  fingerprint,
+  type EventStreamOptions,
+  type MarketEventInput,
+  type RingStatus,
+  type StreamStats,
+} from './api/stream.js';
+export { runDemo, type DemoOptions, type DemoResult } from './runtime/demo.js';
