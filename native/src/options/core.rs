@@ -1,9 +1,7 @@
-//! JS option objects and their conversion (`TryFrom`) into the pure crates' types.
-//! Every option a binding accepts is declared and validated here.
+//! Options of the core bindings: rounding modes, instruments, event streams.
 
 use std::time::Duration;
 
-use napi::bindgen_prelude::BigInt;
 use napi_derive::napi;
 use tachyon_core::stream::WaitStrategy;
 use tachyon_core::{InstrumentSpec, Rounding};
@@ -138,34 +136,6 @@ impl TryFrom<Option<EventStreamOptions>> for StreamConfig {
             },
         })
     }
-}
-
-/// A JS number that must be an integer in `i64` range exactly representable in a double.
-///
-/// # Errors
-/// `ERR_INVALID_ARG` naming `what` for NaN, ±∞, fractions or unsafe integers.
-pub fn safe_integer(x: f64, what: &str) -> Result<i64> {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    if !x.is_finite() || x.fract() != 0.0 || x.abs() > MAX_SAFE {
-        return Err(invalid_arg(format!(
-            "{what} must be a safe integer, got {x}"
-        )));
-    }
-    Ok(x as i64)
-}
-
-/// A BigInt that must fit `i64`.
-///
-/// # Errors
-/// `ERR_INVALID_ARG` naming `what`.
-pub fn bigint_i64(b: &BigInt, what: &str) -> Result<i64> {
-    let (v, lossless) = b.get_i64();
-    if !lossless {
-        return Err(invalid_arg(format!(
-            "{what} does not fit a signed 64-bit integer"
-        )));
-    }
-    Ok(v)
 }
 
 /// A decimal scale argument.
