@@ -1,0 +1,1 @@
+//! tachyon-signals (in progress).
