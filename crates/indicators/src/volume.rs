@@ -65,7 +65,8 @@ impl Indicator for Obv {
 /// Money flow index over the last `n` typical-price changes.
 ///
 /// `tp = (H+L+C)/3`, flow `tp·V`; a bar whose `tp` rose adds to the positive flow, one whose
-/// `tp` fell to the negative flow, an unchanged `tp` to neither. `MFI = 100·pos/(pos+neg)`;
+/// `tp` fell to the negative flow, an unchanged `tp` (within 1e-12 relative: rounding noise
+/// of equal prices) to neither. `MFI = 100·pos/(pos+neg)`;
 /// 100 when there is no negative flow, 50 when there is no flow at all (TTR `MFI`).
 /// First output at index `n`.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,9 +128,14 @@ impl Indicator for Mfi {
             return f64::NAN;
         }
         let flow = tp * bar.volume;
-        let (p, q) = if tp > self.prev_tp {
+        // Equal typical prices computed from different H, L, C (10.15/3 from 3.41+3.36+3.38
+        // and from 3.40+3.36+3.39) can differ in the last bit; a change within 1e-12 of the
+        // price is such rounding noise and counts as no change (as TA-Lib and TTR see it).
+        let d = tp - self.prev_tp;
+        let tol = 1e-12 * tp.abs();
+        let (p, q) = if d > tol {
             (flow, 0.0)
-        } else if tp < self.prev_tp {
+        } else if d < -tol {
             (0.0, flow)
         } else {
             (0.0, 0.0)
