@@ -23,8 +23,8 @@ use std::fmt;
 use crate::error::IndicatorError;
 use crate::input::{validate, Bar, Fields, InputError, InputStats, NO_TS};
 use crate::{
-    Adx, Atr, Bollinger, Cci, Donchian, Ema, EmaSeed, Ichimoku, Indicator, Keltner, Macd, Mfi,
-    Obv, ParabolicSar, Rsi, Sma, Stochastic, Vwap, WilliamsR, Wma,
+    Adx, Atr, Bollinger, Cci, Donchian, Ema, EmaSeed, Ichimoku, Indicator, Keltner, Macd, Mfi, Obv,
+    ParabolicSar, Rsi, Sma, Stochastic, Vwap, WilliamsR, Wma,
 };
 
 /// One indicator of a bank, with its parameters.
@@ -288,11 +288,7 @@ impl IndicatorBank {
             ));
         }
         if specs.is_empty() {
-            return Err(IndicatorError::param(
-                "indicators",
-                0.0,
-                "a non-empty list",
-            ));
+            return Err(IndicatorError::param("indicators", 0.0, "a non-empty list"));
         }
         let mut columns = Vec::with_capacity(specs.len());
         let mut offsets = Vec::with_capacity(specs.len());
@@ -451,7 +447,7 @@ impl IndicatorBank {
         }
         let mut accepted = 0;
         let counts_volume = self.fields.contains(Fields::VOLUME);
-        for i in 0..n {
+        for (i, st) in status.iter_mut().enumerate() {
             let bar = Bar {
                 ts,
                 open: at(input.open, i),
@@ -462,14 +458,14 @@ impl IndicatorBank {
             };
             match validate(&bar, self.fields) {
                 Ok(()) => {
-                    status[i] = 0;
+                    *st = 0;
                     accepted += 1;
                     if counts_volume && bar.volume == 0.0 {
                         self.stats.inputs.zero_volume += 1;
                     }
                 }
                 Err(e) => {
-                    status[i] = e.status();
+                    *st = e.status();
                     self.stats.inputs.count(&e);
                     self.rejected[i] += 1;
                 }
@@ -581,7 +577,8 @@ mod tests {
                     close: Some(&c),
                     volume: Some(&v),
                 };
-                bank.update(Some(t as i64), &input, &mut out, &mut status).unwrap();
+                bank.update(Some(t as i64), &input, &mut out, &mut status)
+                    .unwrap();
                 if t == 40 {
                     assert_eq!(status, [0, 3, 0]);
                 }
@@ -656,7 +653,9 @@ mod tests {
             ..BankInput::default()
         };
         assert_eq!(
-            bank.update(None, &only_close, &mut out, &mut st).unwrap_err().code(),
+            bank.update(None, &only_close, &mut out, &mut st)
+                .unwrap_err()
+                .code(),
             "ERR_MISSING_FIELD"
         );
         let short = [1.0];
@@ -667,7 +666,9 @@ mod tests {
             ..BankInput::default()
         };
         assert_eq!(
-            bank.update(None, &bad, &mut out, &mut st).unwrap_err().code(),
+            bank.update(None, &bad, &mut out, &mut st)
+                .unwrap_err()
+                .code(),
             "ERR_LENGTH_MISMATCH"
         );
         let ok = BankInput {

@@ -368,16 +368,13 @@ impl Guard {
     /// The first rule the bar breaks (see the module docs).
     #[inline]
     pub fn check(&mut self, bar: &Bar, fields: Fields) -> Result<(), InputError> {
-        let r = validate(bar, fields).and_then(|()| {
-            if bar.ts != NO_TS && self.last_ts != NO_TS && bar.ts <= self.last_ts {
-                Err(InputError::OutOfOrder {
-                    last: self.last_ts,
-                    ts: bar.ts,
-                })
-            } else {
-                Ok(())
-            }
-        });
+        let mut r = validate(bar, fields);
+        if r.is_ok() && bar.ts != NO_TS && self.last_ts != NO_TS && bar.ts <= self.last_ts {
+            r = Err(InputError::OutOfOrder {
+                last: self.last_ts,
+                ts: bar.ts,
+            });
+        }
         match r {
             Ok(()) => {
                 self.stats.accepted += 1;
@@ -443,7 +440,10 @@ mod tests {
             Err(InputError::NegativeVolume)
         );
         // Unread fields are not checked: a volume of -1 is fine for an HLC indicator.
-        assert_eq!(validate(&Bar::hlcv(2.0, 1.0, 1.5, -1.0), Fields::HLC), Ok(()));
+        assert_eq!(
+            validate(&Bar::hlcv(2.0, 1.0, 1.5, -1.0), Fields::HLC),
+            Ok(())
+        );
         assert_eq!(validate(&Bar::value(3.0), Fields::VALUE), Ok(()));
     }
 
@@ -456,10 +456,14 @@ mod tests {
             Err(InputError::OutOfOrder { last: 10, ts: 10 })
         );
         assert!(g.check(&Bar::value(1.0).at(9), Fields::VALUE).is_err());
-        assert!(g.check(&Bar::value(f64::NAN).at(11), Fields::VALUE).is_err());
+        assert!(g
+            .check(&Bar::value(f64::NAN).at(11), Fields::VALUE)
+            .is_err());
         // Untimed bars skip the ordering check.
         assert!(g.check(&Bar::value(2.0), Fields::VALUE).is_ok());
-        assert!(g.check(&Bar::hlcv(2.0, 1.0, 1.5, 0.0).at(12), Fields::HLCV).is_ok());
+        assert!(g
+            .check(&Bar::hlcv(2.0, 1.0, 1.5, 0.0).at(12), Fields::HLCV)
+            .is_ok());
         let s = g.stats();
         assert_eq!(s.accepted, 3);
         assert_eq!(s.out_of_order, 2);

@@ -308,7 +308,9 @@ mod tests {
 
     #[test]
     fn wma_matches_direct_weights() {
-        let xs: Vec<f64> = (0..200).map(|i| ((i * 37) % 11) as f64 + 0.25 * i as f64).collect();
+        let xs: Vec<f64> = (0..200)
+            .map(|i| ((i * 37) % 11) as f64 + 0.25 * i as f64)
+            .collect();
         let n = 7;
         let mut w = Wma::new(n).unwrap();
         for (t, &x) in xs.iter().enumerate() {
@@ -324,7 +326,10 @@ mod tests {
                 .map(|(i, v)| (i + 1) as f64 * v)
                 .sum::<f64>()
                 / (n * (n + 1) / 2) as f64;
-            assert!((got - want).abs() <= 1e-12 * want.abs(), "t={t}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= 1e-12 * want.abs(),
+                "t={t}: {got} vs {want}"
+            );
         }
     }
 }

@@ -247,7 +247,11 @@ impl Indicator for Stochastic {
             50.0
         };
         let k = self.k_sma.next(raw);
-        let d = if k.is_nan() { f64::NAN } else { self.d_sma.next(k) };
+        let d = if k.is_nan() {
+            f64::NAN
+        } else {
+            self.d_sma.next(k)
+        };
         StochasticOutput { k, d }
     }
     fn nan_output() -> StochasticOutput {

@@ -272,7 +272,7 @@ impl Indicator for Ichimoku {
         dst[6] = o.cloud_b;
     }
     fn is_ready(&self) -> bool {
-        self.s_hi.seen() as usize >= self.lookback() + 1
+        self.s_hi.seen() as usize > self.lookback()
     }
     fn lookback(&self) -> usize {
         let (t, k, s, d) = self.periods;

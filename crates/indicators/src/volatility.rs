@@ -394,7 +394,11 @@ mod tests {
         let m = last.iter().sum::<f64>() / n as f64;
         let var = last.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n as f64;
         let sd = (out.upper - out.middle) / 2.0;
-        assert!((sd - var.sqrt()).abs() <= 1e-9 * var.sqrt(), "{sd} vs {}", var.sqrt());
+        assert!(
+            (sd - var.sqrt()).abs() <= 1e-9 * var.sqrt(),
+            "{sd} vs {}",
+            var.sqrt()
+        );
         assert!((out.middle - m).abs() <= 1e-14 * m);
     }
 

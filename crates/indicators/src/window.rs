@@ -262,7 +262,11 @@ mod tests {
             exact.add(v);
         }
         let e = exact.value();
-        assert!((s.value() - e).abs() <= 1e-15 * e.abs().max(1.0), "{} vs {e}", s.value());
+        assert!(
+            (s.value() - e).abs() <= 1e-15 * e.abs().max(1.0),
+            "{} vs {e}",
+            s.value()
+        );
         // The uncompensated running sum drifts visibly on the same data.
         assert!((naive - e).abs() > 1e-9);
     }

@@ -200,7 +200,12 @@ impl Ensemble {
     /// rows of the wrong length, or λ outside `[0, 1]`.
     pub fn new(p: EnsembleParams) -> Result<Self, SignalError> {
         let m = p.weights.len();
-        check("weights", m as f64, m >= 1 && m <= 65_536, "1..65536 models")?;
+        check(
+            "weights",
+            m as f64,
+            (1..=65_536).contains(&m),
+            "1..65536 models",
+        )?;
         for w in &p.weights {
             check("weights", *w, w.is_finite() && *w >= 0.0, "finite and >= 0")?;
         }
@@ -212,7 +217,12 @@ impl Ensemble {
                 "one weight per model in every regime row",
             )?;
             for w in row {
-                check("regimeWeights", *w, w.is_finite() && *w >= 0.0, "finite and >= 0")?;
+                check(
+                    "regimeWeights",
+                    *w,
+                    w.is_finite() && *w >= 0.0,
+                    "finite and >= 0",
+                )?;
             }
         }
         check(
@@ -221,7 +231,10 @@ impl Ensemble {
             (0.0..=1.0).contains(&p.disagreement_penalty),
             "in [0, 1]",
         )?;
-        Ok(Self { p, calibrator: None })
+        Ok(Self {
+            p,
+            calibrator: None,
+        })
     }
 
     /// Sets (or clears) the calibration map.
@@ -256,7 +269,10 @@ impl Ensemble {
         weights_out: &mut [f64],
     ) -> Result<EnsembleOutput, SignalError> {
         let m = self.models();
-        for (what, len) in [("forecasts", forecasts.len()), ("weights", weights_out.len())] {
+        for (what, len) in [
+            ("forecasts", forecasts.len()),
+            ("weights", weights_out.len()),
+        ] {
             if len != m {
                 return Err(SignalError::LengthMismatch {
                     what,
@@ -322,7 +338,7 @@ impl Ensemble {
             }
         }
         let total: f64 = weights_out.iter().sum();
-        if !(total > 0.0) {
+        if total.is_nan() || total <= 0.0 {
             return Err(SignalError::InvalidInput {
                 what: "weights",
                 index: 0,

@@ -27,8 +27,10 @@ pub mod fusion;
 pub mod vpa;
 pub mod wyckoff;
 
-pub use ensemble::{BetaForecast, Calibrator, Ensemble, EnsembleOutput, EnsembleParams, IsotonicCalibration};
+pub use ensemble::{
+    BetaForecast, Calibrator, Ensemble, EnsembleOutput, EnsembleParams, IsotonicCalibration,
+};
 pub use error::SignalError;
-pub use fusion::{FusionMethod, FusionParams, Fused, SignalFusion, SourceSignal};
+pub use fusion::{Fused, FusionMethod, FusionParams, SignalFusion, SourceSignal};
 pub use vpa::{Vpa, VpaFlag, VpaOutput, VpaParams};
 pub use wyckoff::{Phase, Schematic, Wyckoff, WyckoffEvent, WyckoffOutput, WyckoffParams};

@@ -178,9 +178,8 @@ impl Vpa {
                 if result >= p.wide_spread && effort <= p.low_volume {
                     flags |= VpaFlag::ResultNoEffort as u8;
                 }
-                let quiet = result <= p.narrow_spread
-                    && bar.volume < p1.volume
-                    && bar.volume < p2.volume;
+                let quiet =
+                    result <= p.narrow_spread && bar.volume < p1.volume && bar.volume < p2.volume;
                 if quiet && bar.close > p1.close {
                     flags |= VpaFlag::NoDemand as u8;
                 }

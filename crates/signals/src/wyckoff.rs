@@ -235,7 +235,12 @@ impl WyckoffParams {
             ("maxRangeBars", self.max_range_bars),
         ];
         for (name, v) in ints {
-            check(name, v as f64, (1..=100_000).contains(&v), "an integer 1..100000")?;
+            check(
+                name,
+                v as f64,
+                (1..=100_000).contains(&v),
+                "an integer 1..100000",
+            )?;
         }
         let reals = [
             ("climaxVolume", self.climax_volume),
@@ -348,7 +353,9 @@ impl Wyckoff {
         let atr = self.atr_now;
         let vbar = self.vol_now;
         let trend = if self.closes.is_full() {
-            self.closes.back(self.p.trend_period - 1).map_or(f64::NAN, |c0| bar.close - c0)
+            self.closes
+                .back(self.p.trend_period - 1)
+                .map_or(f64::NAN, |c0| bar.close - c0)
         } else {
             f64::NAN
         };
@@ -413,9 +420,8 @@ impl Wyckoff {
         }
         let tol = p.st_tolerance_atr * atr;
         let deep = p.spring_max_atr * atr;
-        let sos = |bar_up: bool| {
-            bar_up && range >= p.sos_spread * atr && b.volume >= p.sos_volume * vbar
-        };
+        let sos =
+            |bar_up: bool| bar_up && range >= p.sos_spread * atr && b.volume >= p.sos_volume * vbar;
         match self.schematic {
             Schematic::Accumulation => {
                 if !self.ar_done {

@@ -97,7 +97,13 @@ fn check(c: &Case<'_>) -> (usize, f64) {
         worst = worst.max(e);
         n += 1;
     }
-    assert!(n > 1000, "{} {} {}: only {n} bars compared", c.set, c.reference, c.column);
+    assert!(
+        n > 1000,
+        "{} {} {}: only {n} bars compared",
+        c.set,
+        c.reference,
+        c.column
+    );
     eprintln!(
         "{:6} {:6} {:16} bars {:5} from {:4} worst {:.1e}",
         c.set, c.reference, c.column, n, from, worst
@@ -142,11 +148,21 @@ fn moving_averages() {
                 set,
                 name,
                 t,
-                &[(&sma[0], "sma20", 0.0), (&ema[0], "ema20", 0.0), (&wma[0], "wma20", 0.0)],
+                &[
+                    (&sma[0], "sma20", 0.0),
+                    (&ema[0], "ema20", 0.0),
+                    (&wma[0], "wma20", 0.0),
+                ],
                 None,
             );
         }
-        compare_all(set, "pandas", &pd, &[(&ema_first[0], "ema20_first", 0.0)], None);
+        compare_all(
+            set,
+            "pandas",
+            &pd,
+            &[(&ema_first[0], "ema20_first", 0.0)],
+            None,
+        );
     }
 }
 
@@ -227,7 +243,11 @@ fn atr_adx_keltner() {
             set,
             "TTR",
             &ttr,
-            &[(&kc[0], "kc_lower", 0.0), (&kc[1], "kc_middle", 0.0), (&kc[2], "kc_upper", 0.0)],
+            &[
+                (&kc[0], "kc_lower", 0.0),
+                (&kc[1], "kc_middle", 0.0),
+                (&kc[2], "kc_upper", 0.0),
+            ],
             None,
         );
     }
@@ -331,7 +351,13 @@ fn volume_indicators() {
             scale: 1.0,
         });
         compare_all(set, "TTR", &ttr, &[(&vwap[0], "vwap10", 0.0)], None);
-        compare_all(set, "pandas", &pd, &[(&avwap[0], "vwap_anchored", 0.0)], None);
+        compare_all(
+            set,
+            "pandas",
+            &pd,
+            &[(&avwap[0], "vwap_anchored", 0.0)],
+            None,
+        );
     }
 }
 
@@ -349,7 +375,11 @@ fn channels_ichimoku_sar() {
             set,
             "TTR",
             &ttr,
-            &[(&dc[0], "dc_upper", 0.0), (&dc[1], "dc_middle", 0.0), (&dc[2], "dc_lower", 0.0)],
+            &[
+                (&dc[0], "dc_upper", 0.0),
+                (&dc[1], "dc_middle", 0.0),
+                (&dc[2], "dc_lower", 0.0),
+            ],
             None,
         );
         compare_all(
@@ -365,11 +395,23 @@ fn channels_ichimoku_sar() {
         );
         // `ta`'s shifted ("visual") span A fills the first `displacement` bars with the
         // series mean; compared from our first value.
-        compare_all(set, "ta", &pd, &[(&ich[5], "ich_cloud_a", 0.0)], Some(25 + 26));
+        compare_all(
+            set,
+            "ta",
+            &pd,
+            &[(&ich[5], "ich_cloud_a", 0.0)],
+            Some(25 + 26),
+        );
         // `ta` computes span B with `min_periods = 0`, i.e. midpoints of partial windows
         // before 52 bars exist; we leave those undefined. Compared from our first value.
         compare_all(set, "ta", &pd, &[(&ich[3], "ich_senkou_b", 0.0)], Some(51));
-        compare_all(set, "ta", &pd, &[(&ich[6], "ich_cloud_b", 0.0)], Some(51 + 26));
+        compare_all(
+            set,
+            "ta",
+            &pd,
+            &[(&ich[6], "ich_cloud_b", 0.0)],
+            Some(51 + 26),
+        );
         // Chikou is the close, drawn `displacement` bars back.
         assert_eq!(ich[4], b.close);
         compare_all(set, "TA-Lib", &ta, &[(&sar[0], "sar", 0.0)], None);

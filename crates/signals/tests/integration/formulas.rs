@@ -9,7 +9,10 @@ use tachyon_signals::{
 };
 
 fn fixture() -> Value {
-    let p = format!("{}/tests/fixtures/fusion_ensemble.json", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/tests/fixtures/fusion_ensemble.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(p).expect("fixture")).expect("json")
 }
 
@@ -23,7 +26,10 @@ fn vecf(v: &Value) -> Vec<f64> {
 
 fn close(a: f64, b: f64, what: &str, case: usize) {
     let tol = 1e-12 * a.abs().max(b.abs()).max(1.0);
-    assert!((a - b).abs() <= tol, "case {case} {what}: ours {a:.17e}, reference {b:.17e}");
+    assert!(
+        (a - b).abs() <= tol,
+        "case {case} {what}: ours {a:.17e}, reference {b:.17e}"
+    );
 }
 
 #[test]
@@ -71,8 +77,16 @@ fn fusion_matches_reference() {
         let mut contrib = vec![0.0; n];
         let r = fu.fuse(&sig, &mut contrib).unwrap();
         let e = &c["expected"];
-        assert_eq!(i64::from(r.direction), e["direction"].as_i64().unwrap(), "case {k}");
-        assert_eq!(r.participants as u64, e["participants"].as_u64().unwrap(), "case {k}");
+        assert_eq!(
+            i64::from(r.direction),
+            e["direction"].as_i64().unwrap(),
+            "case {k}"
+        );
+        assert_eq!(
+            r.participants as u64,
+            e["participants"].as_u64().unwrap(),
+            "case {k}"
+        );
         close(r.confidence, f(&e["confidence"]), "confidence", k);
         close(r.score, f(&e["score"]), "score", k);
         for (a, b) in contrib.iter().zip(vecf(&e["contributions"])) {
@@ -118,7 +132,11 @@ fn ensemble_matches_reference() {
         let mut w = vec![0.0; fc.len()];
         let r = ens.combine(&fc, regime.as_deref(), &mut w).unwrap();
         let e = &c["expected"];
-        assert_eq!(i64::from(r.direction), e["direction"].as_i64().unwrap(), "case {k}");
+        assert_eq!(
+            i64::from(r.direction),
+            e["direction"].as_i64().unwrap(),
+            "case {k}"
+        );
         close(r.confidence, f(&e["confidence"]), "confidence", k);
         close(r.probability, f(&e["probability"]), "probability", k);
         close(r.raw_probability, f(&e["rawProbability"]), "raw", k);

@@ -62,7 +62,10 @@ fn no_demand_and_no_supply() {
     assert!(o.has(VpaFlag::NoSupply) && !o.has(VpaFlag::NoDemand));
     // Volume above one of the previous two bars: neither.
     let busy = [lead[0], lead[1], Bar::hlcv(100.4, 100.0, 100.3, 1050.0)];
-    assert_eq!(last(&busy).flags & (VpaFlag::NoDemand as u8 | VpaFlag::NoSupply as u8), 0);
+    assert_eq!(
+        last(&busy).flags & (VpaFlag::NoDemand as u8 | VpaFlag::NoSupply as u8),
+        0
+    );
     // Wide range: neither.
     let wide = [lead[0], lead[1], Bar::hlcv(101.0, 99.9, 100.9, 800.0)];
     assert!(!last(&wide).has(VpaFlag::NoDemand));
@@ -70,16 +73,27 @@ fn no_demand_and_no_supply() {
 
 #[test]
 fn close_location_and_bad_input() {
-    assert_eq!(last(&[Bar::hlcv(101.0, 99.0, 100.5, 1000.0)]).close_location, 0.75);
+    assert_eq!(
+        last(&[Bar::hlcv(101.0, 99.0, 100.5, 1000.0)]).close_location,
+        0.75
+    );
     let mut v = Vpa::new(VpaParams::default()).unwrap();
     assert_eq!(
-        v.update(&Bar::hlcv(1.0, 2.0, 1.5, 10.0)).unwrap_err().code(),
+        v.update(&Bar::hlcv(1.0, 2.0, 1.5, 10.0))
+            .unwrap_err()
+            .code(),
         "ERR_HIGH_BELOW_LOW"
     );
     assert_eq!(
-        v.update(&Bar::hlcv(2.0, 1.0, 1.5, -1.0)).unwrap_err().code(),
+        v.update(&Bar::hlcv(2.0, 1.0, 1.5, -1.0))
+            .unwrap_err()
+            .code(),
         "ERR_NEGATIVE_VOLUME"
     );
     assert_eq!(v.input_stats().rejected(), 2);
-    assert!(Vpa::new(VpaParams { period: 0, ..VpaParams::default() }).is_err());
+    assert!(Vpa::new(VpaParams {
+        period: 0,
+        ..VpaParams::default()
+    })
+    .is_err());
 }

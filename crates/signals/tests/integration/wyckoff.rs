@@ -85,7 +85,12 @@ fn accumulation_events_and_phases() {
     assert_eq!(when(&out, E::SecondaryTest), [ST]);
     assert_eq!(when(&out, E::Spring), [SPRING]);
     assert_eq!(when(&out, E::SignOfStrength), [SOS]);
-    for e in [E::BuyingClimax, E::AutomaticReaction, E::Upthrust, E::SignOfWeakness] {
+    for e in [
+        E::BuyingClimax,
+        E::AutomaticReaction,
+        E::Upthrust,
+        E::SignOfWeakness,
+    ] {
         assert!(when(&out, e).is_empty(), "{} fired", e.name());
     }
     // Phases follow the events: A from the SC, B from the ST, C from the spring, D from the
@@ -97,9 +102,14 @@ fn accumulation_events_and_phases() {
     assert_eq!(out[SPRING - 1].phase, Phase::B);
     assert_eq!(out[SPRING].phase, Phase::C);
     assert_eq!(out[SOS].phase, Phase::D);
-    let e_at = out.iter().position(|o| o.phase == Phase::E).expect("phase E");
+    let e_at = out
+        .iter()
+        .position(|o| o.phase == Phase::E)
+        .expect("phase E");
     assert!(e_at > SOS && e_at <= SOS + 4, "phase E at {e_at}");
-    assert!(out[SC..].iter().all(|o| o.schematic == Schematic::Accumulation));
+    assert!(out[SC..]
+        .iter()
+        .all(|o| o.schematic == Schematic::Accumulation));
     assert_eq!(out[ST].support, 82.5);
     assert_eq!(out[ST].resistance, 86.8);
 }
@@ -112,13 +122,20 @@ fn distribution_is_the_mirror_image() {
     assert_eq!(when(&out, E::SecondaryTest), [ST]);
     assert_eq!(when(&out, E::Upthrust), [SPRING]);
     assert_eq!(when(&out, E::SignOfWeakness), [SOS]);
-    for e in [E::SellingClimax, E::AutomaticRally, E::Spring, E::SignOfStrength] {
+    for e in [
+        E::SellingClimax,
+        E::AutomaticRally,
+        E::Spring,
+        E::SignOfStrength,
+    ] {
         assert!(when(&out, e).is_empty(), "{} fired", e.name());
     }
     assert_eq!(out[SPRING].phase, Phase::C);
     assert_eq!(out[SOS].phase, Phase::D);
     assert!(out.iter().any(|o| o.phase == Phase::E));
-    assert!(out[SC..].iter().all(|o| o.schematic == Schematic::Distribution));
+    assert!(out[SC..]
+        .iter()
+        .all(|o| o.schematic == Schematic::Distribution));
 }
 
 #[test]
@@ -129,7 +146,10 @@ fn climax_needs_volume_spread_and_a_prior_trend() {
             b.volume = 1500.0;
         }
     }));
-    assert!(out.iter().all(|o| o.events == 0), "no event without a climax");
+    assert!(
+        out.iter().all(|o| o.events == 0),
+        "no event without a climax"
+    );
     // Narrow climax bar (range 1.0 ≈ 1 ATR < 1.5 ATR).
     let out = run(&accumulation(|t, b| {
         if t == SC {
@@ -256,15 +276,21 @@ fn bad_bars_are_refused_and_counted() {
     let mut w = Wyckoff::new(WyckoffParams::default()).unwrap();
     assert!(w.update(&Bar::hlcv(10.0, 9.0, 9.5, 100.0).at(1)).is_ok());
     assert_eq!(
-        w.update(&Bar::hlcv(9.0, 10.0, 9.5, 100.0).at(2)).unwrap_err().code(),
+        w.update(&Bar::hlcv(9.0, 10.0, 9.5, 100.0).at(2))
+            .unwrap_err()
+            .code(),
         "ERR_HIGH_BELOW_LOW"
     );
     assert_eq!(
-        w.update(&Bar::hlcv(10.0, 9.0, 9.5, 100.0).at(1)).unwrap_err().code(),
+        w.update(&Bar::hlcv(10.0, 9.0, 9.5, 100.0).at(1))
+            .unwrap_err()
+            .code(),
         "ERR_OUT_OF_ORDER"
     );
     assert_eq!(
-        w.update(&Bar::hlcv(f64::NAN, f64::NAN, f64::NAN, f64::NAN)).unwrap_err().code(),
+        w.update(&Bar::hlcv(f64::NAN, f64::NAN, f64::NAN, f64::NAN))
+            .unwrap_err()
+            .code(),
         "ERR_MISSING_BAR"
     );
     let s = w.input_stats();
