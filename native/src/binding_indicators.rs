@@ -292,7 +292,8 @@ macro_rules! value_methods {
     ($binding:ident, $out:ty) => {
         #[napi]
         impl $binding {
-            /// Applies one value. NaN/±Infinity throw `ERR_NON_FINITE` (counted; state kept).
+            /// Applies one value. NaN throws `ERR_MISSING_BAR`, ±Infinity `ERR_NON_FINITE` (counted;
+            /// state kept).
             #[napi(catch_unwind)]
             pub fn update(
                 &mut self,
