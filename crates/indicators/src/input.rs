@@ -390,6 +390,13 @@ impl Guard {
         r
     }
 
+    /// Counts `n` inputs accepted without [`Guard::check`] (already validated in bulk, no
+    /// timestamps), `zero_volume` of them with zero volume.
+    pub fn count_accepted(&mut self, n: u64, zero_volume: u64) {
+        self.stats.accepted += n;
+        self.stats.zero_volume += zero_volume;
+    }
+
     /// The counters.
     #[must_use]
     pub const fn stats(&self) -> &InputStats {
