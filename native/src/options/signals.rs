@@ -3,40 +3,39 @@
 use napi_derive::napi;
 use tachyon_signals::{FusionMethod, FusionParams, VpaParams, WyckoffParams};
 
-/// Wyckoff parameters (see the `Wyckoff` class docs for the rules); each defaults to the value
-/// in brackets.
+/// Wyckoff parameters (see the `Wyckoff` docs in `tachyon/signals` for the rules).
 #[napi(object)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WyckoffOptions {
-    /// ATR period \[14\].
+    /// ATR period (default 14).
     pub atr_period: Option<u32>,
-    /// Average-volume period \[20\].
+    /// Average-volume period (default 20).
     pub volume_period: Option<u32>,
-    /// Bars over which the prior trend is measured \[20\].
+    /// Bars over which the prior trend is measured (default 20).
     pub trend_period: Option<u32>,
-    /// Climax volume, × average volume \[2\].
+    /// Climax volume, × average volume (default 2).
     pub climax_volume: Option<f64>,
-    /// Climax range, × ATR \[1.5\].
+    /// Climax range, × ATR (default 1.5).
     pub climax_spread: Option<f64>,
-    /// Prior trend a climax needs, in ATRs \[3\].
+    /// Prior trend a climax needs, in ATRs (default 3).
     pub trend_atr: Option<f64>,
-    /// Minimum automatic rally/reaction, in ATRs \[1.5\].
+    /// Minimum automatic rally/reaction, in ATRs (default 1.5).
     pub ar_min_atr: Option<f64>,
-    /// Bars within which the AR must be confirmed \[15\].
+    /// Bars within which the AR must be confirmed (default 15).
     pub ar_window: Option<u32>,
-    /// Secondary-test band around the climax level, in ATRs \[0.5\].
+    /// Secondary-test band around the climax level, in ATRs (default 0.5).
     pub st_tolerance_atr: Option<f64>,
-    /// Secondary-test volume, × climax volume \[0.7\].
+    /// Secondary-test volume, × climax volume (default 0.7).
     pub st_volume_ratio: Option<f64>,
-    /// Deepest spring / highest upthrust, in ATRs \[1\].
+    /// Deepest spring / highest upthrust, in ATRs (default 1).
     pub spring_max_atr: Option<f64>,
-    /// SOS/SOW volume, × average volume \[1.5\].
+    /// SOS/SOW volume, × average volume (default 1.5).
     pub sos_volume: Option<f64>,
-    /// SOS/SOW range, × ATR \[1\].
+    /// SOS/SOW range, × ATR (default 1).
     pub sos_spread: Option<f64>,
-    /// Distance beyond the range that starts phase E, in ATRs \[2\].
+    /// Distance beyond the range that starts phase E, in ATRs (default 2).
     pub trend_exit_atr: Option<f64>,
-    /// Bars after which an unresolved range is dropped \[300\].
+    /// Bars after which an unresolved range is dropped (default 300).
     pub max_range_bars: Option<u32>,
 }
 
@@ -64,19 +63,19 @@ impl From<WyckoffOptions> for WyckoffParams {
     }
 }
 
-/// Volume-price parameters; defaults in brackets.
+/// Volume-price parameters.
 #[napi(object)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VolumePriceOptions {
-    /// Period of the volume and spread averages \[20\].
+    /// Period of the volume and spread averages (default 20).
     pub period: Option<u32>,
-    /// Relative volume counted as high \[1.5\].
+    /// Relative volume counted as high (default 1.5).
     pub high_volume: Option<f64>,
-    /// Relative volume counted as low \[0.7\].
+    /// Relative volume counted as low (default 0.7).
     pub low_volume: Option<f64>,
-    /// Relative spread counted as wide \[1.3\].
+    /// Relative spread counted as wide (default 1.3).
     pub wide_spread: Option<f64>,
-    /// Relative spread counted as narrow \[0.7\].
+    /// Relative spread counted as narrow (default 0.7).
     pub narrow_spread: Option<f64>,
 }
 
@@ -118,25 +117,25 @@ impl From<FusionMode> for FusionMethod {
     }
 }
 
-/// Signal-fusion options; defaults in brackets.
+/// Signal-fusion options.
 #[napi(object)]
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SignalFusionOptions {
-    /// Method \['bayesian'\].
+    /// Method (default 'bayesian').
     pub method: Option<FusionMode>,
-    /// Beta prior hits of each source's hit rate \[1\].
+    /// Beta prior hits of each source's hit rate (default 1).
     pub prior_hits: Option<f64>,
-    /// Beta prior misses \[1\].
+    /// Beta prior misses (default 1).
     pub prior_misses: Option<f64>,
-    /// Forgetting factor of the track record in (0, 1] \[1 = never forget\].
+    /// Forgetting factor of the track record in (0, 1] (default 1 = never forget).
     pub memory: Option<f64>,
-    /// Minimum participating sources (consensus, hybrid) \[1\].
+    /// Minimum participating sources (consensus, hybrid) (default 1).
     pub quorum: Option<u32>,
-    /// Share the winning side must exceed (consensus), in \[0.5, 1) \[0.5\].
+    /// Share the winning side must exceed (consensus), in [0.5, 1) (default 0.5).
     pub majority: Option<f64>,
-    /// Half-life of a signal's weight, in the unit of the ages you pass \[1\].
+    /// Half-life of a signal's weight, in the unit of the ages you pass (default 1).
     pub half_life: Option<f64>,
-    /// Cap on one source's log-likelihood ratio \[logit(0.99) ≈ 4.6\].
+    /// Cap on one source's log-likelihood ratio (default logit(0.99) ≈ 4.6).
     pub max_logit: Option<f64>,
 }
 
