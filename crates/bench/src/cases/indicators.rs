@@ -269,6 +269,33 @@ pub fn kernels() -> Vec<Kernel> {
             },
         },
         Kernel {
+            // Anchor: yata's EMA on the same bars (instruction counts are load-independent).
+            id: "indicators/yata_ema_next",
+            make: || {
+                let d = bars();
+                let mut m = yata::methods::EMA::new(20, &d[0].close)
+                    .unwrap_or_else(|e| panic!("{e:?}"));
+                let mut k = 0;
+                Box::new(move |n| {
+                    for _ in 0..n {
+                        k = (k + 1) % d.len();
+                        bb(m.next(bb(&d[k].close)));
+                    }
+                })
+            },
+        },
+        Kernel {
+            // Anchor: yata's ADX on the same bars.
+            id: "indicators/yata_adx_next",
+            make: || {
+                let mut s = yata_stepper(
+                    yata::indicators::AverageDirectionalIndex::default(),
+                    candles(&bars()),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
             id: "indicators/bollinger_step",
             make: || {
                 let mut s = stepper(Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")), bars());
