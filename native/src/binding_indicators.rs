@@ -295,10 +295,7 @@ macro_rules! value_methods {
             /// Applies one value. NaN throws `ERR_MISSING_BAR`, ±Infinity `ERR_NON_FINITE` (counted;
             /// state kept).
             #[napi(catch_unwind)]
-            pub fn update(
-                &mut self,
-                value: f64,
-            ) -> Result<$out> {
+            pub fn update(&mut self, value: f64) -> Result<$out> {
                 Ok(self.inner.update_value(value).or_throw()?.js())
             }
 
@@ -399,12 +396,7 @@ macro_rules! hl_methods {
         impl $binding {
             /// Applies one bar's high and low (`ts` optional). A bad bar throws a coded error.
             #[napi(catch_unwind)]
-            pub fn update(
-                &mut self,
-                high: f64,
-                low: f64,
-                ts: Option<f64>,
-            ) -> Result<$out> {
+            pub fn update(&mut self, high: f64, low: f64, ts: Option<f64>) -> Result<$out> {
                 let bar = Bar::new(f64::NAN, high, low, f64::NAN, f64::NAN).at(timestamp(ts)?);
                 Ok(self.inner.update(&bar).or_throw()?.js())
             }
@@ -430,23 +422,37 @@ macro_rules! hl_methods {
     };
 }
 
-indicator_class!(BindingSma, "Sma", Sma, PeriodOptions, |o| Sma::new(u(o.period, 20)));
+indicator_class!(BindingSma, "Sma", Sma, PeriodOptions, |o| Sma::new(u(
+    o.period, 20
+)));
 indicator_class!(BindingEma, "Ema", Ema, EmaOptions, |o| Ema::with_seed(
     u(o.period, 20),
     ema_seed(o.seed)
 ));
-indicator_class!(BindingWma, "Wma", Wma, PeriodOptions, |o| Wma::new(u(o.period, 20)));
-indicator_class!(BindingRsi, "Rsi", Rsi, PeriodOptions, |o| Rsi::new(u(o.period, 14)));
+indicator_class!(BindingWma, "Wma", Wma, PeriodOptions, |o| Wma::new(u(
+    o.period, 20
+)));
+indicator_class!(BindingRsi, "Rsi", Rsi, PeriodOptions, |o| Rsi::new(u(
+    o.period, 14
+)));
 indicator_class!(BindingMacd, "Macd", Macd, MacdOptions, |o| Macd::new(
     u(o.fast, 12),
     u(o.slow, 26),
     u(o.signal, 9)
 ));
-indicator_class!(BindingBollinger, "Bollinger", Bollinger, BollingerOptions, |o| {
-    Bollinger::new(u(o.period, 20), o.std_dev.unwrap_or(2.0))
-});
-indicator_class!(BindingAtr, "Atr", Atr, PeriodOptions, |o| Atr::new(u(o.period, 14)));
-indicator_class!(BindingAdx, "Adx", Adx, PeriodOptions, |o| Adx::new(u(o.period, 14)));
+indicator_class!(
+    BindingBollinger,
+    "Bollinger",
+    Bollinger,
+    BollingerOptions,
+    |o| { Bollinger::new(u(o.period, 20), o.std_dev.unwrap_or(2.0)) }
+);
+indicator_class!(BindingAtr, "Atr", Atr, PeriodOptions, |o| Atr::new(u(
+    o.period, 14
+)));
+indicator_class!(BindingAdx, "Adx", Adx, PeriodOptions, |o| Adx::new(u(
+    o.period, 14
+)));
 indicator_class!(
     BindingStochastic,
     "Stochastic",
@@ -454,15 +460,23 @@ indicator_class!(
     StochasticOptions,
     |o| Stochastic::new(u(o.k_period, 14), u(o.k_smooth, 3), u(o.d_period, 3))
 );
-indicator_class!(BindingWilliamsR, "WilliamsR", WilliamsR, PeriodOptions, |o| {
-    WilliamsR::new(u(o.period, 14))
-});
+indicator_class!(
+    BindingWilliamsR,
+    "WilliamsR",
+    WilliamsR,
+    PeriodOptions,
+    |o| { WilliamsR::new(u(o.period, 14)) }
+);
 indicator_class!(BindingObv, "Obv", Obv, PeriodOptions, |o| {
     let _ = o;
     Ok::<Obv, ti::IndicatorError>(Obv::new())
 });
-indicator_class!(BindingCci, "Cci", Cci, PeriodOptions, |o| Cci::new(u(o.period, 20)));
-indicator_class!(BindingMfi, "Mfi", Mfi, PeriodOptions, |o| Mfi::new(u(o.period, 14)));
+indicator_class!(BindingCci, "Cci", Cci, PeriodOptions, |o| Cci::new(u(
+    o.period, 20
+)));
+indicator_class!(BindingMfi, "Mfi", Mfi, PeriodOptions, |o| Mfi::new(u(
+    o.period, 14
+)));
 indicator_class!(BindingVwap, "Vwap", Vwap, VwapOptions, |o| match o.period {
     Some(n) => Vwap::rolling(n as usize),
     None => Ok(Vwap::anchored()),
@@ -474,17 +488,27 @@ indicator_class!(BindingKeltner, "Keltner", Keltner, KeltnerOptions, |o| {
 indicator_class!(BindingDonchian, "Donchian", Donchian, PeriodOptions, |o| {
     Donchian::new(u(o.period, 20))
 });
-indicator_class!(BindingIchimoku, "Ichimoku", Ichimoku, IchimokuOptions, |o| {
-    Ichimoku::new(
-        u(o.tenkan, 9),
-        u(o.kijun, 26),
-        u(o.senkou, 52),
-        u(o.displacement, 26),
-    )
-});
-indicator_class!(BindingParabolicSar, "ParabolicSar", ParabolicSar, SarOptions, |o| {
-    ParabolicSar::new(o.acceleration.unwrap_or(0.02), o.maximum.unwrap_or(0.2))
-});
+indicator_class!(
+    BindingIchimoku,
+    "Ichimoku",
+    Ichimoku,
+    IchimokuOptions,
+    |o| {
+        Ichimoku::new(
+            u(o.tenkan, 9),
+            u(o.kijun, 26),
+            u(o.senkou, 52),
+            u(o.displacement, 26),
+        )
+    }
+);
+indicator_class!(
+    BindingParabolicSar,
+    "ParabolicSar",
+    ParabolicSar,
+    SarOptions,
+    |o| { ParabolicSar::new(o.acceleration.unwrap_or(0.02), o.maximum.unwrap_or(0.2)) }
+);
 
 value_methods!(BindingSma, f64);
 value_methods!(BindingEma, f64);
@@ -551,8 +575,14 @@ pub struct BindingIndicatorBank {
 }
 
 fn overlaps(a: &[f64], b: &[f64]) -> bool {
-    let (a0, a1) = (a.as_ptr() as usize, a.as_ptr() as usize + std::mem::size_of_val(a));
-    let (b0, b1) = (b.as_ptr() as usize, b.as_ptr() as usize + std::mem::size_of_val(b));
+    let (a0, a1) = (
+        a.as_ptr() as usize,
+        a.as_ptr() as usize + std::mem::size_of_val(a),
+    );
+    let (b0, b1) = (
+        b.as_ptr() as usize,
+        b.as_ptr() as usize + std::mem::size_of_val(b),
+    );
     a0 < b1 && b0 < a1
 }
 

@@ -123,7 +123,9 @@ impl BindingWyckoff {
     ) -> Result<WyckoffSeries> {
         let n = high.len();
         if low.len() != n || close.len() != n || volume.len() != n {
-            return Err(invalid_arg("high, low, close and volume must have equal lengths"));
+            return Err(invalid_arg(
+                "high, low, close and volume must have equal lengths",
+            ));
         }
         let mut ev = vec![0u16; n];
         let mut ph = vec![0u8; n];
@@ -154,7 +156,11 @@ impl BindingWyckoff {
     /// How many times each event fired: SC, BC, AR, ARe, ST, Spring, UT, SOS, SOW.
     #[napi(getter)]
     pub fn event_counts(&self) -> Vec<f64> {
-        self.inner.event_counts().iter().map(|c| *c as f64).collect()
+        self.inner
+            .event_counts()
+            .iter()
+            .map(|c| *c as f64)
+            .collect()
     }
 
     /// Inputs accepted and refused by reason.
@@ -310,7 +316,7 @@ impl BindingSignalFusion {
         method: Option<FusionMode>,
     ) -> Result<FusionResult> {
         let n = directions.len();
-        if confidences.len() != n || ages.map_or(false, |a| a.len() != n) {
+        if confidences.len() != n || ages.is_some_and(|a| a.len() != n) {
             return Err(invalid_arg(
                 "directions, confidences and ages must have equal lengths",
             ));

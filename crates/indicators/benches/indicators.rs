@@ -3,17 +3,24 @@
 //!
 //! `cargo bench -p tachyon-indicators --bench indicators`
 
+// Benches build with the rustup toolchain only (never with the 1.63 kernel compiler), so
+// `std::hint::black_box` (1.66) is fine here.
+#![allow(clippy::incompatible_msrv)]
+
 use std::hint::black_box as bb;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tachyon_indicators::{
-    Adx, Atr, Bar, BankInput, Bollinger, EmaSeed, Guarded, Indicator, IndicatorBank, Layout, Rsi,
+    Adx, Atr, BankInput, Bar, Bollinger, EmaSeed, Guarded, Indicator, IndicatorBank, Layout, Rsi,
     Spec,
 };
 use yata::prelude::*;
 
 fn bars() -> Vec<Bar> {
-    let p = format!("{}/tests/fixtures/bars_ttrc.csv", env!("CARGO_MANIFEST_DIR"));
+    let p = format!(
+        "{}/tests/fixtures/bars_ttrc.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(p)
         .expect("fixture")
         .lines()
@@ -49,7 +56,12 @@ fn per_update(c: &mut Criterion) {
         .map(|b| (b.open, b.high, b.low, b.close, b.volume).into())
         .collect();
 
-    ours(c, "ema20/tachyon", tachyon_indicators::Ema::new(20).unwrap(), &data);
+    ours(
+        c,
+        "ema20/tachyon",
+        tachyon_indicators::Ema::new(20).unwrap(),
+        &data,
+    );
     {
         let mut m = yata::methods::EMA::new(20, &data[0].close).unwrap();
         let mut k = 0;
@@ -63,8 +75,18 @@ fn per_update(c: &mut Criterion) {
     ours(c, "rsi14/tachyon", Rsi::new(14).unwrap(), &data);
     ours(c, "atr14/tachyon", Atr::new(14).unwrap(), &data);
     ours(c, "adx14/tachyon", Adx::new(14).unwrap(), &data);
-    ours(c, "bollinger20/tachyon", Bollinger::new(20, 2.0).unwrap(), &data);
-    fn yata_ind<T: IndicatorConfig>(c: &mut Criterion, name: &str, cfg: T, candles: &[yata::core::Candle]) {
+    ours(
+        c,
+        "bollinger20/tachyon",
+        Bollinger::new(20, 2.0).unwrap(),
+        &data,
+    );
+    fn yata_ind<T: IndicatorConfig>(
+        c: &mut Criterion,
+        name: &str,
+        cfg: T,
+        candles: &[yata::core::Candle],
+    ) {
         let mut ind = cfg.init(&candles[0]).unwrap();
         for cd in &candles[1..100] {
             ind.next(cd);
@@ -77,9 +99,24 @@ fn per_update(c: &mut Criterion) {
             })
         });
     }
-    yata_ind(c, "rsi14/yata", yata::indicators::RelativeStrengthIndex::default(), &candles);
-    yata_ind(c, "adx14/yata", yata::indicators::AverageDirectionalIndex::default(), &candles);
-    yata_ind(c, "bollinger20/yata", yata::indicators::BollingerBands::default(), &candles);
+    yata_ind(
+        c,
+        "rsi14/yata",
+        yata::indicators::RelativeStrengthIndex::default(),
+        &candles,
+    );
+    yata_ind(
+        c,
+        "adx14/yata",
+        yata::indicators::AverageDirectionalIndex::default(),
+        &candles,
+    );
+    yata_ind(
+        c,
+        "bollinger20/yata",
+        yata::indicators::BollingerBands::default(),
+        &candles,
+    );
 
     // Validation cost: the same EMA behind the input guard.
     let mut g = Guarded::new(tachyon_indicators::Ema::new(20).unwrap());
@@ -113,7 +150,13 @@ fn bank(c: &mut Criterion) {
             (0..n).map(|i| f(&data[(t + 7 * i) % data.len()])).collect()
         };
         let steps: Vec<[Vec<f64>; 3]> = (0..64)
-            .map(|t| [cols(t, |b| b.high), cols(t, |b| b.low), cols(t, |b| b.close)])
+            .map(|t| {
+                [
+                    cols(t, |b| b.high),
+                    cols(t, |b| b.low),
+                    cols(t, |b| b.close),
+                ]
+            })
             .collect();
         for s in steps.iter().cycle().take(200) {
             let input = BankInput {

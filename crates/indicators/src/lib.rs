@@ -281,7 +281,8 @@ impl<I: Indicator> Guarded<I> {
         if cols.ts.is_none() && all_valid(cols, I::FIELDS, rows) {
             // Fast path: every row passes validation (one vectorisable scan per column), so
             // the loop runs the unchecked kernel with nothing else in it.
-            self.guard.count_accepted(rows as u64, zero_volumes(cols, I::FIELDS));
+            self.guard
+                .count_accepted(rows as u64, zero_volumes(cols, I::FIELDS));
             let mut tmp = [f64::NAN; 8];
             for t in 0..rows {
                 let o = self.inner.step(&cols.bar(t));
@@ -351,7 +352,7 @@ impl<I: Indicator> Guarded<I> {
 
 /// `true` if every row of the columns `fields` names passes [`validate`].
 fn all_valid(cols: &Columns<'_>, fields: Fields, rows: usize) -> bool {
-    fn get<'a>(fields: Fields, f: Fields, c: Option<&'a [f64]>) -> &'a [f64] {
+    fn get(fields: Fields, f: Fields, c: Option<&[f64]>) -> &[f64] {
         if fields.contains(f) {
             c.unwrap_or(&[])
         } else {

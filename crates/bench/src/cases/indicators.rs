@@ -3,7 +3,7 @@
 //! (instrument, indicator). All on the same real bars (TTR's `ttrc`, cycled).
 
 use tachyon_indicators::{
-    Adx, Atr, Bar, BankInput, Bollinger, Ema, EmaSeed, Guarded, Indicator, IndicatorBank, Layout,
+    Adx, Atr, BankInput, Bar, Bollinger, Ema, EmaSeed, Guarded, Indicator, IndicatorBank, Layout,
     Rsi, Spec,
 };
 use yata::prelude::*;
@@ -86,9 +86,7 @@ fn bank_specs() -> [Spec; 5] {
 /// Struct-of-arrays inputs for 64 bar times: instrument i reads the series at offset 7·i.
 fn bank_steps(data: &[Bar], n: usize) -> Vec<[Vec<f64>; 3]> {
     let col = |t: usize, f: fn(&Bar) -> f64| -> Vec<f64> {
-        (0..n)
-            .map(|i| f(&data[(t + 7 * i) % data.len()]))
-            .collect()
+        (0..n).map(|i| f(&data[(t + 7 * i) % data.len()])).collect()
     };
     (0..64)
         .map(|t| [col(t, |b| b.high), col(t, |b| b.low), col(t, |b| b.close)])
@@ -141,10 +139,15 @@ pub fn run(r: &mut Runner) {
     let mut guarded = Guarded::new(Ema::new(20).unwrap_or_else(|e| panic!("{e}")));
     let d = data.clone();
     let mut k = 0;
-    r.latency(g, "tachyon Guarded<Ema>::update (validated)", false, move || {
-        k = (k + 1) % d.len();
-        let _ = bb(guarded.update_value(bb(d[k].close)));
-    });
+    r.latency(
+        g,
+        "tachyon Guarded<Ema>::update (validated)",
+        false,
+        move || {
+            k = (k + 1) % d.len();
+            let _ = bb(guarded.update_value(bb(d[k].close)));
+        },
+    );
 
     let g = "RSI(14): one update";
     r.latency(
@@ -157,7 +160,10 @@ pub fn run(r: &mut Runner) {
         g,
         "yata RelativeStrengthIndex",
         true,
-        yata_stepper(yata::indicators::RelativeStrengthIndex::default(), c.clone()),
+        yata_stepper(
+            yata::indicators::RelativeStrengthIndex::default(),
+            c.clone(),
+        ),
     );
 
     let g = "ADX(14): one update";
@@ -171,7 +177,10 @@ pub fn run(r: &mut Runner) {
         g,
         "yata AverageDirectionalIndex",
         true,
-        yata_stepper(yata::indicators::AverageDirectionalIndex::default(), c.clone()),
+        yata_stepper(
+            yata::indicators::AverageDirectionalIndex::default(),
+            c.clone(),
+        ),
     );
 
     let g = "Bollinger(20,2): one update";
@@ -179,7 +188,10 @@ pub fn run(r: &mut Runner) {
         g,
         "tachyon Bollinger::step",
         false,
-        stepper(Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")), data.clone()),
+        stepper(
+            Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")),
+            data.clone(),
+        ),
     );
     r.latency(
         g,
@@ -214,8 +226,8 @@ pub fn run(r: &mut Runner) {
     // The bank against one validated object per (instrument, indicator).
     let g = "1000 instruments x EMA+RSI+ATR+ADX+Bollinger: per instrument-indicator";
     let cells = (BANK_N * 5) as u64;
-    let mut bank = bank_runner(&data, BANK_N);
-    r.throughput(g, "tachyon IndicatorBank::update", false, cells, move || bank());
+    let bank = bank_runner(&data, BANK_N);
+    r.throughput(g, "tachyon IndicatorBank::update", false, cells, bank);
     {
         let steps = bank_steps(&data, BANK_N);
         let mut objs: Vec<_> = (0..BANK_N)
@@ -273,8 +285,8 @@ pub fn kernels() -> Vec<Kernel> {
             id: "indicators/yata_ema_next",
             make: || {
                 let d = bars();
-                let mut m = yata::methods::EMA::new(20, &d[0].close)
-                    .unwrap_or_else(|e| panic!("{e:?}"));
+                let mut m =
+                    yata::methods::EMA::new(20, &d[0].close).unwrap_or_else(|e| panic!("{e:?}"));
                 let mut k = 0;
                 Box::new(move |n| {
                     for _ in 0..n {
@@ -298,7 +310,10 @@ pub fn kernels() -> Vec<Kernel> {
         Kernel {
             id: "indicators/bollinger_step",
             make: || {
-                let mut s = stepper(Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")), bars());
+                let mut s = stepper(
+                    Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")),
+                    bars(),
+                );
                 Box::new(move |n| (0..n).for_each(|_| s()))
             },
         },
