@@ -1,23 +1,22 @@
-//! Bindings of `tachyon_indicators`: one class per indicator (streaming `update`, chunked
-//! `batch` over typed arrays) and the many-instrument `IndicatorBank`.
+//! Bindings of `tachyon_indicators`: every indicator behind one `External` handle type
+//! (`indicator_*` functions; the TS layer gives each indicator its own class) and the
+//! many-instrument bank (`bank_*`). Hot objects are handles, not napi classes (CONTRIBUTING.md).
 //!
-//! Every class wraps the pure crate's `Guarded<I>`: `update` throws a coded error for a bad
+//! Every handle wraps the pure crate's `Guarded<I>`: `update` throws a coded error for a bad
 //! input (state unchanged, counted in `stats`); `batch` skips bad rows (NaN outputs, counted)
 //! and returns one `Float64Array` holding output `k` of row `t` at `k·rows + t`.
 
-use napi::bindgen_prelude::{Float64Array, Uint8Array};
+use napi::bindgen_prelude::{External, Float64Array, Uint8Array};
 use napi_derive::napi;
 use tachyon_indicators::{
-    self as ti, Adx, Atr, Bar, Bollinger, Cci, Columns, Donchian, Ema, Guarded, Ichimoku,
+    self as ti, Adx, Atr, Bar, Bollinger, Cci, Columns, Donchian, Ema, Fields, Guarded, Ichimoku,
     Indicator, IndicatorBank, Keltner, Macd, Mfi, Obv, ParabolicSar, Rsi, Sma, Stochastic, Vwap,
     WilliamsR, Wma,
 };
 
 use crate::error::{invalid_arg, OrThrow, Result};
 use crate::options::indicators::{
-    ema_seed, layout_of, timestamp, timestamps, BollingerOptions, EmaOptions, IchimokuOptions,
-    IndicatorBankOptions, KeltnerOptions, MacdOptions, PeriodOptions, SarOptions,
-    StochasticOptions, VwapOptions,
+    layout_of, timestamp, timestamps, IndicatorBankOptions, IndicatorSpec,
 };
 
 /// Inputs accepted and refused (by reason) since construction.
@@ -58,169 +57,6 @@ pub(crate) fn input_stats(s: &ti::InputStats) -> InputStats {
     }
 }
 
-/// MACD outputs.
-#[napi(object)]
-#[derive(Debug, Clone, Copy)]
-pub struct MacdValue {
-    pub macd: f64,
-    pub signal: f64,
-    pub histogram: f64,
-}
-
-/// Bollinger outputs.
-#[napi(object)]
-#[derive(Debug, Clone, Copy)]
-pub struct BollingerValue {
-    pub lower: f64,
-    pub middle: f64,
-    pub upper: f64,
-    pub percent_b: f64,
-}
-
-/// A channel's lines.
-#[napi(object)]
-#[derive(Debug, Clone, Copy)]
-pub struct BandsValue {
-    pub lower: f64,
-    pub middle: f64,
-    pub upper: f64,
-}
-
-/// ADX/DMI outputs.
-#[napi(object)]
-#[derive(Debug, Clone, Copy)]
-pub struct AdxValue {
-    pub adx: f64,
-    pub plus_di: f64,
-    pub minus_di: f64,
-    pub dx: f64,
-}
-
-/// Stochastic outputs.
-#[napi(object)]
-#[derive(Debug, Clone, Copy)]
-pub struct StochasticValue {
-    pub k: f64,
-    pub d: f64,
-}
-
-/// Ichimoku outputs (senkou = computed now, drawn `displacement` ahead; cloud = senkou from
-/// `displacement` bars ago, i.e. the cloud at this bar; chikou = this close).
-#[napi(object)]
-#[derive(Debug, Clone, Copy)]
-pub struct IchimokuValue {
-    pub tenkan: f64,
-    pub kijun: f64,
-    pub senkou_a: f64,
-    pub senkou_b: f64,
-    pub chikou: f64,
-    pub cloud_a: f64,
-    pub cloud_b: f64,
-}
-
-/// Parabolic SAR outputs.
-#[napi(object)]
-#[derive(Debug, Clone, Copy)]
-pub struct SarValue {
-    pub sar: f64,
-    /// +1 long, −1 short.
-    pub trend: f64,
-}
-
-/// Pure output → JS value.
-pub(crate) trait ToJs {
-    type Js;
-    fn js(self) -> Self::Js;
-}
-
-impl ToJs for f64 {
-    type Js = f64;
-    fn js(self) -> f64 {
-        self
-    }
-}
-
-impl ToJs for ti::MacdOutput {
-    type Js = MacdValue;
-    fn js(self) -> MacdValue {
-        MacdValue {
-            macd: self.macd,
-            signal: self.signal,
-            histogram: self.histogram,
-        }
-    }
-}
-
-impl ToJs for ti::BollingerOutput {
-    type Js = BollingerValue;
-    fn js(self) -> BollingerValue {
-        BollingerValue {
-            lower: self.lower,
-            middle: self.middle,
-            upper: self.upper,
-            percent_b: self.percent_b,
-        }
-    }
-}
-
-impl ToJs for ti::Bands {
-    type Js = BandsValue;
-    fn js(self) -> BandsValue {
-        BandsValue {
-            lower: self.lower,
-            middle: self.middle,
-            upper: self.upper,
-        }
-    }
-}
-
-impl ToJs for ti::AdxOutput {
-    type Js = AdxValue;
-    fn js(self) -> AdxValue {
-        AdxValue {
-            adx: self.adx,
-            plus_di: self.plus_di,
-            minus_di: self.minus_di,
-            dx: self.dx,
-        }
-    }
-}
-
-impl ToJs for ti::StochasticOutput {
-    type Js = StochasticValue;
-    fn js(self) -> StochasticValue {
-        StochasticValue {
-            k: self.k,
-            d: self.d,
-        }
-    }
-}
-
-impl ToJs for ti::IchimokuOutput {
-    type Js = IchimokuValue;
-    fn js(self) -> IchimokuValue {
-        IchimokuValue {
-            tenkan: self.tenkan,
-            kijun: self.kijun,
-            senkou_a: self.senkou_a,
-            senkou_b: self.senkou_b,
-            chikou: self.chikou,
-            cloud_a: self.cloud_a,
-            cloud_b: self.cloud_b,
-        }
-    }
-}
-
-impl ToJs for ti::SarOutput {
-    type Js = SarValue;
-    fn js(self) -> SarValue {
-        SarValue {
-            sar: self.sar,
-            trend: self.trend,
-        }
-    }
-}
-
 /// Runs a batch and returns the column-major outputs.
 fn run_batch<I: Indicator>(g: &mut Guarded<I>, cols: &Columns<'_>) -> Result<Float64Array> {
     let rows = cols.len_for(I::FIELDS).or_throw()?;
@@ -229,331 +65,273 @@ fn run_batch<I: Indicator>(g: &mut Guarded<I>, cols: &Columns<'_>) -> Result<Flo
     Ok(Float64Array::new(out))
 }
 
-fn u(x: Option<u32>, d: usize) -> usize {
-    x.map_or(d, |v| v as usize)
+/// Every indicator behind one handle type (dispatch is one `match` per call).
+#[derive(Debug)]
+pub enum AnyIndicator {
+    Sma(Guarded<Sma>),
+    Ema(Guarded<Ema>),
+    Wma(Guarded<Wma>),
+    Rsi(Guarded<Rsi>),
+    Macd(Guarded<Macd>),
+    Bollinger(Guarded<Bollinger>),
+    Atr(Guarded<Atr>),
+    Adx(Guarded<Adx>),
+    Stochastic(Guarded<Stochastic>),
+    WilliamsR(Guarded<WilliamsR>),
+    Obv(Guarded<Obv>),
+    Cci(Guarded<Cci>),
+    Mfi(Guarded<Mfi>),
+    Vwap(Guarded<Vwap>),
+    Keltner(Guarded<Keltner>),
+    Donchian(Guarded<Donchian>),
+    Ichimoku(Guarded<Ichimoku>),
+    ParabolicSar(Guarded<ParabolicSar>),
 }
 
-/// Declares a class wrapping `Guarded<$ty>` with the shared members.
-macro_rules! indicator_class {
-    ($binding:ident, $js:literal, $ty:ty, $opts:ty, |$o:ident| $build:expr) => {
-        #[napi(js_name = $js)]
-        #[derive(Debug)]
-        pub struct $binding {
-            inner: Guarded<$ty>,
-        }
-
-        #[napi]
-        impl $binding {
-            /// Creates the indicator; `ERR_INVALID_PARAM` names a bad option.
-            #[napi(constructor, catch_unwind)]
-            pub fn new(options: Option<$opts>) -> Result<$binding> {
-                let $o = options.unwrap_or_default();
-                let ind: $ty = $build.or_throw()?;
-                Ok($binding {
-                    inner: Guarded::new(ind),
-                })
-            }
-
-            /// Inputs accepted and refused by reason.
-            #[napi(getter)]
-            pub fn stats(&self) -> InputStats {
-                input_stats(self.inner.stats())
-            }
-
-            /// `true` once every output is defined.
-            #[napi(getter)]
-            pub fn ready(&self) -> bool {
-                self.inner.is_ready()
-            }
-
-            /// Zero-based index of the first bar whose outputs are all defined.
-            #[napi(getter)]
-            pub fn lookback(&self) -> u32 {
-                self.inner.inner().lookback() as u32
-            }
-
-            /// Output names, in `batch` column order.
-            #[napi(getter)]
-            pub fn outputs(&self) -> Vec<&'static str> {
-                <$ty as Indicator>::OUTPUTS.to_vec()
-            }
-
-            /// Back to the freshly constructed state (counters are kept).
-            #[napi]
-            pub fn reset(&mut self) {
-                self.inner.reset();
-            }
+/// Runs `$body` with `$g` bound to the `Guarded<I>` inside, for every variant.
+macro_rules! each {
+    ($e:expr, $g:ident => $body:expr) => {
+        match $e {
+            AnyIndicator::Sma($g) => $body,
+            AnyIndicator::Ema($g) => $body,
+            AnyIndicator::Wma($g) => $body,
+            AnyIndicator::Rsi($g) => $body,
+            AnyIndicator::Macd($g) => $body,
+            AnyIndicator::Bollinger($g) => $body,
+            AnyIndicator::Atr($g) => $body,
+            AnyIndicator::Adx($g) => $body,
+            AnyIndicator::Stochastic($g) => $body,
+            AnyIndicator::WilliamsR($g) => $body,
+            AnyIndicator::Obv($g) => $body,
+            AnyIndicator::Cci($g) => $body,
+            AnyIndicator::Mfi($g) => $body,
+            AnyIndicator::Vwap($g) => $body,
+            AnyIndicator::Keltner($g) => $body,
+            AnyIndicator::Donchian($g) => $body,
+            AnyIndicator::Ichimoku($g) => $body,
+            AnyIndicator::ParabolicSar($g) => $body,
         }
     };
 }
 
-/// `update(value)` / `batch(values)` for single-series indicators.
-macro_rules! value_methods {
-    ($binding:ident, $out:ty) => {
-        #[napi]
-        impl $binding {
-            /// Applies one value. NaN throws `ERR_MISSING_BAR`, ±Infinity `ERR_NON_FINITE` (counted;
-            /// state kept).
-            #[napi(catch_unwind)]
-            pub fn update(&mut self, value: f64) -> Result<$out> {
-                Ok(self.inner.update_value(value).or_throw()?.js())
-            }
-
-            /// Continues over `values`: output `k` of value `t` at index `k·values.length + t`;
-            /// bad values give NaN outputs and are counted.
-            #[napi(catch_unwind)]
-            pub fn batch(&mut self, values: &[f64]) -> Result<Float64Array> {
-                run_batch(&mut self.inner, &Columns::values(values))
-            }
+impl AnyIndicator {
+    fn build(spec: &ti::Spec) -> std::result::Result<Self, ti::IndicatorError> {
+        use ti::Spec as S;
+        fn g<I: Indicator>(i: I) -> Guarded<I> {
+            Guarded::new(i)
         }
-    };
-}
-
-/// `update(high, low, close, ts?)` / `batch(high, low, close, ts?)`.
-macro_rules! hlc_methods {
-    ($binding:ident, $out:ty) => {
-        #[napi]
-        impl $binding {
-            /// Applies one bar (`ts`: optional strictly increasing safe integer). A bad bar
-            /// throws a coded error (counted; state kept).
-            #[napi(catch_unwind)]
-            pub fn update(
-                &mut self,
-                high: f64,
-                low: f64,
-                close: f64,
-                ts: Option<f64>,
-            ) -> Result<$out> {
-                let bar = Bar::hlc(high, low, close).at(timestamp(ts)?);
-                Ok(self.inner.update(&bar).or_throw()?.js())
-            }
-
-            /// Continues over columns of equal length; bad rows give NaN outputs (counted).
-            #[napi(catch_unwind)]
-            pub fn batch(
-                &mut self,
-                high: &[f64],
-                low: &[f64],
-                close: &[f64],
-                ts: Option<&[f64]>,
-            ) -> Result<Float64Array> {
-                let ts = ts.map(timestamps).transpose()?;
-                let cols = Columns {
-                    ts: ts.as_deref(),
-                    ..Columns::hlc(high, low, close)
-                };
-                run_batch(&mut self.inner, &cols)
-            }
-        }
-    };
-}
-
-/// `update(high, low, close, volume, ts?)` / `batch(...)`.
-macro_rules! hlcv_methods {
-    ($binding:ident, $out:ty) => {
-        #[napi]
-        impl $binding {
-            /// Applies one bar (`ts`: optional strictly increasing safe integer). A bad bar
-            /// throws a coded error (counted; state kept).
-            #[napi(catch_unwind)]
-            pub fn update(
-                &mut self,
-                high: f64,
-                low: f64,
-                close: f64,
-                volume: f64,
-                ts: Option<f64>,
-            ) -> Result<$out> {
-                let bar = Bar::hlcv(high, low, close, volume).at(timestamp(ts)?);
-                Ok(self.inner.update(&bar).or_throw()?.js())
-            }
-
-            /// Continues over columns of equal length; bad rows give NaN outputs (counted).
-            #[napi(catch_unwind)]
-            pub fn batch(
-                &mut self,
-                high: &[f64],
-                low: &[f64],
-                close: &[f64],
-                volume: &[f64],
-                ts: Option<&[f64]>,
-            ) -> Result<Float64Array> {
-                let ts = ts.map(timestamps).transpose()?;
-                let cols = Columns {
-                    ts: ts.as_deref(),
-                    ..Columns::hlcv(high, low, close, volume)
-                };
-                run_batch(&mut self.inner, &cols)
-            }
-        }
-    };
-}
-
-/// `update(high, low, ts?)` / `batch(high, low, ts?)`.
-macro_rules! hl_methods {
-    ($binding:ident, $out:ty) => {
-        #[napi]
-        impl $binding {
-            /// Applies one bar's high and low (`ts` optional). A bad bar throws a coded error.
-            #[napi(catch_unwind)]
-            pub fn update(&mut self, high: f64, low: f64, ts: Option<f64>) -> Result<$out> {
-                let bar = Bar::new(f64::NAN, high, low, f64::NAN, f64::NAN).at(timestamp(ts)?);
-                Ok(self.inner.update(&bar).or_throw()?.js())
-            }
-
-            /// Continues over columns of equal length; bad rows give NaN outputs (counted).
-            #[napi(catch_unwind)]
-            pub fn batch(
-                &mut self,
-                high: &[f64],
-                low: &[f64],
-                ts: Option<&[f64]>,
-            ) -> Result<Float64Array> {
-                let ts = ts.map(timestamps).transpose()?;
-                let cols = Columns {
-                    ts: ts.as_deref(),
-                    high: Some(high),
-                    low: Some(low),
-                    ..Columns::default()
-                };
-                run_batch(&mut self.inner, &cols)
-            }
-        }
-    };
-}
-
-indicator_class!(BindingSma, "Sma", Sma, PeriodOptions, |o| Sma::new(u(
-    o.period, 20
-)));
-indicator_class!(BindingEma, "Ema", Ema, EmaOptions, |o| Ema::with_seed(
-    u(o.period, 20),
-    ema_seed(o.seed)
-));
-indicator_class!(BindingWma, "Wma", Wma, PeriodOptions, |o| Wma::new(u(
-    o.period, 20
-)));
-indicator_class!(BindingRsi, "Rsi", Rsi, PeriodOptions, |o| Rsi::new(u(
-    o.period, 14
-)));
-indicator_class!(BindingMacd, "Macd", Macd, MacdOptions, |o| Macd::new(
-    u(o.fast, 12),
-    u(o.slow, 26),
-    u(o.signal, 9)
-));
-indicator_class!(
-    BindingBollinger,
-    "Bollinger",
-    Bollinger,
-    BollingerOptions,
-    |o| { Bollinger::new(u(o.period, 20), o.std_dev.unwrap_or(2.0)) }
-);
-indicator_class!(BindingAtr, "Atr", Atr, PeriodOptions, |o| Atr::new(u(
-    o.period, 14
-)));
-indicator_class!(BindingAdx, "Adx", Adx, PeriodOptions, |o| Adx::new(u(
-    o.period, 14
-)));
-indicator_class!(
-    BindingStochastic,
-    "Stochastic",
-    Stochastic,
-    StochasticOptions,
-    |o| Stochastic::new(u(o.k_period, 14), u(o.k_smooth, 3), u(o.d_period, 3))
-);
-indicator_class!(
-    BindingWilliamsR,
-    "WilliamsR",
-    WilliamsR,
-    PeriodOptions,
-    |o| { WilliamsR::new(u(o.period, 14)) }
-);
-indicator_class!(BindingObv, "Obv", Obv, PeriodOptions, |o| {
-    let _ = o;
-    Ok::<Obv, ti::IndicatorError>(Obv::new())
-});
-indicator_class!(BindingCci, "Cci", Cci, PeriodOptions, |o| Cci::new(u(
-    o.period, 20
-)));
-indicator_class!(BindingMfi, "Mfi", Mfi, PeriodOptions, |o| Mfi::new(u(
-    o.period, 14
-)));
-indicator_class!(BindingVwap, "Vwap", Vwap, VwapOptions, |o| match o.period {
-    Some(n) => Vwap::rolling(n as usize),
-    None => Ok(Vwap::anchored()),
-});
-indicator_class!(BindingKeltner, "Keltner", Keltner, KeltnerOptions, |o| {
-    let n = u(o.period, 20);
-    Keltner::new(n, o.multiplier.unwrap_or(2.0), u(o.atr_period, n))
-});
-indicator_class!(BindingDonchian, "Donchian", Donchian, PeriodOptions, |o| {
-    Donchian::new(u(o.period, 20))
-});
-indicator_class!(
-    BindingIchimoku,
-    "Ichimoku",
-    Ichimoku,
-    IchimokuOptions,
-    |o| {
-        Ichimoku::new(
-            u(o.tenkan, 9),
-            u(o.kijun, 26),
-            u(o.senkou, 52),
-            u(o.displacement, 26),
-        )
+        Ok(match *spec {
+            S::Sma(n) => Self::Sma(g(Sma::new(n)?)),
+            S::Ema(n, seed) => Self::Ema(g(Ema::with_seed(n, seed)?)),
+            S::Wma(n) => Self::Wma(g(Wma::new(n)?)),
+            S::Rsi(n) => Self::Rsi(g(Rsi::new(n)?)),
+            S::Macd(a, b, c) => Self::Macd(g(Macd::new(a, b, c)?)),
+            S::Bollinger(n, k) => Self::Bollinger(g(Bollinger::new(n, k)?)),
+            S::Atr(n) => Self::Atr(g(Atr::new(n)?)),
+            S::Adx(n) => Self::Adx(g(Adx::new(n)?)),
+            S::Stochastic(a, b, c) => Self::Stochastic(g(Stochastic::new(a, b, c)?)),
+            S::WilliamsR(n) => Self::WilliamsR(g(WilliamsR::new(n)?)),
+            S::Obv => Self::Obv(g(Obv::new())),
+            S::Cci(n) => Self::Cci(g(Cci::new(n)?)),
+            S::Mfi(n) => Self::Mfi(g(Mfi::new(n)?)),
+            S::Vwap(Some(n)) => Self::Vwap(g(Vwap::rolling(n)?)),
+            S::Vwap(None) => Self::Vwap(g(Vwap::anchored())),
+            S::Keltner(n, m, a) => Self::Keltner(g(Keltner::new(n, m, a)?)),
+            S::Donchian(n) => Self::Donchian(g(Donchian::new(n)?)),
+            S::Ichimoku(a, b, c, d) => Self::Ichimoku(g(Ichimoku::new(a, b, c, d)?)),
+            S::ParabolicSar(a, m) => Self::ParabolicSar(g(ParabolicSar::new(a, m)?)),
+        })
     }
-);
-indicator_class!(
-    BindingParabolicSar,
-    "ParabolicSar",
-    ParabolicSar,
-    SarOptions,
-    |o| { ParabolicSar::new(o.acceleration.unwrap_or(0.02), o.maximum.unwrap_or(0.2)) }
-);
+}
 
-value_methods!(BindingSma, f64);
-value_methods!(BindingEma, f64);
-value_methods!(BindingWma, f64);
-value_methods!(BindingRsi, f64);
-value_methods!(BindingMacd, MacdValue);
-value_methods!(BindingBollinger, BollingerValue);
-hlc_methods!(BindingAtr, f64);
-hlc_methods!(BindingAdx, AdxValue);
-hlc_methods!(BindingStochastic, StochasticValue);
-hlc_methods!(BindingWilliamsR, f64);
-hlc_methods!(BindingCci, f64);
-hlc_methods!(BindingKeltner, BandsValue);
-hlc_methods!(BindingIchimoku, IchimokuValue);
-hlcv_methods!(BindingMfi, f64);
-hlcv_methods!(BindingVwap, f64);
-hl_methods!(BindingDonchian, BandsValue);
-hl_methods!(BindingParabolicSar, SarValue);
+fn fields_of<I: Indicator>(_: &Guarded<I>) -> Fields {
+    I::FIELDS
+}
 
-#[napi]
-impl BindingObv {
-    /// Applies one bar's close and volume (`ts` optional). A bad bar throws a coded error.
-    #[napi(catch_unwind)]
-    pub fn update(&mut self, close: f64, volume: f64, ts: Option<f64>) -> Result<f64> {
-        let bar = Bar::new(f64::NAN, f64::NAN, f64::NAN, close, volume).at(timestamp(ts)?);
-        self.inner.update(&bar).or_throw()
-    }
+fn outputs_of<I: Indicator>(_: &Guarded<I>) -> &'static [&'static str] {
+    I::OUTPUTS
+}
 
-    /// Continues over columns of equal length; bad rows give NaN outputs (counted).
-    #[napi(catch_unwind)]
-    pub fn batch(
-        &mut self,
-        close: &[f64],
-        volume: &[f64],
-        ts: Option<&[f64]>,
-    ) -> Result<Float64Array> {
-        let ts = ts.map(timestamps).transpose()?;
-        let cols = Columns {
-            ts: ts.as_deref(),
-            close: Some(close),
-            volume: Some(volume),
+/// Positional inputs `(x0, x1, x2, x3)` → a bar, by what the indicator reads:
+/// value `(x)`, HL `(high, low)`, HLC `(high, low, close)`, CV `(close, volume)`,
+/// HLCV `(high, low, close, volume)`.
+fn bar_of(f: Fields, x: [f64; 4], ts: i64) -> Bar {
+    let b = if f == Fields::VALUE {
+        Bar::value(x[0])
+    } else if f == Fields::HL {
+        Bar::new(f64::NAN, x[0], x[1], f64::NAN, f64::NAN)
+    } else if f == Fields::HLC {
+        Bar::hlc(x[0], x[1], x[2])
+    } else if f == Fields::CV {
+        Bar::new(f64::NAN, f64::NAN, f64::NAN, x[0], x[1])
+    } else {
+        Bar::hlcv(x[0], x[1], x[2], x[3])
+    };
+    b.at(ts)
+}
+
+fn update_one<I: Indicator>(
+    g: &mut Guarded<I>,
+    x: [f64; 4],
+    ts: i64,
+    out: &mut [f64],
+) -> Result<f64> {
+    let o = g.update(&bar_of(I::FIELDS, x, ts)).or_throw()?;
+    let mut tmp = [f64::NAN; 8];
+    let w = I::OUTPUTS.len();
+    I::write(&o, &mut tmp[..w]);
+    let n = out.len().min(w);
+    out[..n].copy_from_slice(&tmp[..n]);
+    Ok(tmp[0])
+}
+
+fn columns_of<'a>(
+    f: Fields,
+    c: [Option<&'a [f64]>; 4],
+    ts: Option<&'a [i64]>,
+) -> Result<Columns<'a>> {
+    let need = |k: usize| c[k].ok_or_else(|| invalid_arg(format!("batch needs input column {k}")));
+    let cols = if f == Fields::VALUE {
+        Columns::values(need(0)?)
+    } else if f == Fields::HL {
+        Columns {
+            high: Some(need(0)?),
+            low: Some(need(1)?),
             ..Columns::default()
-        };
-        run_batch(&mut self.inner, &cols)
-    }
+        }
+    } else if f == Fields::HLC {
+        Columns::hlc(need(0)?, need(1)?, need(2)?)
+    } else if f == Fields::CV {
+        Columns {
+            close: Some(need(0)?),
+            volume: Some(need(1)?),
+            ..Columns::default()
+        }
+    } else {
+        Columns::hlcv(need(0)?, need(1)?, need(2)?, need(3)?)
+    };
+    Ok(Columns { ts, ..cols })
+}
+
+/// One streaming indicator (`External` handle; see CONTRIBUTING.md).
+#[derive(Debug)]
+pub struct BindingIndicator {
+    inner: AnyIndicator,
+}
+
+/// What an indicator handle is.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct IndicatorInfo {
+    /// Output names, in `batch` column order.
+    pub outputs: Vec<String>,
+    /// Positional inputs of `update`/`batch`: `'value'`, `'hl'` (high, low), `'hlc'`,
+    /// `'cv'` (close, volume) or `'hlcv'`.
+    pub inputs: String,
+    /// Zero-based index of the first bar whose outputs are all defined.
+    pub lookback: u32,
+}
+
+// Handles are `External<BindingIndicator>` in every signature (napi's typegen does not
+// declare Rust aliases).
+
+/// Creates an indicator from `{ kind, ...options }`; `ERR_INVALID_PARAM` names a bad option.
+#[napi(catch_unwind)]
+pub fn indicator_new(spec: IndicatorSpec) -> Result<External<BindingIndicator>> {
+    let inner = AnyIndicator::build(&ti::Spec::from(&spec)).or_throw()?;
+    Ok(External::new(BindingIndicator { inner }))
+}
+
+/// Outputs, positional inputs and lookback of an indicator.
+#[napi]
+pub fn indicator_info(h: &External<BindingIndicator>) -> IndicatorInfo {
+    each!(&h.inner, g => {
+        let f = fields_of(g);
+        IndicatorInfo {
+            outputs: outputs_of(g).iter().map(|s| (*s).to_owned()).collect(),
+            inputs: if f == Fields::VALUE {
+                "value"
+            } else if f == Fields::HL {
+                "hl"
+            } else if f == Fields::HLC {
+                "hlc"
+            } else if f == Fields::CV {
+                "cv"
+            } else {
+                "hlcv"
+            }
+            .to_owned(),
+            lookback: g.inner().lookback() as u32,
+        }
+    })
+}
+
+/// Applies one value or bar given positionally (see `IndicatorInfo.inputs`; unused inputs are
+/// ignored). Writes every output into `out` (if given) and returns the first. A bad input
+/// throws a coded error (`ERR_MISSING_BAR`, `ERR_NON_FINITE`, `ERR_HIGH_BELOW_LOW`,
+/// `ERR_OUTSIDE_RANGE`, `ERR_NEGATIVE_VOLUME`, `ERR_OUT_OF_ORDER`); the state is unchanged and
+/// the refusal counted.
+#[napi(catch_unwind)]
+pub fn indicator_update(
+    h: &mut External<BindingIndicator>,
+    x0: f64,
+    x1: Option<f64>,
+    x2: Option<f64>,
+    x3: Option<f64>,
+    ts: Option<f64>,
+    out: Option<Float64Array>,
+) -> Result<f64> {
+    let x = [
+        x0,
+        x1.unwrap_or(f64::NAN),
+        x2.unwrap_or(f64::NAN),
+        x3.unwrap_or(f64::NAN),
+    ];
+    let ts = timestamp(ts)?;
+    let mut out = out;
+    // SAFETY: synchronous call on the JS thread; the slice ends with this call and no other
+    // Rust reference to that memory exists.
+    let slice: &mut [f64] = match out.as_mut() {
+        Some(o) => unsafe { o.as_mut() },
+        None => &mut [],
+    };
+    each!(&mut h.inner, g => update_one(g, x, ts, slice))
+}
+
+/// Continues over input columns (positional as in `update`), returning one `Float64Array`
+/// with output `k` of row `t` at `k·rows + t`. Bad rows are skipped (NaN outputs, counted).
+#[napi(catch_unwind)]
+pub fn indicator_batch(
+    h: &mut External<BindingIndicator>,
+    c0: &[f64],
+    c1: Option<&[f64]>,
+    c2: Option<&[f64]>,
+    c3: Option<&[f64]>,
+    ts: Option<&[f64]>,
+) -> Result<Float64Array> {
+    let ts = ts.map(timestamps).transpose()?;
+    each!(&mut h.inner, g => {
+        let cols = columns_of(fields_of(g), [Some(c0), c1, c2, c3], ts.as_deref())?;
+        run_batch(g, &cols)
+    })
+}
+
+/// Inputs accepted and refused by reason.
+#[napi]
+pub fn indicator_stats(h: &External<BindingIndicator>) -> InputStats {
+    each!(&h.inner, g => input_stats(g.stats()))
+}
+
+/// `true` once every output is defined.
+#[napi]
+pub fn indicator_ready(h: &External<BindingIndicator>) -> bool {
+    each!(&h.inner, g => g.is_ready())
+}
+
+/// Back to the freshly constructed state (counters are kept).
+#[napi]
+pub fn indicator_reset(h: &mut External<BindingIndicator>) {
+    each!(&mut h.inner, g => g.reset());
 }
 
 /// Counters of an indicator bank.
@@ -566,9 +344,7 @@ pub struct BankStats {
     pub inputs: InputStats,
 }
 
-/// Many instruments × many indicators, updated in one call from struct-of-arrays inputs into
-/// a feature matrix the caller owns.
-#[napi(js_name = "IndicatorBank")]
+/// Many instruments × many indicators (`External` handle; see CONTRIBUTING.md).
 #[derive(Debug)]
 pub struct BindingIndicatorBank {
     inner: IndicatorBank,
@@ -586,119 +362,121 @@ fn overlaps(a: &[f64], b: &[f64]) -> bool {
     a0 < b1 && b0 < a1
 }
 
-#[napi]
-impl BindingIndicatorBank {
-    /// Creates the bank; `ERR_INVALID_PARAM` names a bad option.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: IndicatorBankOptions) -> Result<BindingIndicatorBank> {
-        let specs: Vec<ti::Spec> = options.indicators.iter().map(ti::Spec::from).collect();
-        Ok(BindingIndicatorBank {
-            inner: IndicatorBank::new(
-                options.instruments as usize,
-                &specs,
-                layout_of(options.layout),
-            )
-            .or_throw()?,
-        })
-    }
-
+/// What a bank handle holds.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct IndicatorBankInfo {
     /// Number of instruments `N`.
-    #[napi(getter)]
-    pub fn instruments(&self) -> u32 {
-        self.inner.instruments() as u32
-    }
-
-    /// Feature names in matrix column order (`label` or `label.output`, e.g. `macd(12,26,9).signal`).
-    #[napi(getter)]
-    pub fn features(&self) -> Vec<String> {
-        self.inner.features().to_vec()
-    }
-
+    pub instruments: u32,
+    /// Feature names in matrix column order (`label` or `label.output`).
+    pub features: Vec<String>,
     /// `'instrumentMajor'` or `'featureMajor'`.
-    #[napi(getter)]
-    pub fn layout(&self) -> &'static str {
-        match self.inner.layout() {
+    pub layout: String,
+}
+
+/// Creates a bank; `ERR_INVALID_PARAM` names a bad option.
+#[napi(catch_unwind)]
+pub fn bank_new(options: IndicatorBankOptions) -> Result<External<BindingIndicatorBank>> {
+    let specs: Vec<ti::Spec> = options.indicators.iter().map(ti::Spec::from).collect();
+    Ok(External::new(BindingIndicatorBank {
+        inner: IndicatorBank::new(
+            options.instruments as usize,
+            &specs,
+            layout_of(options.layout),
+        )
+        .or_throw()?,
+    }))
+}
+
+/// Instruments, feature names and layout of a bank.
+#[napi]
+pub fn bank_info(h: &External<BindingIndicatorBank>) -> IndicatorBankInfo {
+    IndicatorBankInfo {
+        instruments: h.inner.instruments() as u32,
+        features: h.inner.features().to_vec(),
+        layout: match h.inner.layout() {
             ti::Layout::InstrumentMajor => "instrumentMajor",
             ti::Layout::FeatureMajor => "featureMajor",
         }
+        .to_owned(),
     }
+}
 
-    /// Updates every instrument with one bar. `inputs` holds 5·N doubles in blocks
-    /// `open | high | low | close | volume` (fields no configured indicator reads may be NaN);
-    /// features (N·F doubles) and status (N bytes: 0 accepted, else the refusal reason) are
-    /// written in place. `ts` (optional, strictly increasing safe integer) applies to all
-    /// instruments. Returns the number of instruments updated.
-    #[napi(catch_unwind)]
-    pub fn update(
-        &mut self,
-        inputs: &[f64],
-        mut features: Float64Array,
-        mut status: Uint8Array,
-        ts: Option<f64>,
-    ) -> Result<u32> {
-        // SAFETY: the call is synchronous on the JS thread, so nothing else runs on these
-        // buffers while the slices live; they end with this call. Overlap with `inputs` (the
-        // only other slice) is refused below before either is used.
-        let (features, status) = unsafe { (features.as_mut(), status.as_mut()) };
-        let n = self.inner.instruments();
-        if inputs.len() != 5 * n {
-            return Err(invalid_arg(format!(
-                "inputs must hold 5·N = {} doubles (open|high|low|close|volume), got {}",
-                5 * n,
-                inputs.len()
-            )));
-        }
-        if overlaps(inputs, features) {
-            return Err(invalid_arg("inputs and features must not share memory"));
-        }
-        let block = |k: usize| Some(&inputs[k * n..(k + 1) * n]);
-        let input = ti::BankInput {
-            open: block(0),
-            high: block(1),
-            low: block(2),
-            close: block(3),
-            volume: block(4),
-        };
-        let ts = match ts {
-            Some(t) => Some(crate::options::safe_integer(t, "ts")?),
-            None => None,
-        };
-        let r = self.inner.update(ts, &input, features, status).or_throw()?;
-        Ok(r.accepted as u32)
+/// Updates every instrument with one bar. `inputs` holds 5·N doubles in blocks
+/// `open | high | low | close | volume` (fields no configured indicator reads may be NaN);
+/// `features` (N·F doubles) and `status` (N bytes: 0 accepted, else the refusal reason) are
+/// written in place. `ts` (optional, strictly increasing safe integer) applies to all
+/// instruments. Returns the number of instruments updated.
+#[napi(catch_unwind)]
+pub fn bank_update(
+    h: &mut External<BindingIndicatorBank>,
+    inputs: &[f64],
+    mut features: Float64Array,
+    mut status: Uint8Array,
+    ts: Option<f64>,
+) -> Result<u32> {
+    // SAFETY: the call is synchronous on the JS thread, so nothing else runs on these buffers
+    // while the slices live; they end with this call. Overlap with `inputs` (the only other
+    // slice) is refused below before either is used.
+    let (features, status) = unsafe { (features.as_mut(), status.as_mut()) };
+    let n = h.inner.instruments();
+    if inputs.len() != 5 * n {
+        return Err(invalid_arg(format!(
+            "inputs must hold 5·N = {} doubles (open|high|low|close|volume), got {}",
+            5 * n,
+            inputs.len()
+        )));
     }
+    if overlaps(inputs, features) {
+        return Err(invalid_arg("inputs and features must not share memory"));
+    }
+    let block = |k: usize| Some(&inputs[k * n..(k + 1) * n]);
+    let input = ti::BankInput {
+        open: block(0),
+        high: block(1),
+        low: block(2),
+        close: block(3),
+        volume: block(4),
+    };
+    let ts = match ts {
+        Some(t) => Some(crate::options::safe_integer(t, "ts")?),
+        None => None,
+    };
+    let r = h.inner.update(ts, &input, features, status).or_throw()?;
+    Ok(r.accepted as u32)
+}
 
-    /// Counters.
-    #[napi(getter)]
-    pub fn stats(&self) -> BankStats {
-        let s = self.inner.stats();
-        BankStats {
-            calls: s.calls as f64,
-            inputs: input_stats(&s.inputs),
-        }
+/// Counters of a bank.
+#[napi]
+pub fn bank_stats(h: &External<BindingIndicatorBank>) -> BankStats {
+    let s = h.inner.stats();
+    BankStats {
+        calls: s.calls as f64,
+        inputs: input_stats(&s.inputs),
     }
+}
 
-    /// Refused bars of instrument `i`.
-    #[napi]
-    pub fn rejected(&self, i: u32) -> f64 {
-        self.inner.rejected(i as usize) as f64
-    }
+/// Refused bars of instrument `i`.
+#[napi]
+pub fn bank_rejected(h: &External<BindingIndicatorBank>, i: u32) -> f64 {
+    h.inner.rejected(i as usize) as f64
+}
 
-    /// Resets one instrument's indicators (e.g. after a symbol change).
-    #[napi]
-    pub fn reset_instrument(&mut self, i: u32) -> Result<()> {
-        if i as usize >= self.inner.instruments() {
-            return Err(invalid_arg(format!(
-                "instrument {i} is out of range (0..{})",
-                self.inner.instruments()
-            )));
-        }
-        self.inner.reset_instrument(i as usize);
-        Ok(())
+/// Resets one instrument's indicators (e.g. after a symbol change).
+#[napi]
+pub fn bank_reset_instrument(h: &mut External<BindingIndicatorBank>, i: u32) -> Result<()> {
+    if i as usize >= h.inner.instruments() {
+        return Err(invalid_arg(format!(
+            "instrument {i} is out of range (0..{})",
+            h.inner.instruments()
+        )));
     }
+    h.inner.reset_instrument(i as usize);
+    Ok(())
+}
 
-    /// Resets every instrument and the timestamp check (counters are kept).
-    #[napi]
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
+/// Resets every instrument and the timestamp check (counters are kept).
+#[napi]
+pub fn bank_reset(h: &mut External<BindingIndicatorBank>) {
+    h.inner.reset();
 }

@@ -1,6 +1,7 @@
-//! Bindings of `tachyon_signals`: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
+//! Bindings of `tachyon_signals` as `External` handles plus free functions (`wyckoff_*`,
+//! `volume_price_*`, `fusion_*`, `ensemble_*`); the TS layer wraps them in classes.
 
-use napi::bindgen_prelude::{Float64Array, Uint16Array, Uint8Array};
+use napi::bindgen_prelude::{External, Float64Array, Uint16Array, Uint8Array};
 use napi_derive::napi;
 use tachyon_indicators::Bar;
 use tachyon_signals::{
@@ -82,98 +83,90 @@ pub struct WyckoffSeries {
 }
 
 /// Wyckoff event detector and phase labeller.
-#[napi(js_name = "Wyckoff")]
 #[derive(Debug)]
 pub struct BindingWyckoff {
     inner: Wyckoff,
 }
 
+/// Creates the detector; `ERR_INVALID_PARAM` names a bad option.
+#[napi(catch_unwind)]
+pub fn wyckoff_new(options: Option<WyckoffOptions>) -> Result<External<BindingWyckoff>> {
+    Ok(External::new(BindingWyckoff {
+        inner: Wyckoff::new(options.unwrap_or_default().into()).or_throw()?,
+    }))
+}
+
+/// Processes one bar; a bad bar throws a coded error (counted; state kept).
+#[napi(catch_unwind)]
+pub fn wyckoff_update(
+    h: &mut External<BindingWyckoff>,
+    high: f64,
+    low: f64,
+    close: f64,
+    volume: f64,
+    ts: Option<f64>,
+) -> Result<WyckoffReading> {
+    let bar = Bar::hlcv(high, low, close, volume).at(timestamp(ts)?);
+    Ok(reading(&h.inner.update(&bar).or_throw()?))
+}
+
+/// Processes columns of equal length; refused bars read as no event, NaN levels.
+#[napi(catch_unwind)]
+pub fn wyckoff_batch(
+    h: &mut External<BindingWyckoff>,
+    high: &[f64],
+    low: &[f64],
+    close: &[f64],
+    volume: &[f64],
+) -> Result<WyckoffSeries> {
+    let n = high.len();
+    if low.len() != n || close.len() != n || volume.len() != n {
+        return Err(invalid_arg(
+            "high, low, close and volume must have equal lengths",
+        ));
+    }
+    let mut ev = vec![0u16; n];
+    let mut ph = vec![0u8; n];
+    let mut sc = vec![0u8; n];
+    let mut sup = vec![f64::NAN; n];
+    let mut res = vec![f64::NAN; n];
+    for t in 0..n {
+        if let Ok(o) = h
+            .inner
+            .update(&Bar::hlcv(high[t], low[t], close[t], volume[t]))
+        {
+            ev[t] = o.events;
+            ph[t] = o.phase as u8;
+            sc[t] = o.schematic as u8;
+            sup[t] = o.support;
+            res[t] = o.resistance;
+        }
+    }
+    Ok(WyckoffSeries {
+        events: Uint16Array::new(ev),
+        phases: Uint8Array::new(ph),
+        schematics: Uint8Array::new(sc),
+        support: Float64Array::new(sup),
+        resistance: Float64Array::new(res),
+    })
+}
+
+/// How many times each event fired: SC, BC, AR, ARe, ST, Spring, UT, SOS, SOW.
 #[napi]
-impl BindingWyckoff {
-    /// Creates the detector; `ERR_INVALID_PARAM` names a bad option.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<WyckoffOptions>) -> Result<BindingWyckoff> {
-        Ok(BindingWyckoff {
-            inner: Wyckoff::new(options.unwrap_or_default().into()).or_throw()?,
-        })
-    }
+pub fn wyckoff_event_counts(h: &External<BindingWyckoff>) -> Vec<f64> {
+    h.inner.event_counts().iter().map(|c| *c as f64).collect()
+}
 
-    /// Processes one bar; a bad bar throws a coded error (counted; state kept).
-    #[napi(catch_unwind)]
-    pub fn update(
-        &mut self,
-        high: f64,
-        low: f64,
-        close: f64,
-        volume: f64,
-        ts: Option<f64>,
-    ) -> Result<WyckoffReading> {
-        let bar = Bar::hlcv(high, low, close, volume).at(timestamp(ts)?);
-        Ok(reading(&self.inner.update(&bar).or_throw()?))
-    }
+/// Inputs accepted and refused by reason.
+#[napi]
+pub fn wyckoff_stats(h: &External<BindingWyckoff>) -> InputStats {
+    input_stats(h.inner.input_stats())
+}
 
-    /// Processes columns of equal length; refused bars read as no event, NaN levels.
-    #[napi(catch_unwind)]
-    pub fn batch(
-        &mut self,
-        high: &[f64],
-        low: &[f64],
-        close: &[f64],
-        volume: &[f64],
-    ) -> Result<WyckoffSeries> {
-        let n = high.len();
-        if low.len() != n || close.len() != n || volume.len() != n {
-            return Err(invalid_arg(
-                "high, low, close and volume must have equal lengths",
-            ));
-        }
-        let mut ev = vec![0u16; n];
-        let mut ph = vec![0u8; n];
-        let mut sc = vec![0u8; n];
-        let mut sup = vec![f64::NAN; n];
-        let mut res = vec![f64::NAN; n];
-        for t in 0..n {
-            if let Ok(o) = self
-                .inner
-                .update(&Bar::hlcv(high[t], low[t], close[t], volume[t]))
-            {
-                ev[t] = o.events;
-                ph[t] = o.phase as u8;
-                sc[t] = o.schematic as u8;
-                sup[t] = o.support;
-                res[t] = o.resistance;
-            }
-        }
-        Ok(WyckoffSeries {
-            events: Uint16Array::new(ev),
-            phases: Uint8Array::new(ph),
-            schematics: Uint8Array::new(sc),
-            support: Float64Array::new(sup),
-            resistance: Float64Array::new(res),
-        })
-    }
-
-    /// How many times each event fired: SC, BC, AR, ARe, ST, Spring, UT, SOS, SOW.
-    #[napi(getter)]
-    pub fn event_counts(&self) -> Vec<f64> {
-        self.inner
-            .event_counts()
-            .iter()
-            .map(|c| *c as f64)
-            .collect()
-    }
-
-    /// Inputs accepted and refused by reason.
-    #[napi(getter)]
-    pub fn stats(&self) -> InputStats {
-        input_stats(self.inner.input_stats())
-    }
-
-    /// Back to the initial state (counters kept).
-    #[napi]
-    pub fn reset(&mut self) {
-        self.inner.reset();
-    }
+/// Back to the initial state (counters kept).
+#[napi]
+pub fn wyckoff_reset(h: &mut External<BindingWyckoff>) {
+    h.inner.reset();
 }
 
 /// One bar's volume-price reading.
@@ -195,57 +188,55 @@ pub struct VolumePriceReading {
 }
 
 /// Volume-price analysis: effort vs result, no-demand and no-supply bars.
-#[napi(js_name = "VolumePrice")]
 #[derive(Debug)]
 pub struct BindingVolumePrice {
     inner: Vpa,
 }
 
+/// Creates the analyser; `ERR_INVALID_PARAM` names a bad option.
+#[napi(catch_unwind)]
+pub fn volume_price_new(
+    options: Option<VolumePriceOptions>,
+) -> Result<External<BindingVolumePrice>> {
+    Ok(External::new(BindingVolumePrice {
+        inner: Vpa::new(options.unwrap_or_default().into()).or_throw()?,
+    }))
+}
+
+/// Analyses one bar; a bad bar throws a coded error (counted; state kept).
+#[napi(catch_unwind)]
+pub fn volume_price_update(
+    h: &mut External<BindingVolumePrice>,
+    high: f64,
+    low: f64,
+    close: f64,
+    volume: f64,
+    ts: Option<f64>,
+) -> Result<VolumePriceReading> {
+    let bar = Bar::hlcv(high, low, close, volume).at(timestamp(ts)?);
+    let o = h.inner.update(&bar).or_throw()?;
+    Ok(VolumePriceReading {
+        flags: u32::from(o.flags),
+        effort_no_result: o.has(VpaFlag::EffortNoResult),
+        result_no_effort: o.has(VpaFlag::ResultNoEffort),
+        no_demand: o.has(VpaFlag::NoDemand),
+        no_supply: o.has(VpaFlag::NoSupply),
+        effort: o.effort,
+        result: o.result,
+        close_location: o.close_location,
+    })
+}
+
+/// Flag counts: effort without result, result without effort, no demand, no supply.
 #[napi]
-impl BindingVolumePrice {
-    /// Creates the analyser; `ERR_INVALID_PARAM` names a bad option.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<VolumePriceOptions>) -> Result<BindingVolumePrice> {
-        Ok(BindingVolumePrice {
-            inner: Vpa::new(options.unwrap_or_default().into()).or_throw()?,
-        })
-    }
+pub fn volume_price_flag_counts(h: &External<BindingVolumePrice>) -> Vec<f64> {
+    h.inner.flag_counts().iter().map(|c| *c as f64).collect()
+}
 
-    /// Analyses one bar; a bad bar throws a coded error (counted; state kept).
-    #[napi(catch_unwind)]
-    pub fn update(
-        &mut self,
-        high: f64,
-        low: f64,
-        close: f64,
-        volume: f64,
-        ts: Option<f64>,
-    ) -> Result<VolumePriceReading> {
-        let bar = Bar::hlcv(high, low, close, volume).at(timestamp(ts)?);
-        let o = self.inner.update(&bar).or_throw()?;
-        Ok(VolumePriceReading {
-            flags: u32::from(o.flags),
-            effort_no_result: o.has(VpaFlag::EffortNoResult),
-            result_no_effort: o.has(VpaFlag::ResultNoEffort),
-            no_demand: o.has(VpaFlag::NoDemand),
-            no_supply: o.has(VpaFlag::NoSupply),
-            effort: o.effort,
-            result: o.result,
-            close_location: o.close_location,
-        })
-    }
-
-    /// Flag counts: effort without result, result without effort, no demand, no supply.
-    #[napi(getter)]
-    pub fn flag_counts(&self) -> Vec<f64> {
-        self.inner.flag_counts().iter().map(|c| *c as f64).collect()
-    }
-
-    /// Inputs accepted and refused by reason.
-    #[napi(getter)]
-    pub fn stats(&self) -> InputStats {
-        input_stats(self.inner.input_stats())
-    }
+/// Inputs accepted and refused by reason.
+#[napi]
+pub fn volume_price_stats(h: &External<BindingVolumePrice>) -> InputStats {
+    input_stats(h.inner.input_stats())
 }
 
 /// A fused signal.
@@ -266,84 +257,87 @@ pub struct FusionResult {
 }
 
 /// Track records and fusion of several sources' directional signals.
-#[napi(js_name = "SignalFusion")]
 #[derive(Debug)]
 pub struct BindingSignalFusion {
     inner: SignalFusion,
 }
 
+/// Fusion of `sources` sources; `ERR_INVALID_PARAM` names a bad option.
+#[napi(catch_unwind)]
+pub fn fusion_new(
+    sources: u32,
+    options: Option<SignalFusionOptions>,
+) -> Result<External<BindingSignalFusion>> {
+    let p: FusionParams = options.unwrap_or_default().into();
+    Ok(External::new(BindingSignalFusion {
+        inner: SignalFusion::new(sources as usize, p).or_throw()?,
+    }))
+}
+
+/// Number of sources.
 #[napi]
-impl BindingSignalFusion {
-    /// Fusion of `sources` sources; `ERR_INVALID_PARAM` names a bad option.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(sources: u32, options: Option<SignalFusionOptions>) -> Result<BindingSignalFusion> {
-        let p: FusionParams = options.unwrap_or_default().into();
-        Ok(BindingSignalFusion {
-            inner: SignalFusion::new(sources as usize, p).or_throw()?,
+pub fn fusion_sources(h: &External<BindingSignalFusion>) -> u32 {
+    h.inner.sources() as u32
+}
+
+/// Records whether source `i`'s last signal was right.
+#[napi(catch_unwind)]
+pub fn fusion_record(
+    h: &mut External<BindingSignalFusion>,
+    source: u32,
+    correct: bool,
+) -> Result<()> {
+    h.inner.record(source as usize, correct).or_throw()
+}
+
+/// Source `i`'s posterior mean accuracy.
+#[napi(catch_unwind)]
+pub fn fusion_accuracy(h: &External<BindingSignalFusion>, source: u32) -> Result<f64> {
+    let a = h.inner.accuracy(source as usize);
+    if a.is_nan() {
+        return Err(invalid_arg(format!("source {source} is out of range")));
+    }
+    Ok(a)
+}
+
+/// Fuses one signal per source: `directions` (−1/0/1), `confidences` in [0, 1] and
+/// optional `ages` (≥ 0, default 0). `method` overrides the configured one for this call.
+#[napi(catch_unwind)]
+pub fn fusion_fuse(
+    h: &mut External<BindingSignalFusion>,
+    directions: &[i8],
+    confidences: &[f64],
+    ages: Option<&[f64]>,
+    method: Option<FusionMode>,
+) -> Result<FusionResult> {
+    let n = directions.len();
+    if confidences.len() != n || ages.is_some_and(|a| a.len() != n) {
+        return Err(invalid_arg(
+            "directions, confidences and ages must have equal lengths",
+        ));
+    }
+    let signals: Vec<SourceSignal> = (0..n)
+        .map(|i| SourceSignal {
+            direction: directions[i],
+            confidence: confidences[i],
+            age: ages.map_or(0.0, |a| a[i]),
         })
+        .collect();
+    let saved = h.inner.params().method;
+    if let Some(m) = method {
+        h.inner.set_method(m.into());
     }
-
-    /// Number of sources.
-    #[napi(getter)]
-    pub fn sources(&self) -> u32 {
-        self.inner.sources() as u32
-    }
-
-    /// Records whether source `i`'s last signal was right.
-    #[napi(catch_unwind)]
-    pub fn record(&mut self, source: u32, correct: bool) -> Result<()> {
-        self.inner.record(source as usize, correct).or_throw()
-    }
-
-    /// Source `i`'s posterior mean accuracy.
-    #[napi(catch_unwind)]
-    pub fn accuracy(&self, source: u32) -> Result<f64> {
-        let a = self.inner.accuracy(source as usize);
-        if a.is_nan() {
-            return Err(invalid_arg(format!("source {source} is out of range")));
-        }
-        Ok(a)
-    }
-
-    /// Fuses one signal per source: `directions` (−1/0/1), `confidences` in [0, 1] and
-    /// optional `ages` (≥ 0, default 0). `method` overrides the configured one for this call.
-    #[napi(catch_unwind)]
-    pub fn fuse(
-        &mut self,
-        directions: &[i8],
-        confidences: &[f64],
-        ages: Option<&[f64]>,
-        method: Option<FusionMode>,
-    ) -> Result<FusionResult> {
-        let n = directions.len();
-        if confidences.len() != n || ages.is_some_and(|a| a.len() != n) {
-            return Err(invalid_arg(
-                "directions, confidences and ages must have equal lengths",
-            ));
-        }
-        let signals: Vec<SourceSignal> = (0..n)
-            .map(|i| SourceSignal {
-                direction: directions[i],
-                confidence: confidences[i],
-                age: ages.map_or(0.0, |a| a[i]),
-            })
-            .collect();
-        let saved = self.inner.params().method;
-        if let Some(m) = method {
-            self.inner.set_method(m.into());
-        }
-        let mut contrib = vec![0.0; n];
-        let r = self.inner.fuse(&signals, &mut contrib);
-        self.inner.set_method(saved);
-        let r = r.or_throw()?;
-        Ok(FusionResult {
-            direction: i32::from(r.direction),
-            confidence: r.confidence,
-            score: r.score,
-            participants: r.participants as u32,
-            contributions: Float64Array::new(contrib),
-        })
-    }
+    let mut contrib = vec![0.0; n];
+    let r = h.inner.fuse(&signals, &mut contrib);
+    h.inner.set_method(saved);
+    let r = r.or_throw()?;
+    Ok(FusionResult {
+        direction: i32::from(r.direction),
+        confidence: r.confidence,
+        score: r.score,
+        participants: r.participants as u32,
+        contributions: Float64Array::new(contrib),
+    })
 }
 
 /// The ensemble's combined forecast.
@@ -370,7 +364,6 @@ pub struct EnsembleResult {
 
 /// Weighted ensemble of Beta(α, β) forecasts with regime weights, a disagreement penalty and
 /// optional isotonic calibration.
-#[napi(js_name = "Ensemble")]
 #[derive(Debug)]
 pub struct BindingEnsemble {
     inner: Ensemble,
@@ -382,74 +375,74 @@ fn calibrator(k: &CalibrationKnots) -> Result<Box<IsotonicCalibration>> {
     ))
 }
 
+/// Creates the ensemble; `ERR_INVALID_PARAM` / `ERR_INVALID_INPUT` name a bad option.
+#[napi(catch_unwind)]
+pub fn ensemble_new(options: EnsembleOptions) -> Result<External<BindingEnsemble>> {
+    let mut inner = Ensemble::new(EnsembleParams {
+        weights: options.weights,
+        regime_weights: options.regime_weights.unwrap_or_default(),
+        disagreement_penalty: options.disagreement_penalty.unwrap_or(0.5),
+    })
+    .or_throw()?;
+    if let Some(k) = &options.calibration {
+        inner.set_calibrator(Some(calibrator(k)?));
+    }
+    Ok(External::new(BindingEnsemble { inner }))
+}
+
+/// Number of models.
 #[napi]
-impl BindingEnsemble {
-    /// Creates the ensemble; `ERR_INVALID_PARAM` / `ERR_INVALID_INPUT` name a bad option.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: EnsembleOptions) -> Result<BindingEnsemble> {
-        let mut inner = Ensemble::new(EnsembleParams {
-            weights: options.weights,
-            regime_weights: options.regime_weights.unwrap_or_default(),
-            disagreement_penalty: options.disagreement_penalty.unwrap_or(0.5),
-        })
-        .or_throw()?;
-        if let Some(k) = &options.calibration {
-            inner.set_calibrator(Some(calibrator(k)?));
-        }
-        Ok(BindingEnsemble { inner })
-    }
+pub fn ensemble_models(h: &External<BindingEnsemble>) -> u32 {
+    h.inner.models() as u32
+}
 
-    /// Number of models.
-    #[napi(getter)]
-    pub fn models(&self) -> u32 {
-        self.inner.models() as u32
-    }
+/// Number of regimes (0 without regime weights).
+#[napi]
+pub fn ensemble_regimes(h: &External<BindingEnsemble>) -> u32 {
+    h.inner.regimes() as u32
+}
 
-    /// Number of regimes (0 without regime weights).
-    #[napi(getter)]
-    pub fn regimes(&self) -> u32 {
-        self.inner.regimes() as u32
-    }
+/// Sets the calibration knots, or clears calibration with `null`.
+#[napi(catch_unwind)]
+pub fn ensemble_set_calibration(
+    h: &mut External<BindingEnsemble>,
+    knots: Option<CalibrationKnots>,
+) -> Result<()> {
+    let c = match &knots {
+        Some(k) => Some(calibrator(k)? as Box<dyn tachyon_signals::Calibrator>),
+        None => None,
+    };
+    h.inner.set_calibrator(c);
+    Ok(())
+}
 
-    /// Sets the calibration knots, or clears calibration with `null`.
-    #[napi(catch_unwind)]
-    pub fn set_calibration(&mut self, knots: Option<CalibrationKnots>) -> Result<()> {
-        let c = match &knots {
-            Some(k) => Some(calibrator(k)? as Box<dyn tachyon_signals::Calibrator>),
-            None => None,
-        };
-        self.inner.set_calibrator(c);
-        Ok(())
+/// Combines one Beta(α, β) forecast per model; `regime` gives the regime probabilities
+/// (required when regime weights are configured).
+#[napi(catch_unwind)]
+pub fn ensemble_combine(
+    h: &External<BindingEnsemble>,
+    alphas: &[f64],
+    betas: &[f64],
+    regime: Option<&[f64]>,
+) -> Result<EnsembleResult> {
+    if alphas.len() != betas.len() {
+        return Err(invalid_arg("alphas and betas must have equal lengths"));
     }
-
-    /// Combines one Beta(α, β) forecast per model; `regime` gives the regime probabilities
-    /// (required when regime weights are configured).
-    #[napi(catch_unwind)]
-    pub fn combine(
-        &self,
-        alphas: &[f64],
-        betas: &[f64],
-        regime: Option<&[f64]>,
-    ) -> Result<EnsembleResult> {
-        if alphas.len() != betas.len() {
-            return Err(invalid_arg("alphas and betas must have equal lengths"));
-        }
-        let fc: Vec<BetaForecast> = alphas
-            .iter()
-            .zip(betas)
-            .map(|(a, b)| BetaForecast::new(*a, *b))
-            .collect();
-        let mut w = vec![0.0; fc.len()];
-        let r = self.inner.combine(&fc, regime, &mut w).or_throw()?;
-        Ok(EnsembleResult {
-            direction: i32::from(r.direction),
-            confidence: r.confidence,
-            probability: r.probability,
-            raw_probability: r.raw_probability,
-            disagreement: r.disagreement,
-            alpha: r.alpha,
-            beta: r.beta,
-            weights: Float64Array::new(w),
-        })
-    }
+    let fc: Vec<BetaForecast> = alphas
+        .iter()
+        .zip(betas)
+        .map(|(a, b)| BetaForecast::new(*a, *b))
+        .collect();
+    let mut w = vec![0.0; fc.len()];
+    let r = h.inner.combine(&fc, regime, &mut w).or_throw()?;
+    Ok(EnsembleResult {
+        direction: i32::from(r.direction),
+        confidence: r.confidence,
+        probability: r.probability,
+        raw_probability: r.raw_probability,
+        disagreement: r.disagreement,
+        alpha: r.alpha,
+        beta: r.beta,
+        weights: Float64Array::new(w),
+    })
 }

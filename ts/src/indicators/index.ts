@@ -62,70 +62,335 @@ import type * as Native from '../../../native/index.js';
 import { TachyonError } from '../errors.js';
 import { native } from '../native.js';
 
-/** Simple moving average. */
-export const Sma = native.Sma;
-export type Sma = Native.Sma;
-/** Exponential moving average (SMA-seeded by default). */
-export const Ema = native.Ema;
-export type Ema = Native.Ema;
-/** Linearly weighted moving average. */
-export const Wma = native.Wma;
-export type Wma = Native.Wma;
-/** Wilder's RSI. */
-export const Rsi = native.Rsi;
-export type Rsi = Native.Rsi;
-/** MACD line, signal and histogram. */
-export const Macd = native.Macd;
-export type Macd = Native.Macd;
-/** Bollinger bands (population σ) and %B. */
-export const Bollinger = native.Bollinger;
-export type Bollinger = Native.Bollinger;
-/** Wilder's average true range. */
-export const Atr = native.Atr;
-export type Atr = Native.Atr;
-/** Average directional index with +DI, −DI and DX. */
-export const Adx = native.Adx;
-export type Adx = Native.Adx;
-/** Stochastic oscillator %K / %D. */
-export const Stochastic = native.Stochastic;
-export type Stochastic = Native.Stochastic;
-/** Williams %R (−100 … 0). */
-export const WilliamsR = native.WilliamsR;
-export type WilliamsR = Native.WilliamsR;
-/** On-balance volume. */
-export const Obv = native.Obv;
-export type Obv = Native.Obv;
-/** Commodity channel index (O(n) per update: mean absolute deviation). */
-export const Cci = native.Cci;
-export type Cci = Native.Cci;
-/** Money flow index. */
-export const Mfi = native.Mfi;
-export type Mfi = Native.Mfi;
-/** VWAP of the typical price: rolling (`period`) or anchored (cumulative until `reset()`). */
-export const Vwap = native.Vwap;
-export type Vwap = Native.Vwap;
-/** Keltner channels: EMA of the typical price ± multiplier·ATR. */
-export const Keltner = native.Keltner;
-export type Keltner = Native.Keltner;
-/** Donchian channel. */
-export const Donchian = native.Donchian;
-export type Donchian = Native.Donchian;
-/** Ichimoku: all five lines and the current cloud. */
-export const Ichimoku = native.Ichimoku;
-export type Ichimoku = Native.Ichimoku;
-/** Parabolic SAR with its trend (+1 long, −1 short). */
-export const ParabolicSar = native.ParabolicSar;
-export type ParabolicSar = Native.ParabolicSar;
+type IndicatorHandle = ReturnType<typeof native.indicatorNew>;
+
+/** Outputs of {@link Macd}. */
+export interface MacdValue {
+  macd: number;
+  signal: number;
+  histogram: number;
+}
+/** Outputs of {@link Bollinger}. */
+export interface BollingerValue {
+  lower: number;
+  middle: number;
+  upper: number;
+  percentB: number;
+}
+/** A channel's lines ({@link Keltner}, {@link Donchian}). */
+export interface BandsValue {
+  lower: number;
+  middle: number;
+  upper: number;
+}
+/** Outputs of {@link Adx}. */
+export interface AdxValue {
+  adx: number;
+  plusDi: number;
+  minusDi: number;
+  dx: number;
+}
+/** Outputs of {@link Stochastic}. */
+export interface StochasticValue {
+  k: number;
+  d: number;
+}
+/**
+ * Outputs of {@link Ichimoku}: senkou spans are computed now (drawn `displacement` ahead);
+ * `cloudA`/`cloudB` are the spans that apply to this bar; `chikou` is this close.
+ */
+export interface IchimokuValue {
+  tenkan: number;
+  kijun: number;
+  senkouA: number;
+  senkouB: number;
+  chikou: number;
+  cloudA: number;
+  cloudB: number;
+}
+/** Outputs of {@link ParabolicSar}: the level and the trend (+1 long, −1 short). */
+export interface SarValue {
+  sar: number;
+  trend: number;
+}
+
+/**
+ * Shared members of every indicator: a native handle (CONTRIBUTING.md: hot objects are
+ * handles), counters, readiness, reset. Subclasses type `update`/`batch` for their inputs.
+ */
+abstract class IndicatorBase<V> {
+  /** Opaque native handle. */
+  protected readonly h: IndicatorHandle;
+  /** Output names, in `batch` column order. */
+  readonly outputs: readonly string[];
+  /** Zero-based index of the first bar whose outputs are all defined. */
+  readonly lookback: number;
+  /** Receives every output of the last `update` (multi-output indicators). */
+  protected readonly last: Float64Array | undefined;
+
+  protected constructor(spec: Native.IndicatorSpec) {
+    this.h = native.indicatorNew(spec);
+    const info = native.indicatorInfo(this.h);
+    this.outputs = Object.freeze(info.outputs);
+    this.lookback = info.lookback;
+    this.last = info.outputs.length > 1 ? new Float64Array(info.outputs.length) : undefined;
+  }
+
+  /** Inputs accepted and refused, by reason. */
+  get stats(): Native.InputStats {
+    return native.indicatorStats(this.h);
+  }
+
+  /** `true` once every output is defined. */
+  get ready(): boolean {
+    return native.indicatorReady(this.h);
+  }
+
+  /** Back to the freshly constructed state (counters are kept). */
+  reset(): void {
+    native.indicatorReset(this.h);
+  }
+
+  protected step(x0: number, x1?: number, x2?: number, x3?: number, ts?: number): number {
+    return native.indicatorUpdate(this.h, x0, x1, x2, x3, ts, this.last);
+  }
+
+  protected run(c0: Float64Array, c1?: Float64Array, c2?: Float64Array, c3?: Float64Array, ts?: Float64Array): Float64Array {
+    return native.indicatorBatch(this.h, c0, c1, c2, c3, ts);
+  }
+
+  protected abstract value(first: number): V;
+}
+
+/** Single-series indicators: `update(value)`, `batch(values)`. */
+abstract class SeriesIndicator<V> extends IndicatorBase<V> {
+  /** Applies one value (NaN → `ERR_MISSING_BAR`, ±Infinity → `ERR_NON_FINITE`). */
+  update(value: number): V {
+    return this.value(this.step(value));
+  }
+  /** Continues over `values`; output `k` of value `t` at `k·values.length + t`. */
+  batch(values: Float64Array): Float64Array {
+    return this.run(values);
+  }
+}
+
+/** High/low/close indicators: `update(high, low, close, ts?)`, `batch(high, low, close, ts?)`. */
+abstract class HlcIndicator<V> extends IndicatorBase<V> {
+  /** Applies one bar; `ts` (optional) must be a strictly increasing safe integer. */
+  update(high: number, low: number, close: number, ts?: number): V {
+    return this.value(this.step(high, low, close, undefined, ts));
+  }
+  /** Continues over equal-length columns; bad rows give NaN outputs (counted). */
+  batch(high: Float64Array, low: Float64Array, close: Float64Array, ts?: Float64Array): Float64Array {
+    return this.run(high, low, close, undefined, ts);
+  }
+}
+
+/** High/low indicators: `update(high, low, ts?)`, `batch(high, low, ts?)`. */
+abstract class HlIndicator<V> extends IndicatorBase<V> {
+  /** Applies one bar's high and low. */
+  update(high: number, low: number, ts?: number): V {
+    return this.value(this.step(high, low, undefined, undefined, ts));
+  }
+  /** Continues over equal-length columns; bad rows give NaN outputs (counted). */
+  batch(high: Float64Array, low: Float64Array, ts?: Float64Array): Float64Array {
+    return this.run(high, low, undefined, undefined, ts);
+  }
+}
+
+/** High/low/close/volume indicators. */
+abstract class HlcvIndicator<V> extends IndicatorBase<V> {
+  /** Applies one bar. */
+  update(high: number, low: number, close: number, volume: number, ts?: number): V {
+    return this.value(this.step(high, low, close, volume, ts));
+  }
+  /** Continues over equal-length columns; bad rows give NaN outputs (counted). */
+  batch(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, ts?: Float64Array): Float64Array {
+    return this.run(high, low, close, volume, ts);
+  }
+}
+
+/** Simple moving average (default period 20). */
+export class Sma extends SeriesIndicator<number> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'sma', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** Exponential moving average: α = 2/(period+1), SMA-seeded unless `seed: 'first'` (default period 20). */
+export class Ema extends SeriesIndicator<number> {
+  constructor(options: Native.EmaOptions = {}) {
+    super({ kind: 'ema', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** Linearly weighted moving average (default period 20). */
+export class Wma extends SeriesIndicator<number> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'wma', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** Wilder's RSI, 0–100 (default period 14). */
+export class Rsi extends SeriesIndicator<number> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'rsi', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** MACD line, signal and histogram (default 12, 26, 9). */
+export class Macd extends SeriesIndicator<MacdValue> {
+  constructor(options: Native.MacdOptions = {}) {
+    super({ kind: 'macd', ...options });
+  }
+  protected value(): MacdValue {
+    const o = this.last!;
+    return { macd: o[0]!, signal: o[1]!, histogram: o[2]! };
+  }
+}
+/** Bollinger bands with the population σ and %B (default 20, 2). */
+export class Bollinger extends SeriesIndicator<BollingerValue> {
+  constructor(options: Native.BollingerOptions = {}) {
+    super({ kind: 'bollinger', ...options });
+  }
+  protected value(): BollingerValue {
+    const o = this.last!;
+    return { lower: o[0]!, middle: o[1]!, upper: o[2]!, percentB: o[3]! };
+  }
+}
+/** Wilder's average true range (default period 14). */
+export class Atr extends HlcIndicator<number> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'atr', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** Average directional index with +DI, −DI and DX (default period 14). */
+export class Adx extends HlcIndicator<AdxValue> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'adx', ...options });
+  }
+  protected value(): AdxValue {
+    const o = this.last!;
+    return { adx: o[0]!, plusDi: o[1]!, minusDi: o[2]!, dx: o[3]! };
+  }
+}
+/** Stochastic oscillator %K / %D (default 14, 3, 3; kSmooth 1 is the fast stochastic). */
+export class Stochastic extends HlcIndicator<StochasticValue> {
+  constructor(options: Native.StochasticOptions = {}) {
+    super({ kind: 'stochastic', ...options });
+  }
+  protected value(): StochasticValue {
+    const o = this.last!;
+    return { k: o[0]!, d: o[1]! };
+  }
+}
+/** Williams %R, −100 … 0 (default period 14). */
+export class WilliamsR extends HlcIndicator<number> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'williamsR', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** Commodity channel index (default period 20; O(n) per update: mean absolute deviation). */
+export class Cci extends HlcIndicator<number> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'cci', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** Keltner channels: EMA of the typical price ± multiplier·ATR (default 20, 2, atrPeriod = period). */
+export class Keltner extends HlcIndicator<BandsValue> {
+  constructor(options: Native.KeltnerOptions = {}) {
+    super({ kind: 'keltner', ...options });
+  }
+  protected value(): BandsValue {
+    const o = this.last!;
+    return { lower: o[0]!, middle: o[1]!, upper: o[2]! };
+  }
+}
+/** Ichimoku: all five lines and the current cloud (default 9, 26, 52, 26). */
+export class Ichimoku extends HlcIndicator<IchimokuValue> {
+  constructor(options: Native.IchimokuOptions = {}) {
+    super({ kind: 'ichimoku', ...options });
+  }
+  protected value(): IchimokuValue {
+    const o = this.last!;
+    return { tenkan: o[0]!, kijun: o[1]!, senkouA: o[2]!, senkouB: o[3]!, chikou: o[4]!, cloudA: o[5]!, cloudB: o[6]! };
+  }
+}
+/** Donchian channel (default period 20). */
+export class Donchian extends HlIndicator<BandsValue> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'donchian', ...options });
+  }
+  protected value(): BandsValue {
+    const o = this.last!;
+    return { upper: o[0]!, middle: o[1]!, lower: o[2]! };
+  }
+}
+/** Parabolic SAR with TA-Lib's bootstrap (default acceleration 0.02, maximum 0.2). */
+export class ParabolicSar extends HlIndicator<SarValue> {
+  constructor(options: Native.SarOptions = {}) {
+    super({ kind: 'parabolicSar', ...options });
+  }
+  protected value(): SarValue {
+    const o = this.last!;
+    return { sar: o[0]!, trend: o[1]! };
+  }
+}
+/** Money flow index (default period 14). */
+export class Mfi extends HlcvIndicator<number> {
+  constructor(options: Native.PeriodOptions = {}) {
+    super({ kind: 'mfi', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** VWAP of the typical price: rolling over `period` bars, or anchored (cumulative until `reset()`) without one. */
+export class Vwap extends HlcvIndicator<number> {
+  constructor(options: Native.VwapOptions = {}) {
+    super({ kind: 'vwap', ...options });
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
+/** On-balance volume: `update(close, volume, ts?)`, `batch(close, volume, ts?)`. */
+export class Obv extends IndicatorBase<number> {
+  constructor() {
+    super({ kind: 'obv' });
+  }
+  /** Applies one bar's close and volume. */
+  update(close: number, volume: number, ts?: number): number {
+    return this.step(close, volume, undefined, undefined, ts);
+  }
+  /** Continues over equal-length columns; bad rows give NaN outputs (counted). */
+  batch(close: Float64Array, volume: Float64Array, ts?: Float64Array): Float64Array {
+    return this.run(close, volume, undefined, undefined, ts);
+  }
+  protected value(first: number): number {
+    return first;
+  }
+}
 
 export type {
   InputStats,
-  MacdValue,
-  BollingerValue,
-  BandsValue,
-  AdxValue,
-  StochasticValue,
-  IchimokuValue,
-  SarValue,
   PeriodOptions,
   EmaOptions,
   EmaSeedMode,
@@ -229,14 +494,15 @@ export class IndicatorBank {
   readonly matrix: Float64Array;
   /** One {@link BarStatus} byte per instrument, from the last update. */
   readonly status: Uint8Array;
-  private readonly native: Native.IndicatorBank;
+  private readonly h: ReturnType<typeof native.bankNew>;
   private readonly index: Map<string, number>;
 
   constructor(options: IndicatorBankOptions) {
-    this.native = new native.IndicatorBank(options);
-    this.instruments = this.native.instruments;
-    this.features = Object.freeze(this.native.features);
-    this.layout = this.native.layout as Native.MatrixLayout;
+    this.h = native.bankNew(options);
+    const info = native.bankInfo(this.h);
+    this.instruments = info.instruments;
+    this.features = Object.freeze(info.features);
+    this.layout = info.layout as Native.MatrixLayout;
     const n = this.instruments;
     this.inputs = new Float64Array(5 * n).fill(Number.NaN);
     [this.open, this.high, this.low, this.close, this.volume] = [0, 1, 2, 3, 4].map((k) =>
@@ -259,7 +525,7 @@ export class IndicatorBank {
    * instruments updated.
    */
   update(ts?: number): number {
-    const accepted = this.native.update(this.inputs, this.matrix, this.status, ts);
+    const accepted = native.bankUpdate(this.h, this.inputs, this.matrix, this.status, ts);
     this.inputs.fill(Number.NaN);
     return accepted;
   }
@@ -301,22 +567,22 @@ export class IndicatorBank {
 
   /** Counters: calls and per-bar accepted/refused totals by reason. */
   get stats(): Native.BankStats {
-    return this.native.stats;
+    return native.bankStats(this.h);
   }
 
   /** Refused bars of instrument i. */
   rejected(i: number): number {
-    return this.native.rejected(i);
+    return native.bankRejected(this.h, i);
   }
 
   /** Resets instrument i's indicators (e.g. after a symbol change or a long gap). */
   resetInstrument(i: number): void {
-    this.native.resetInstrument(i);
+    native.bankResetInstrument(this.h, i);
   }
 
   /** Resets every instrument and the timestamp check (counters are kept). */
   reset(): void {
-    this.native.reset();
+    native.bankReset(this.h);
     this.matrix.fill(Number.NaN);
   }
 

@@ -86,18 +86,101 @@
 import type * as Native from '../../../native/index.js';
 import { native } from '../native.js';
 
-/** Wyckoff event detector and phase labeller. */
-export const Wyckoff = native.Wyckoff;
-export type Wyckoff = Native.Wyckoff;
+/** Wyckoff event detector and phase labeller (rules above; every parameter is an option). */
+export class Wyckoff {
+  private readonly h: ReturnType<typeof native.wyckoffNew>;
+  constructor(options: Native.WyckoffOptions = {}) {
+    this.h = native.wyckoffNew(options);
+  }
+  /** Processes one bar (`ts` optional, strictly increasing); a bad bar throws a coded error. */
+  update(high: number, low: number, close: number, volume: number, ts?: number): Native.WyckoffReading {
+    return native.wyckoffUpdate(this.h, high, low, close, volume, ts);
+  }
+  /** Processes equal-length columns; refused bars read as no event with NaN levels. */
+  batch(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array): Native.WyckoffSeries {
+    return native.wyckoffBatch(this.h, high, low, close, volume);
+  }
+  /** Times each event fired: SC, BC, AR, ARe, ST, Spring, UT, SOS, SOW. */
+  get eventCounts(): number[] {
+    return native.wyckoffEventCounts(this.h);
+  }
+  /** Inputs accepted and refused, by reason. */
+  get stats(): Native.InputStats {
+    return native.wyckoffStats(this.h);
+  }
+  /** Back to the initial state (counters kept). */
+  reset(): void {
+    native.wyckoffReset(this.h);
+  }
+}
+
 /** Volume-price analysis (effort vs result, no demand / no supply). */
-export const VolumePrice = native.VolumePrice;
-export type VolumePrice = Native.VolumePrice;
-/** Fusion of several sources' directional signals. */
-export const SignalFusion = native.SignalFusion;
-export type SignalFusion = Native.SignalFusion;
-/** Ensemble of Beta(α, β) model forecasts. */
-export const Ensemble = native.Ensemble;
-export type Ensemble = Native.Ensemble;
+export class VolumePrice {
+  private readonly h: ReturnType<typeof native.volumePriceNew>;
+  constructor(options: Native.VolumePriceOptions = {}) {
+    this.h = native.volumePriceNew(options);
+  }
+  /** Analyses one bar (`ts` optional); a bad bar throws a coded error. */
+  update(high: number, low: number, close: number, volume: number, ts?: number): Native.VolumePriceReading {
+    return native.volumePriceUpdate(this.h, high, low, close, volume, ts);
+  }
+  /** Times each flag was set: effort without result, result without effort, no demand, no supply. */
+  get flagCounts(): number[] {
+    return native.volumePriceFlagCounts(this.h);
+  }
+  /** Inputs accepted and refused, by reason. */
+  get stats(): Native.InputStats {
+    return native.volumePriceStats(this.h);
+  }
+}
+
+/** Track records and fusion of several sources' directional signals. */
+export class SignalFusion {
+  private readonly h: ReturnType<typeof native.fusionNew>;
+  /** Number of sources. */
+  readonly sources: number;
+  constructor(sources: number, options: Native.SignalFusionOptions = {}) {
+    this.h = native.fusionNew(sources, options);
+    this.sources = native.fusionSources(this.h);
+  }
+  /** Records whether source `i`'s last signal was right. */
+  record(source: number, correct: boolean): void {
+    native.fusionRecord(this.h, source, correct);
+  }
+  /** Source `i`'s posterior mean accuracy. */
+  accuracy(source: number): number {
+    return native.fusionAccuracy(this.h, source);
+  }
+  /**
+   * Fuses one signal per source: directions −1/0/1, confidences in [0, 1], optional ages
+   * (≥ 0, in the unit of `halfLife`). `method` overrides the configured one for this call.
+   */
+  fuse(directions: Int8Array, confidences: Float64Array, ages?: Float64Array, method?: Native.FusionMode): Native.FusionResult {
+    return native.fusionFuse(this.h, directions, confidences, ages, method);
+  }
+}
+
+/** Ensemble of Beta(α, β) model forecasts of P(up). */
+export class Ensemble {
+  private readonly h: ReturnType<typeof native.ensembleNew>;
+  /** Number of models. */
+  readonly models: number;
+  /** Number of regimes (0 without regime weights). */
+  readonly regimes: number;
+  constructor(options: Native.EnsembleOptions) {
+    this.h = native.ensembleNew(options);
+    this.models = native.ensembleModels(this.h);
+    this.regimes = native.ensembleRegimes(this.h);
+  }
+  /** Sets the isotonic calibration knots, or clears calibration with `null`. */
+  setCalibration(knots: Native.CalibrationKnots | null): void {
+    native.ensembleSetCalibration(this.h, knots);
+  }
+  /** Combines one Beta(α, β) per model; `regime` = regime probabilities when regimes are configured. */
+  combine(alphas: Float64Array, betas: Float64Array, regime?: Float64Array): Native.EnsembleResult {
+    return native.ensembleCombine(this.h, alphas, betas, regime);
+  }
+}
 
 export type {
   WyckoffOptions,
