@@ -67,6 +67,9 @@ fn run_batch<I: Indicator>(g: &mut Guarded<I>, cols: &Columns<'_>) -> Result<Flo
 
 /// Every indicator behind one handle type (dispatch is one `match` per call).
 #[derive(Debug)]
+// One value per handle, allocated once: boxing the large variants would add a pointer chase to
+// every update.
+#[allow(clippy::large_enum_variant)]
 pub enum AnyIndicator {
     Sma(Guarded<Sma>),
     Ema(Guarded<Ema>),
@@ -289,9 +292,9 @@ pub fn indicator_update(
     ];
     let ts = timestamp(ts)?;
     let mut out = out;
-    // SAFETY: synchronous call on the JS thread; the slice ends with this call and no other
-    // Rust reference to that memory exists.
     let slice: &mut [f64] = match out.as_mut() {
+        // SAFETY: synchronous call on the JS thread; the slice ends with this call and no
+        // other Rust reference to that memory exists.
         Some(o) => unsafe { o.as_mut() },
         None => &mut [],
     };
