@@ -27,7 +27,17 @@ export type ErrorCode =
   | 'ERR_RING_CAPACITY'
   | 'ERR_RING_SIZE'
   | 'ERR_RING_ALIGNMENT'
-  | 'ERR_RING_CORRUPT';
+  | 'ERR_RING_CORRUPT'
+  | 'ERR_INVALID_PARAM'
+  | 'ERR_MISSING_FIELD'
+  | 'ERR_LENGTH_MISMATCH'
+  | 'ERR_INVALID_INPUT'
+  | 'ERR_MISSING_BAR'
+  | 'ERR_NON_FINITE'
+  | 'ERR_HIGH_BELOW_LOW'
+  | 'ERR_OUTSIDE_RANGE'
+  | 'ERR_NEGATIVE_VOLUME'
+  | 'ERR_OUT_OF_ORDER';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {
