@@ -28,8 +28,9 @@
 //! Prices, quantities, notionals and positions are `tachyon_core` fixed point; the instrument
 //! rules, `maxOrderNotional` and `maxPosition` are compared exactly. Ratios to equity
 //! (concentration, correlated exposure, heat, leverage, drawdown, daily loss) are computed in
-//! `f64` from exact notionals (each converted once, relative error ≤ 2⁻⁵³): within about
-//! 1e-15 of a limit the outcome may go either way. Approved orders consume the rate limit;
+//! `f64` from exact notionals (each converted once, relative error ≤ 2⁻⁵³); drawdown is
+//! `(peak − equity) / peak` so that whole-unit equities hit a limit like 20% exactly. Within
+//! about 1e-15 of a limit the outcome may go either way. Approved orders consume the rate limit;
 //! rejected ones do not.
 
 mod config;
@@ -451,7 +452,7 @@ impl RiskEngine {
         };
         if !reducing {
             let l = &self.limits;
-            let dd = if self.peak > 0.0 { 1.0 - equity / self.peak } else { 0.0 };
+            let dd = if self.peak > 0.0 { (self.peak - equity) / self.peak } else { 0.0 };
             if dd >= l.hard_drawdown {
                 return Err(RiskRejection::HardDrawdown {
                     drawdown: dd,
@@ -671,7 +672,7 @@ impl RiskEngine {
         if self.day_start.is_none() {
             self.day_start = Some(e);
         }
-        let dd = if self.peak > 0.0 { 1.0 - e / self.peak } else { 0.0 };
+        let dd = if self.peak > 0.0 { (self.peak - e) / self.peak } else { 0.0 };
         let loss = match self.day_start {
             Some(s) if s > 0.0 => (s - e) / s,
             _ => 0.0,
