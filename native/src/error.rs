@@ -43,6 +43,9 @@ coded!(
     tachyon_core::time::ClockError,
     tachyon_core::ring::CapacityError,
     tachyon_core::shm::RingError,
+    tachyon_engine::EngineError,
+    tachyon_riskmath::SizingError,
+    tachyon_riskmath::VarError,
 );
 
 /// Builds the JS error for a coded Rust error.

@@ -1,0 +1,798 @@
+//! Bindings of `tachyon_engine` (decision engine, risk engine, control) and `tachyon_riskmath`
+//! (VaR, sizing). Translation only.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi::bindgen_prelude::{
+    BigInt, Either, Float64ArraySlice, Uint16ArraySlice, Uint8ArraySlice,
+};
+use napi_derive::napi;
+use tachyon_core::{Clock, InstrumentId, MonotonicClock, Notional, Price, Quantity, Rounding, Timestamp};
+use tachyon_engine::control::Transition;
+use tachyon_engine::decision::{DecisionColumns, KernelPath};
+use tachyon_engine::risk::{Approval, REJECTION_CODES};
+use tachyon_engine::{DecisionEngine, OrderIntent, RiskEngine, RiskRejection, StrategyConfig, Watchdog};
+use tachyon_riskmath::Sizing;
+
+use crate::error::{invalid_arg, invalid_state, system, OrThrow, Result};
+use crate::options::engine::{
+    source_of, time_arg, ControlMode, ControlSource, RiskEngineOptions, SizingOptions, StrategyOptions,
+    TradeSide,
+};
+use crate::options::{finite, safe_integer};
+
+/// Byte range of a slice (empty slices cannot overlap anything).
+fn range<T>(s: &[T]) -> (usize, usize) {
+    let a = s.as_ptr() as usize;
+    let n = std::mem::size_of_val(s);
+    if n == 0 {
+        (usize::MAX, usize::MAX)
+    } else {
+        (a, a + n)
+    }
+}
+
+fn overlaps<A, B>(a: &[A], b: &[B]) -> bool {
+    let ((a0, a1), (b0, b1)) = (range(a), range(b));
+    a0 < b1 && b0 < a1
+}
+
+// ---------------------------------------------------------------------------- decisions
+
+/// Totals of a decision engine.
+#[napi(object)]
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionCounts {
+    pub decisions: f64,
+    pub buys: f64,
+    pub sells: f64,
+    /// Held inside the threshold band.
+    pub holds: f64,
+    /// Held because a feature was NaN or ±Infinity.
+    pub missing_feature: f64,
+    /// Held because the score was not finite.
+    pub non_finite_score: f64,
+    /// Rows where a feature or score clamp fired.
+    pub clamped: f64,
+}
+
+/// The native decision engine; use the TypeScript `DecisionEngine`.
+#[napi(js_name = "NativeDecisionEngine")]
+#[derive(Debug)]
+pub struct BindingDecisionEngine {
+    inner: DecisionEngine,
+}
+
+fn strategy(o: &StrategyOptions) -> Result<(StrategyConfig, Option<KernelPath>)> {
+    let path = match &o.path {
+        None => None,
+        Some(p) => Some(KernelPath::from_name(p).ok_or_else(|| {
+            invalid_arg(format!("path must be \"scalar\", \"avx2\" or \"avx512\", got {p:?}"))
+        })?),
+    };
+    Ok((StrategyConfig::from(o), path))
+}
+
+#[napi]
+impl BindingDecisionEngine {
+    /// Validates the strategy (`ERR_INVALID_CONFIG` naming the field) and picks the kernel.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: StrategyOptions) -> Result<BindingDecisionEngine> {
+        let (cfg, path) = strategy(&options)?;
+        let inner = match path {
+            Some(p) => DecisionEngine::with_path(&cfg, p),
+            None => DecisionEngine::new(&cfg),
+        }
+        .or_throw()?;
+        Ok(BindingDecisionEngine { inner })
+    }
+
+    /// Kernels this CPU supports, slowest first.
+    #[napi]
+    pub fn available_paths() -> Vec<String> {
+        KernelPath::ALL
+            .into_iter()
+            .filter(|p| p.is_supported())
+            .map(|p| p.name().to_owned())
+            .collect()
+    }
+
+    /// Features per row.
+    #[napi(getter)]
+    pub fn n_features(&self) -> u32 {
+        self.inner.n_features() as u32
+    }
+
+    /// The kernel in use.
+    #[napi(getter)]
+    pub fn path(&self) -> String {
+        self.inner.path().name().to_owned()
+    }
+
+    /// Replaces the strategy (same feature count not required; the kernel stays).
+    #[napi(catch_unwind)]
+    pub fn set_strategy(&mut self, options: StrategyOptions) -> Result<()> {
+        let (cfg, _) = strategy(&options)?;
+        self.inner.set_strategy(&cfg).or_throw()
+    }
+
+    /// One instrument: returns the action code (0 hold, 1 buy, 2 sell) and writes
+    /// `[score, confidence, clampFlags, holdReason, clampFeature]` into `out` (length ≥ 5).
+    #[napi(catch_unwind)]
+    pub fn decide_into(&mut self, features: &[f64], mut out: Float64ArraySlice<'_>) -> Result<u32> {
+        // SAFETY: JS is blocked for the duration of this synchronous call and nothing else
+        // holds the view; overlap with `features` is refused just below.
+        let out = unsafe { out.as_mut() };
+        if out.len() < 5 || overlaps(features, out) {
+            return Err(invalid_arg("out must be a separate Float64Array of length >= 5"));
+        }
+        let d = self.inner.decide_one(features).or_throw()?;
+        out[0] = d.score;
+        out[1] = d.confidence;
+        out[2] = f64::from(d.clamp.0);
+        out[3] = f64::from(d.reason as u8);
+        out[4] = if d.clamp_feature == tachyon_engine::decision::NO_FEATURE {
+            -1.0
+        } else {
+            f64::from(d.clamp_feature)
+        };
+        Ok(d.action as u32)
+    }
+
+    /// Every row of `features` (instruments × features, row-major) into the output columns
+    /// (one entry per instrument each; they must not overlap `features`).
+    #[napi(catch_unwind)]
+    pub fn decide_batch(
+        &mut self,
+        features: &[f64],
+        mut actions: Uint8ArraySlice<'_>,
+        mut scores: Float64ArraySlice<'_>,
+        mut confidence: Float64ArraySlice<'_>,
+        mut clamps: Uint8ArraySlice<'_>,
+        mut reasons: Uint8ArraySlice<'_>,
+        mut clamp_features: Uint16ArraySlice<'_>,
+    ) -> Result<()> {
+        let ranges = [
+            range(features),
+            range(&actions),
+            range(&scores),
+            range(&confidence),
+            range(&clamps),
+            range(&reasons),
+            range(&clamp_features),
+        ];
+        for (i, a) in ranges.iter().enumerate() {
+            if ranges[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1) {
+                return Err(invalid_arg(
+                    "features and the output arrays must not share memory",
+                ));
+            }
+        }
+        // SAFETY: JS is blocked for the duration of this synchronous call and the seven views
+        // were just checked to be pairwise disjoint, so these are the only references to them.
+        let (actions, scores, confidence, clamps, reasons, clamp_features) = unsafe {
+            (
+                actions.as_mut(),
+                scores.as_mut(),
+                confidence.as_mut(),
+                clamps.as_mut(),
+                reasons.as_mut(),
+                clamp_features.as_mut(),
+            )
+        };
+        let mut cols = DecisionColumns {
+            actions,
+            scores,
+            confidence,
+            clamps,
+            reasons,
+            clamp_features,
+        };
+        self.inner.decide_batch_columns(features, &mut cols).or_throw()
+    }
+
+    /// Totals so far.
+    #[napi]
+    pub fn counters(&self) -> DecisionCounts {
+        let c = self.inner.counters();
+        DecisionCounts {
+            decisions: c.decisions as f64,
+            buys: c.buys as f64,
+            sells: c.sells as f64,
+            holds: c.holds as f64,
+            missing_feature: c.missing_feature as f64,
+            non_finite_score: c.non_finite_score as f64,
+            clamped: c.clamped as f64,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------- risk
+
+/// One recorded mode change.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct TransitionRecord {
+    /// 1, 2, 3 … without gaps.
+    pub seq: f64,
+    /// Nanoseconds since the epoch.
+    pub ts_ns: BigInt,
+    pub from: ControlMode,
+    pub to: ControlMode,
+    /// Why, in words; breakers start with their key (`"spread: …"`).
+    pub reason: String,
+    /// `"api"`, `"cli"`, `"signal"`, `"heartbeat"`, `"trigger"` or `"reset"`.
+    pub source: String,
+}
+
+impl From<Transition> for TransitionRecord {
+    fn from(t: Transition) -> Self {
+        Self {
+            seq: t.seq as f64,
+            ts_ns: BigInt::from(t.ts_ns),
+            from: t.from.into(),
+            to: t.to.into(),
+            reason: t.reason,
+            source: t.source.name().to_owned(),
+        }
+    }
+}
+
+/// The outcome of a pre-trade check. A rejection is data: `ok` is false and `code` names the
+/// limit.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct RiskCheck {
+    pub ok: bool,
+    /// Rejection code, e.g. `CONCENTRATION`, `MODE_PAUSE`, `OFF_TICK`.
+    pub code: Option<String>,
+    /// Human-readable reason.
+    pub message: Option<String>,
+    /// Order notional (decimal string) when approved.
+    pub notional: Option<String>,
+    /// Position after a full fill (decimal string) when approved.
+    pub position_after: Option<String>,
+    /// The order reduces the position without flipping it.
+    pub reducing: Option<bool>,
+}
+
+impl From<std::result::Result<Approval, RiskRejection>> for RiskCheck {
+    fn from(r: std::result::Result<Approval, RiskRejection>) -> Self {
+        match r {
+            Ok(a) => Self {
+                ok: true,
+                code: None,
+                message: None,
+                notional: Some(a.notional.to_string()),
+                position_after: Some(a.position_after.to_string()),
+                reducing: Some(a.reducing),
+            },
+            Err(e) => Self {
+                ok: false,
+                code: Some(e.code().to_owned()),
+                message: Some(e.to_string()),
+                notional: None,
+                position_after: None,
+                reducing: None,
+            },
+        }
+    }
+}
+
+/// Counts of the risk engine's checks.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct RiskCounts {
+    pub checked: f64,
+    pub approved: f64,
+    /// Rejections per code (only codes seen).
+    pub rejected: std::collections::HashMap<String, f64>,
+}
+
+/// An order as JS gives it.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct OrderIntentOptions {
+    /// Instrument id or symbol.
+    pub instrument: Either<u32, String>,
+    pub side: TradeSide,
+    /// Limit (or expected fill) price at the instrument's scale: decimal string or number.
+    pub price: Either<String, f64>,
+    /// Quantity at the instrument's scale: decimal string or number.
+    pub qty: Either<String, f64>,
+    /// Protective stop for the position (portfolio heat).
+    pub stop: Option<Either<String, f64>>,
+}
+
+/// A sizing result.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct SizedOrderResult {
+    pub side: TradeSide,
+    /// Quantity rounded down to the lot (decimal string).
+    pub qty: String,
+    /// The capped fraction of equity it came from.
+    pub fraction: f64,
+}
+
+/// The native risk engine; use the TypeScript `RiskEngine`.
+#[napi(js_name = "NativeRiskEngine")]
+pub struct BindingRiskEngine {
+    inner: RiskEngine,
+    clock: Arc<MonotonicClock>,
+    watchdog: Option<Watchdog>,
+}
+
+impl std::fmt::Debug for BindingRiskEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BindingRiskEngine")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+type Num = Either<String, f64>;
+type Ns = Either<BigInt, f64>;
+
+impl BindingRiskEngine {
+    fn now(&self, v: Option<&Ns>) -> Result<Timestamp> {
+        time_arg(v, || self.clock.now())
+    }
+
+    fn id(&self, v: &Either<u32, String>) -> Result<InstrumentId> {
+        match v {
+            Either::A(id) if (*id as usize) < self.inner.instrument_count() => Ok(*id),
+            Either::A(id) => Err(invalid_arg(format!("unknown instrument id {id}"))),
+            Either::B(s) => self
+                .inner
+                .instrument_id(s)
+                .ok_or_else(|| invalid_arg(format!("unknown instrument {s:?}"))),
+        }
+    }
+
+    fn price(&self, id: InstrumentId, v: &Num) -> Result<Price> {
+        let s = self.inner.instrument(id).map_or(0, |i| i.price_scale());
+        match v {
+            Either::A(t) => Price::parse(t, s),
+            Either::B(x) => Price::from_f64(*x, s, Rounding::Exact),
+        }
+        .or_throw()
+    }
+
+    fn qty(&self, id: InstrumentId, v: &Num) -> Result<Quantity> {
+        let s = self.inner.instrument(id).map_or(0, |i| i.qty_scale());
+        match v {
+            Either::A(t) => Quantity::parse(t, s),
+            Either::B(x) => Quantity::from_f64(*x, s, Rounding::Exact),
+        }
+        .or_throw()
+    }
+
+    fn notional(v: &Num, what: &str) -> Result<Notional> {
+        let f = match v {
+            Either::A(t) => tachyon_core::Fixed::parse_auto(t),
+            Either::B(x) => {
+                finite(*x, what)?;
+                tachyon_core::Fixed::parse_auto(&x.to_string())
+            }
+        }
+        .or_throw()?;
+        Notional::from_mantissa(f.mantissa(), f.scale()).or_throw()
+    }
+}
+
+#[napi]
+impl BindingRiskEngine {
+    /// Validates the configuration (`ERR_INVALID_CONFIG` naming the field).
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options: RiskEngineOptions) -> Result<BindingRiskEngine> {
+        let clock = Arc::new(MonotonicClock::new());
+        let inner = RiskEngine::new(&options.into(), clock.now()).or_throw()?;
+        Ok(BindingRiskEngine {
+            inner,
+            clock,
+            watchdog: None,
+        })
+    }
+
+    /// Every rejection code.
+    #[napi]
+    pub fn rejection_codes() -> Vec<String> {
+        REJECTION_CODES.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    /// Current mode (one atomic load in Rust).
+    #[napi(getter)]
+    pub fn mode(&self) -> ControlMode {
+        self.inner.mode().into()
+    }
+
+    /// Id of a symbol, or -1.
+    #[napi]
+    pub fn instrument_id(&self, symbol: String) -> i32 {
+        self.inner.instrument_id(&symbol).map_or(-1, |i| i as i32)
+    }
+
+    /// Id of a venue, or -1.
+    #[napi]
+    pub fn venue_id(&self, name: String) -> i32 {
+        self.inner.venue_id(&name).map_or(-1, |i| i as i32)
+    }
+
+    /// Checks an order against every limit; approval consumes one order-rate slot.
+    #[napi(catch_unwind)]
+    pub fn check(&mut self, order: OrderIntentOptions, now_ns: Option<Ns>) -> Result<RiskCheck> {
+        let id = self.id(&order.instrument)?;
+        let intent = OrderIntent {
+            instrument: id,
+            side: order.side.into(),
+            price: self.price(id, &order.price)?,
+            qty: self.qty(id, &order.qty)?,
+            stop: order.stop.as_ref().map(|s| self.price(id, s)).transpose()?,
+        };
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self.inner.check(&intent, now).into())
+    }
+
+    /// Fast path with mantissas at the instrument's scales: returns -1 if approved, else the
+    /// index of the code in `rejectionCodes()`.
+    #[napi(catch_unwind)]
+    pub fn check_mantissa(
+        &mut self,
+        instrument: u32,
+        buy: bool,
+        price_mantissa: f64,
+        qty_mantissa: f64,
+        now_ns: Option<Ns>,
+    ) -> Result<i32> {
+        let i = self
+            .inner
+            .instrument(instrument)
+            .ok_or_else(|| invalid_arg(format!("unknown instrument id {instrument}")))?;
+        let (ps, qs) = (i.price_scale(), i.qty_scale());
+        let intent = OrderIntent {
+            instrument,
+            side: if buy {
+                tachyon_engine::OrderSide::Buy
+            } else {
+                tachyon_engine::OrderSide::Sell
+            },
+            price: Price::from_mantissa(safe_integer(price_mantissa, "priceMantissa")?, ps)
+                .or_throw()?,
+            qty: Quantity::from_mantissa(safe_integer(qty_mantissa, "qtyMantissa")?, qs)
+                .or_throw()?,
+            stop: None,
+        };
+        let now = self.now(now_ns.as_ref())?;
+        Ok(match self.inner.check(&intent, now) {
+            Ok(_) => -1,
+            Err(e) => e.index() as i32,
+        })
+    }
+
+    /// Totals of the checks.
+    #[napi]
+    pub fn counters(&self) -> RiskCounts {
+        let c = self.inner.counters();
+        RiskCounts {
+            checked: c.checked as f64,
+            approved: c.approved as f64,
+            rejected: REJECTION_CODES
+                .iter()
+                .zip(c.rejected)
+                .filter(|(_, n)| *n > 0)
+                .map(|(code, n)| ((*code).to_owned(), n as f64))
+                .collect(),
+        }
+    }
+
+    /// Operator command: go to `mode` (not out of emergency; use `reset`).
+    #[napi(catch_unwind)]
+    pub fn request_mode(
+        &self,
+        mode: ControlMode,
+        reason: String,
+        source: Option<ControlSource>,
+        now_ns: Option<Ns>,
+    ) -> Result<Option<TransitionRecord>> {
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self
+            .inner
+            .control()
+            .request(mode.into(), source_of(source), &reason, now)
+            .or_throw()?
+            .map(Into::into))
+    }
+
+    /// The kill switch: emergency now.
+    #[napi(catch_unwind)]
+    pub fn kill(
+        &self,
+        reason: String,
+        source: Option<ControlSource>,
+        now_ns: Option<Ns>,
+    ) -> Result<Option<TransitionRecord>> {
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self
+            .inner
+            .control()
+            .kill(source_of(source), &reason, now)
+            .map(Into::into))
+    }
+
+    /// Leaves emergency for `to` with the reset key (`ERR_RESET_DENIED` otherwise).
+    #[napi(catch_unwind)]
+    pub fn reset(
+        &self,
+        key: String,
+        to: ControlMode,
+        operator: String,
+        now_ns: Option<Ns>,
+    ) -> Result<TransitionRecord> {
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self
+            .inner
+            .control()
+            .reset(&key, to.into(), &operator, now)
+            .or_throw()?
+            .into())
+    }
+
+    /// Transitions with `seq > afterSeq` (default all), oldest first.
+    #[napi]
+    pub fn transitions(&self, after_seq: Option<u32>) -> Vec<TransitionRecord> {
+        self.inner
+            .control()
+            .transitions_since(u64::from(after_seq.unwrap_or(0)))
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+
+    /// The orchestrator is alive (dead-man switch).
+    #[napi(catch_unwind)]
+    pub fn heartbeat(&self, now_ns: Option<Ns>) -> Result<()> {
+        let now = self.now(now_ns.as_ref())?;
+        self.inner.control().heartbeat(now);
+        Ok(())
+    }
+
+    /// Arms the dead-man switch with an interval in ms.
+    #[napi(catch_unwind)]
+    pub fn arm_heartbeat(&self, interval_ms: f64, now_ns: Option<Ns>) -> Result<()> {
+        let ms = safe_integer(interval_ms, "intervalMs")?;
+        let now = self.now(now_ns.as_ref())?;
+        self.inner
+            .control()
+            .arm_heartbeat(ms.saturating_mul(1_000_000), now)
+            .or_throw()
+    }
+
+    /// Disarms the dead-man switch.
+    #[napi]
+    pub fn disarm_heartbeat(&self) {
+        self.inner.control().disarm_heartbeat();
+    }
+
+    /// Checks the dead-man switch now (trips to emergency if overdue).
+    #[napi(catch_unwind)]
+    pub fn check_heartbeat(&self, now_ns: Option<Ns>) -> Result<Option<TransitionRecord>> {
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self.inner.control().check_heartbeat(now).map(Into::into))
+    }
+
+    /// Starts a Rust thread that checks the dead-man switch every `pollMs` on the monotonic
+    /// clock (so it trips even if the JS event loop is blocked).
+    #[napi(catch_unwind)]
+    pub fn start_watchdog(&mut self, poll_ms: u32) -> Result<()> {
+        if self.watchdog.is_some() {
+            return Err(invalid_state("the watchdog is already running"));
+        }
+        if poll_ms == 0 {
+            return Err(invalid_arg("pollMs must be positive"));
+        }
+        let w = Watchdog::spawn(
+            Arc::clone(self.inner.control()),
+            self.clock.clone(),
+            Duration::from_millis(u64::from(poll_ms)),
+        )
+        .map_err(|e| system(format!("cannot start the watchdog thread: {e}")))?;
+        self.watchdog = Some(w);
+        Ok(())
+    }
+
+    /// Stops the watchdog thread (no-op if not running).
+    #[napi]
+    pub fn stop_watchdog(&mut self) {
+        self.watchdog = None;
+    }
+
+    /// New account equity (decimal string or number); may trip drawdown / daily-loss breakers.
+    #[napi(catch_unwind)]
+    pub fn set_equity(&mut self, equity: Num, now_ns: Option<Ns>) -> Result<Option<TransitionRecord>> {
+        let e = Self::notional(&equity, "equity")?;
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self.inner.set_equity(e, now).map(Into::into))
+    }
+
+    /// Starts a new trading day at the current equity.
+    #[napi]
+    pub fn start_day(&mut self) {
+        self.inner.start_day();
+    }
+
+    /// Collateral on a venue (its leverage is gross / this).
+    #[napi(catch_unwind)]
+    pub fn set_venue_equity(&mut self, venue: u32, equity: Num) -> Result<()> {
+        let e = Self::notional(&equity, "equity")?;
+        self.inner.set_venue_equity(venue, e).or_throw()
+    }
+
+    /// Applies a fill; returns the new position (decimal string).
+    #[napi(catch_unwind)]
+    pub fn apply_fill(
+        &mut self,
+        instrument: Either<u32, String>,
+        side: TradeSide,
+        qty: Num,
+        price: Num,
+    ) -> Result<String> {
+        let id = self.id(&instrument)?;
+        let (q, p) = (self.qty(id, &qty)?, self.price(id, &price)?);
+        Ok(self.inner.apply_fill(id, side.into(), q, p).or_throw()?.to_string())
+    }
+
+    /// Replaces a position and its mark (reconciliation).
+    #[napi(catch_unwind)]
+    pub fn set_position(&mut self, instrument: Either<u32, String>, qty: Num, mark: Num) -> Result<()> {
+        let id = self.id(&instrument)?;
+        let (q, p) = (self.qty(id, &qty)?, self.price(id, &mark)?);
+        self.inner.set_position(id, q, p).or_throw()
+    }
+
+    /// Current position (decimal string).
+    #[napi(catch_unwind)]
+    pub fn position(&self, instrument: Either<u32, String>) -> Result<String> {
+        let id = self.id(&instrument)?;
+        Ok(self.inner.position(id).map(|q| q.to_string()).unwrap_or_default())
+    }
+
+    /// New mark price.
+    #[napi(catch_unwind)]
+    pub fn mark(&mut self, instrument: Either<u32, String>, price: Num) -> Result<()> {
+        let id = self.id(&instrument)?;
+        let p = self.price(id, &price)?;
+        self.inner.mark(id, p).or_throw()
+    }
+
+    /// Sets (or clears with `null`) a position's stop.
+    #[napi(catch_unwind)]
+    pub fn set_stop(&mut self, instrument: Either<u32, String>, stop: Option<Num>) -> Result<()> {
+        let id = self.id(&instrument)?;
+        let s = stop.as_ref().map(|s| self.price(id, s)).transpose()?;
+        self.inner.set_stop(id, s).or_throw()
+    }
+
+    /// Correlation matrix of the instruments (row-major n × n, e.g. DCC R_t).
+    #[napi(catch_unwind)]
+    pub fn set_correlation(&mut self, matrix: &[f64]) -> Result<()> {
+        self.inner.set_correlation(matrix).or_throw()
+    }
+
+    /// A top-of-book quote (staleness, spread breaker).
+    #[napi(catch_unwind)]
+    pub fn on_quote(
+        &mut self,
+        instrument: Either<u32, String>,
+        bid: Num,
+        ask: Num,
+        ts_ns: Option<Ns>,
+    ) -> Result<Option<TransitionRecord>> {
+        let id = self.id(&instrument)?;
+        let (b, a) = (self.price(id, &bid)?, self.price(id, &ask)?);
+        let ts = self.now(ts_ns.as_ref())?;
+        Ok(self.inner.on_quote(id, b, a, ts).or_throw()?.map(Into::into))
+    }
+
+    /// A fill's slippage against the expected one (bps).
+    #[napi(catch_unwind)]
+    pub fn on_slippage(
+        &mut self,
+        expected_bps: f64,
+        observed_bps: f64,
+        now_ns: Option<Ns>,
+    ) -> Result<Option<TransitionRecord>> {
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self
+            .inner
+            .on_slippage(expected_bps, observed_bps, now)
+            .or_throw()?
+            .map(Into::into))
+    }
+
+    /// An error from a venue (id or name).
+    #[napi(catch_unwind)]
+    pub fn on_venue_error(&mut self, venue: Either<u32, String>, now_ns: Option<Ns>) -> Result<Option<TransitionRecord>> {
+        let v = match venue {
+            Either::A(v) => v,
+            Either::B(name) => self
+                .inner
+                .venue_id(&name)
+                .ok_or_else(|| invalid_arg(format!("unknown venue {name:?}")))?,
+        };
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self.inner.on_venue_error(v, now).or_throw()?.map(Into::into))
+    }
+
+    /// Time-driven checks: quote staleness and the dead-man heartbeat.
+    #[napi(catch_unwind)]
+    pub fn poll(&mut self, now_ns: Option<Ns>) -> Result<Vec<TransitionRecord>> {
+        let now = self.now(now_ns.as_ref())?;
+        Ok(self.inner.poll(now).into_iter().map(Into::into).collect())
+    }
+
+    /// Sizes an order: capped fraction of equity → lot-rounded quantity at `price`.
+    #[napi(catch_unwind)]
+    pub fn size(
+        &self,
+        instrument: Either<u32, String>,
+        rule: SizingOptions,
+        price: Num,
+        max_fraction: f64,
+    ) -> Result<SizedOrderResult> {
+        let id = self.id(&instrument)?;
+        let p = self.price(id, &price)?;
+        let s = self
+            .inner
+            .size(id, &Sizing::try_from(&rule)?, p, max_fraction)
+            .or_throw()?;
+        Ok(SizedOrderResult {
+            side: match s.side {
+                tachyon_engine::OrderSide::Buy => TradeSide::Buy,
+                tachyon_engine::OrderSide::Sell => TradeSide::Sell,
+            },
+            qty: s.qty.to_string(),
+            fraction: s.fraction,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------- riskmath
+
+/// VaR and CVaR as positive losses.
+#[napi(object)]
+#[derive(Debug, Clone, Copy)]
+pub struct VarResult {
+    pub var: f64,
+    pub cvar: f64,
+}
+
+impl From<tachyon_riskmath::VarEstimate> for VarResult {
+    fn from(e: tachyon_riskmath::VarEstimate) -> Self {
+        Self {
+            var: e.var,
+            cvar: e.cvar,
+        }
+    }
+}
+
+/// Historical VaR/CVaR of a P&L sample at `level` (e.g. 0.99), numpy `linear` quantiles.
+#[napi(catch_unwind)]
+pub fn var_historical(pnl: &[f64], level: f64) -> Result<VarResult> {
+    Ok(tachyon_riskmath::var::historical(pnl, level).or_throw()?.into())
+}
+
+/// Historical VaR/CVaR of a portfolio: `scenarios` rows (T × N) weighted by `weights` (N).
+#[napi(catch_unwind)]
+pub fn var_historical_portfolio(scenarios: &[f64], weights: &[f64], level: f64) -> Result<VarResult> {
+    Ok(tachyon_riskmath::var::historical_portfolio(scenarios, weights, level)
+        .or_throw()?
+        .into())
+}
+
+/// The capped fraction of equity for a sizing rule.
+#[napi(catch_unwind)]
+pub fn position_fraction(rule: SizingOptions, max_fraction: f64) -> Result<f64> {
+    tachyon_riskmath::position_fraction(&Sizing::try_from(&rule)?, max_fraction).or_throw()
+}
