@@ -332,11 +332,9 @@ impl std::fmt::Debug for BindingRiskEngine {
     }
 }
 
-type Num = Either<String, f64>;
-type Ns = Either<BigInt, f64>;
 
 impl BindingRiskEngine {
-    fn now(&self, v: Option<&Ns>) -> Result<Timestamp> {
+    fn now(&self, v: Option<&Either<BigInt, f64>>) -> Result<Timestamp> {
         time_arg(v, || self.clock.now())
     }
 
@@ -351,7 +349,7 @@ impl BindingRiskEngine {
         }
     }
 
-    fn price(&self, id: InstrumentId, v: &Num) -> Result<Price> {
+    fn price(&self, id: InstrumentId, v: &Either<String, f64>) -> Result<Price> {
         let s = self.inner.instrument(id).map_or(0, |i| i.price_scale());
         match v {
             Either::A(t) => Price::parse(t, s),
@@ -360,7 +358,7 @@ impl BindingRiskEngine {
         .or_throw()
     }
 
-    fn qty(&self, id: InstrumentId, v: &Num) -> Result<Quantity> {
+    fn qty(&self, id: InstrumentId, v: &Either<String, f64>) -> Result<Quantity> {
         let s = self.inner.instrument(id).map_or(0, |i| i.qty_scale());
         match v {
             Either::A(t) => Quantity::parse(t, s),
@@ -369,7 +367,7 @@ impl BindingRiskEngine {
         .or_throw()
     }
 
-    fn notional(v: &Num, what: &str) -> Result<Notional> {
+    fn notional(v: &Either<String, f64>, what: &str) -> Result<Notional> {
         let f = match v {
             Either::A(t) => tachyon_core::Fixed::parse_auto(t),
             Either::B(x) => {
@@ -422,7 +420,7 @@ impl BindingRiskEngine {
 
     /// Checks an order against every limit; approval consumes one order-rate slot.
     #[napi(catch_unwind)]
-    pub fn check(&mut self, order: OrderIntentOptions, now_ns: Option<Ns>) -> Result<RiskCheck> {
+    pub fn check(&mut self, order: OrderIntentOptions, now_ns: Option<Either<BigInt, f64>>) -> Result<RiskCheck> {
         let id = self.id(&order.instrument)?;
         let intent = OrderIntent {
             instrument: id,
@@ -444,7 +442,7 @@ impl BindingRiskEngine {
         buy: bool,
         price_mantissa: f64,
         qty_mantissa: f64,
-        now_ns: Option<Ns>,
+        now_ns: Option<Either<BigInt, f64>>,
     ) -> Result<i32> {
         let i = self
             .inner
@@ -494,7 +492,7 @@ impl BindingRiskEngine {
         mode: ControlMode,
         reason: String,
         source: Option<ControlSource>,
-        now_ns: Option<Ns>,
+        now_ns: Option<Either<BigInt, f64>>,
     ) -> Result<Option<TransitionRecord>> {
         let now = self.now(now_ns.as_ref())?;
         Ok(self
@@ -511,7 +509,7 @@ impl BindingRiskEngine {
         &self,
         reason: String,
         source: Option<ControlSource>,
-        now_ns: Option<Ns>,
+        now_ns: Option<Either<BigInt, f64>>,
     ) -> Result<Option<TransitionRecord>> {
         let now = self.now(now_ns.as_ref())?;
         Ok(self
@@ -528,7 +526,7 @@ impl BindingRiskEngine {
         key: String,
         to: ControlMode,
         operator: String,
-        now_ns: Option<Ns>,
+        now_ns: Option<Either<BigInt, f64>>,
     ) -> Result<TransitionRecord> {
         let now = self.now(now_ns.as_ref())?;
         Ok(self
@@ -552,7 +550,7 @@ impl BindingRiskEngine {
 
     /// The orchestrator is alive (dead-man switch).
     #[napi(catch_unwind)]
-    pub fn heartbeat(&self, now_ns: Option<Ns>) -> Result<()> {
+    pub fn heartbeat(&self, now_ns: Option<Either<BigInt, f64>>) -> Result<()> {
         let now = self.now(now_ns.as_ref())?;
         self.inner.control().heartbeat(now);
         Ok(())
@@ -560,7 +558,7 @@ impl BindingRiskEngine {
 
     /// Arms the dead-man switch with an interval in ms.
     #[napi(catch_unwind)]
-    pub fn arm_heartbeat(&self, interval_ms: f64, now_ns: Option<Ns>) -> Result<()> {
+    pub fn arm_heartbeat(&self, interval_ms: f64, now_ns: Option<Either<BigInt, f64>>) -> Result<()> {
         let ms = safe_integer(interval_ms, "intervalMs")?;
         let now = self.now(now_ns.as_ref())?;
         self.inner
@@ -577,7 +575,7 @@ impl BindingRiskEngine {
 
     /// Checks the dead-man switch now (trips to emergency if overdue).
     #[napi(catch_unwind)]
-    pub fn check_heartbeat(&self, now_ns: Option<Ns>) -> Result<Option<TransitionRecord>> {
+    pub fn check_heartbeat(&self, now_ns: Option<Either<BigInt, f64>>) -> Result<Option<TransitionRecord>> {
         let now = self.now(now_ns.as_ref())?;
         Ok(self.inner.control().check_heartbeat(now).map(Into::into))
     }
@@ -610,7 +608,7 @@ impl BindingRiskEngine {
 
     /// New account equity (decimal string or number); may trip drawdown / daily-loss breakers.
     #[napi(catch_unwind)]
-    pub fn set_equity(&mut self, equity: Num, now_ns: Option<Ns>) -> Result<Option<TransitionRecord>> {
+    pub fn set_equity(&mut self, equity: Either<String, f64>, now_ns: Option<Either<BigInt, f64>>) -> Result<Option<TransitionRecord>> {
         let e = Self::notional(&equity, "equity")?;
         let now = self.now(now_ns.as_ref())?;
         Ok(self.inner.set_equity(e, now).map(Into::into))
@@ -624,7 +622,7 @@ impl BindingRiskEngine {
 
     /// Collateral on a venue (its leverage is gross / this).
     #[napi(catch_unwind)]
-    pub fn set_venue_equity(&mut self, venue: u32, equity: Num) -> Result<()> {
+    pub fn set_venue_equity(&mut self, venue: u32, equity: Either<String, f64>) -> Result<()> {
         let e = Self::notional(&equity, "equity")?;
         self.inner.set_venue_equity(venue, e).or_throw()
     }
@@ -635,8 +633,8 @@ impl BindingRiskEngine {
         &mut self,
         instrument: Either<u32, String>,
         side: TradeSide,
-        qty: Num,
-        price: Num,
+        qty: Either<String, f64>,
+        price: Either<String, f64>,
     ) -> Result<String> {
         let id = self.id(&instrument)?;
         let (q, p) = (self.qty(id, &qty)?, self.price(id, &price)?);
@@ -645,7 +643,7 @@ impl BindingRiskEngine {
 
     /// Replaces a position and its mark (reconciliation).
     #[napi(catch_unwind)]
-    pub fn set_position(&mut self, instrument: Either<u32, String>, qty: Num, mark: Num) -> Result<()> {
+    pub fn set_position(&mut self, instrument: Either<u32, String>, qty: Either<String, f64>, mark: Either<String, f64>) -> Result<()> {
         let id = self.id(&instrument)?;
         let (q, p) = (self.qty(id, &qty)?, self.price(id, &mark)?);
         self.inner.set_position(id, q, p).or_throw()
@@ -660,7 +658,7 @@ impl BindingRiskEngine {
 
     /// New mark price.
     #[napi(catch_unwind)]
-    pub fn mark(&mut self, instrument: Either<u32, String>, price: Num) -> Result<()> {
+    pub fn mark(&mut self, instrument: Either<u32, String>, price: Either<String, f64>) -> Result<()> {
         let id = self.id(&instrument)?;
         let p = self.price(id, &price)?;
         self.inner.mark(id, p).or_throw()
@@ -668,7 +666,7 @@ impl BindingRiskEngine {
 
     /// Sets (or clears with `null`) a position's stop.
     #[napi(catch_unwind)]
-    pub fn set_stop(&mut self, instrument: Either<u32, String>, stop: Option<Num>) -> Result<()> {
+    pub fn set_stop(&mut self, instrument: Either<u32, String>, stop: Option<Either<String, f64>>) -> Result<()> {
         let id = self.id(&instrument)?;
         let s = stop.as_ref().map(|s| self.price(id, s)).transpose()?;
         self.inner.set_stop(id, s).or_throw()
@@ -685,9 +683,9 @@ impl BindingRiskEngine {
     pub fn on_quote(
         &mut self,
         instrument: Either<u32, String>,
-        bid: Num,
-        ask: Num,
-        ts_ns: Option<Ns>,
+        bid: Either<String, f64>,
+        ask: Either<String, f64>,
+        ts_ns: Option<Either<BigInt, f64>>,
     ) -> Result<Option<TransitionRecord>> {
         let id = self.id(&instrument)?;
         let (b, a) = (self.price(id, &bid)?, self.price(id, &ask)?);
@@ -701,7 +699,7 @@ impl BindingRiskEngine {
         &mut self,
         expected_bps: f64,
         observed_bps: f64,
-        now_ns: Option<Ns>,
+        now_ns: Option<Either<BigInt, f64>>,
     ) -> Result<Option<TransitionRecord>> {
         let now = self.now(now_ns.as_ref())?;
         Ok(self
@@ -713,7 +711,7 @@ impl BindingRiskEngine {
 
     /// An error from a venue (id or name).
     #[napi(catch_unwind)]
-    pub fn on_venue_error(&mut self, venue: Either<u32, String>, now_ns: Option<Ns>) -> Result<Option<TransitionRecord>> {
+    pub fn on_venue_error(&mut self, venue: Either<u32, String>, now_ns: Option<Either<BigInt, f64>>) -> Result<Option<TransitionRecord>> {
         let v = match venue {
             Either::A(v) => v,
             Either::B(name) => self
@@ -727,7 +725,7 @@ impl BindingRiskEngine {
 
     /// Time-driven checks: quote staleness and the dead-man heartbeat.
     #[napi(catch_unwind)]
-    pub fn poll(&mut self, now_ns: Option<Ns>) -> Result<Vec<TransitionRecord>> {
+    pub fn poll(&mut self, now_ns: Option<Either<BigInt, f64>>) -> Result<Vec<TransitionRecord>> {
         let now = self.now(now_ns.as_ref())?;
         Ok(self.inner.poll(now).into_iter().map(Into::into).collect())
     }
@@ -738,7 +736,7 @@ impl BindingRiskEngine {
         &self,
         instrument: Either<u32, String>,
         rule: SizingOptions,
-        price: Num,
+        price: Either<String, f64>,
         max_fraction: f64,
     ) -> Result<SizedOrderResult> {
         let id = self.id(&instrument)?;

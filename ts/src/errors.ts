@@ -27,7 +27,15 @@ export type ErrorCode =
   | 'ERR_RING_CAPACITY'
   | 'ERR_RING_SIZE'
   | 'ERR_RING_ALIGNMENT'
-  | 'ERR_RING_CORRUPT';
+  | 'ERR_RING_CORRUPT'
+  | 'ERR_INVALID_CONFIG'
+  | 'ERR_DIMENSION'
+  | 'ERR_UNSUPPORTED_PATH'
+  | 'ERR_UNKNOWN_ID'
+  | 'ERR_MODE_TRANSITION'
+  | 'ERR_RESET_DENIED'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_TOO_FEW';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {
