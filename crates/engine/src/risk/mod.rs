@@ -186,7 +186,7 @@ impl RiskEngine {
             peak: 0.0,
             day_start: None,
             heat: 0.0,
-            rate: VecDeque::new(),
+            rate: VecDeque::with_capacity((config.limits.max_orders as usize).min(4096)),
             control,
             counters: RiskCounters {
                 checked: 0,
@@ -364,9 +364,7 @@ impl RiskEngine {
         match &r {
             Ok(_) => {
                 self.counters.approved += 1;
-                if self.rate.len() == self.limits.max_orders as usize {
-                    self.rate.pop_front();
-                }
+                // `evaluate` left fewer than `max_orders` in the window.
                 self.rate.push_back(now.as_nanos());
             }
             Err(e) => self.counters.rejected[e.index()] += 1,
@@ -419,16 +417,21 @@ impl RiskEngine {
                 return Err(RiskRejection::MaxOrderNotional { notional, max });
             }
         }
-        if self.rate.len() >= self.limits.max_orders as usize {
-            if let Some(oldest) = self.rate.front() {
-                if now.as_nanos().saturating_sub(*oldest) < self.limits.rate_window_ns {
-                    return Err(RiskRejection::RateLimit {
-                        max_orders: self.limits.max_orders,
-                        window_ms: (self.limits.rate_window_ns / 1_000_000) as u64,
-                    });
-                }
-            }
+        // Forget approvals that left the window; what stays is at most `max_orders` long.
+        while self
+            .rate
+            .front()
+            .is_some_and(|t| now.as_nanos().saturating_sub(*t) >= self.limits.rate_window_ns)
+        {
+            self.rate.pop_front();
         }
+        if self.rate.len() >= self.limits.max_orders as usize {
+            return Err(RiskRejection::RateLimit {
+                max_orders: self.limits.max_orders,
+                window_ms: (self.limits.rate_window_ns / 1_000_000) as u64,
+            });
+        }
+        let s = &self.instruments[idx];
         if let Some(max) = s.max_position {
             if post.unsigned_abs() > max.mantissa().unsigned_abs()
                 && post.unsigned_abs() > pos.unsigned_abs()
