@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use napi::bindgen_prelude::{
-    BigInt, Either, Float64ArraySlice, Uint16ArraySlice, Uint8ArraySlice,
+    BigInt, Either, Float64Array, Float64ArraySlice, Uint16ArraySlice, Uint8ArraySlice,
 };
 use napi_derive::napi;
 use tachyon_core::{Clock, InstrumentId, MonotonicClock, Notional, Price, Quantity, Rounding, Timestamp};
@@ -59,9 +59,33 @@ pub struct DecisionCounts {
 
 /// The native decision engine; use the TypeScript `DecisionEngine`.
 #[napi(js_name = "NativeDecisionEngine")]
-#[derive(Debug)]
 pub struct BindingDecisionEngine {
     inner: DecisionEngine,
+    /// JS-owned staging arrays (features in, `[score, confidence, clamp, reason, feature]`
+    /// out) bound once, so the hottest call takes no arguments.
+    staging: Option<(Float64Array, Float64Array)>,
+}
+
+impl std::fmt::Debug for BindingDecisionEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BindingDecisionEngine")
+            .field("inner", &self.inner)
+            .field("staged", &self.staging.is_some())
+            .finish()
+    }
+}
+
+fn write_out(out: &mut [f64], d: &tachyon_engine::Decision) -> u32 {
+    out[0] = d.score;
+    out[1] = d.confidence;
+    out[2] = f64::from(d.clamp.0);
+    out[3] = f64::from(d.reason as u8);
+    out[4] = if d.clamp_feature == tachyon_engine::decision::NO_FEATURE {
+        -1.0
+    } else {
+        f64::from(d.clamp_feature)
+    };
+    d.action as u32
 }
 
 fn strategy(o: &StrategyOptions) -> Result<(StrategyConfig, Option<KernelPath>)> {
@@ -85,7 +109,37 @@ impl BindingDecisionEngine {
             None => DecisionEngine::new(&cfg),
         }
         .or_throw()?;
-        Ok(BindingDecisionEngine { inner })
+        Ok(BindingDecisionEngine {
+            inner,
+            staging: None,
+        })
+    }
+
+    /// Binds the staging arrays used by `decideStaged`: `input` of exactly `nFeatures`
+    /// entries, `output` of at least 5, not overlapping. The caller keeps them private and
+    /// never transfers or detaches their buffers.
+    #[napi(catch_unwind)]
+    pub fn bind_staging(&mut self, input: Float64Array, output: Float64Array) -> Result<()> {
+        if input.len() != self.inner.n_features() || output.len() < 5 || overlaps(&input, &output) {
+            return Err(invalid_arg(
+                "staging needs an input of nFeatures and a separate output of length >= 5",
+            ));
+        }
+        self.staging = Some((input, output));
+        Ok(())
+    }
+
+    /// Decides the row in the bound staging input; writes the details to the staging output
+    /// and returns the action code. The cheapest call across the boundary (no arguments).
+    #[napi(catch_unwind)]
+    pub fn decide_staged(&mut self) -> Result<u32> {
+        let Some((input, output)) = &mut self.staging else {
+            return Err(invalid_state("call bindStaging first"));
+        };
+        let d = self.inner.decide_one(input).or_throw()?;
+        // SAFETY: JS is blocked during this synchronous call; `output` was checked at binding
+        // not to overlap `input`, and the wrapper never hands the arrays out or detaches them.
+        Ok(write_out(unsafe { output.as_mut() }, &d))
     }
 
     /// Kernels this CPU supports, slowest first.
@@ -114,7 +168,10 @@ impl BindingDecisionEngine {
     #[napi(catch_unwind)]
     pub fn set_strategy(&mut self, options: StrategyOptions) -> Result<()> {
         let (cfg, _) = strategy(&options)?;
-        self.inner.set_strategy(&cfg).or_throw()
+        self.inner.set_strategy(&cfg).or_throw()?;
+        // The feature count may have changed: the wrapper binds new staging arrays.
+        self.staging = None;
+        Ok(())
     }
 
     /// One instrument: returns the action code (0 hold, 1 buy, 2 sell) and writes
@@ -128,16 +185,7 @@ impl BindingDecisionEngine {
             return Err(invalid_arg("out must be a separate Float64Array of length >= 5"));
         }
         let d = self.inner.decide_one(features).or_throw()?;
-        out[0] = d.score;
-        out[1] = d.confidence;
-        out[2] = f64::from(d.clamp.0);
-        out[3] = f64::from(d.reason as u8);
-        out[4] = if d.clamp_feature == tachyon_engine::decision::NO_FEATURE {
-            -1.0
-        } else {
-            f64::from(d.clamp_feature)
-        };
-        Ok(d.action as u32)
+        Ok(write_out(out, &d))
     }
 
     /// Every row of `features` (instruments × features, row-major) into the output columns

@@ -71,6 +71,14 @@ describe('DecisionEngine', () => {
     });
     expect(e.decide(Float64Array.from([-3, 4, 0])).action).toBe('sell');
     expect(e.decideAction(Float64Array.from([0, 0, 7]))).toBe(1);
+    e.row.set([0, 0, -7]);
+    expect(e.decideRow()).toBe(2);
+    expect(e.lastScore).toBe(-1.75);
+    expect(e.lastConfidence).toBe(0.875);
+    e.setStrategy({ ...strategy, weights: [1, 1], featureMin: undefined, featureMax: undefined });
+    expect(e.row.length).toBe(2);
+    e.row.set([1, 0.5]);
+    expect(e.decideRow()).toBe(1);
   });
 
   it('never trades a row with a missing feature, and counts it', () => {

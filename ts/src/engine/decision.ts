@@ -23,6 +23,10 @@
  * engine.decide([1.5, 0.2, 0.4]);
  * // { action: 'buy', score: 1.6, confidence: 0.4, clamps: [], clampFeature: null, reason: null }
  *
+ * // Hot loop: write into the staging row and decide with a zero-argument native call.
+ * engine.row.set([1.5, 0.2, 0.4]);
+ * engine.decideRow();               // 1 (buy); engine.lastScore === 1.6
+ *
  * // 1,000 instruments × 3 features in one call:
  * const features = new Float64Array(3000);
  * const batch = engine.decideBatch(features);
@@ -113,12 +117,48 @@ export class DecisionBatch {
 export class DecisionEngine {
   private readonly inner: Native.NativeDecisionEngine;
   private readonly out = new Float64Array(5);
-  private rowScratch: Float64Array;
+  private stagedOut = new Float64Array(5);
+  private staged: Float64Array;
 
   /** Throws `ERR_INVALID_CONFIG` naming the bad field (e.g. `weights[3]`, `buyThreshold`). */
   constructor(options: Native.StrategyOptions) {
     this.inner = new native.NativeDecisionEngine(options);
-    this.rowScratch = new Float64Array(this.inner.nFeatures);
+    this.staged = this.bind();
+  }
+
+  private bind(): Float64Array {
+    const input = new Float64Array(this.inner.nFeatures);
+    this.stagedOut = new Float64Array(5);
+    this.inner.bindStaging(input, this.stagedOut);
+    return input;
+  }
+
+  /**
+   * The staging row for {@link DecisionEngine.decideRow}: write one instrument's features into
+   * it, then call `decideRow()`. (Replaced by `setStrategy`.)
+   */
+  get row(): Float64Array {
+    return this.staged;
+  }
+
+  /**
+   * Decides the features in {@link DecisionEngine.row}; returns the action code (0 hold,
+   * 1 buy, 2 sell). The cheapest call across the N-API boundary: no arguments, no allocation.
+   * Score and confidence of this call: {@link DecisionEngine.lastScore},
+   * {@link DecisionEngine.lastConfidence}.
+   */
+  decideRow(): number {
+    return this.inner.decideStaged();
+  }
+
+  /** Score of the last `decideRow()`. */
+  get lastScore(): number {
+    return this.stagedOut[0]!;
+  }
+
+  /** Confidence of the last `decideRow()`. */
+  get lastConfidence(): number {
+    return this.stagedOut[1]!;
   }
 
   /** Kernels this CPU supports, slowest first. */
@@ -139,25 +179,27 @@ export class DecisionEngine {
   /** Replaces the strategy (same validation). */
   setStrategy(options: Native.StrategyOptions): void {
     this.inner.setStrategy(options);
-    this.rowScratch = new Float64Array(this.inner.nFeatures);
+    this.staged = this.bind();
   }
 
-  private row(features: Float64Array | readonly number[]): Float64Array {
-    if (features instanceof Float64Array) return features;
-    const r = this.rowScratch.length === features.length ? this.rowScratch : new Float64Array(features.length);
-    r.set(features);
-    return r;
-  }
-
-  /** The action code for one instrument (0 hold, 1 buy, 2 sell): the cheapest call. */
+  /** The action code for one instrument (0 hold, 1 buy, 2 sell), features passed in. */
   decideAction(features: Float64Array): number {
     return this.inner.decideInto(features, this.out);
   }
 
   /** One instrument, with score, confidence, clamps and reason. */
   decide(features: Float64Array | readonly number[]): Decision {
-    const a = this.inner.decideInto(this.row(features), this.out);
-    const o = this.out;
+    let a: number;
+    let o: Float64Array;
+    if (features.length === this.staged.length) {
+      // Copy into the staging row: cheaper than passing a typed array across the boundary.
+      this.staged.set(features);
+      a = this.inner.decideStaged();
+      o = this.stagedOut;
+    } else {
+      a = this.inner.decideInto(features instanceof Float64Array ? features : Float64Array.from(features), this.out);
+      o = this.out;
+    }
     return {
       action: ACTION_NAMES[a]!,
       score: o[0]!,

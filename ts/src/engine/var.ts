@@ -7,7 +7,7 @@
  * ```ts
  * import { varHistorical, positionFraction } from 'tachyon';
  * const pnl = Float64Array.from([-10, -4, -2, -1, 0, 1, 2, 3, 4, 5]);
- * varHistorical(pnl, 0.9);          // { var: 4.6, cvar: 10 }
+ * varHistorical(pnl, 0.9);          // { var: 4.600000000000001, cvar: 10 }
  * positionFraction({ kind: 'kelly', winProb: 0.6, payoff: 1 }, 0.1);   // 0.05 (quarter Kelly)
  * ```
  */
