@@ -1,6 +1,8 @@
 //! Bindings of `tachyon_engine` (decision engine, risk engine, control) and `tachyon_riskmath`
 //! (VaR, sizing). Translation only.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,22 +59,92 @@ pub struct DecisionCounts {
     pub clamped: f64,
 }
 
+/// JS-owned staging arrays (features in, `[score, confidence, clamp, reason, feature]` out),
+/// bound once so the hottest call passes no arrays.
+struct Staging {
+    input: Float64Array,
+    output: Float64Array,
+}
+
+/// The engine and its staging arrays, shared between the class object and the slot table.
+struct Staged {
+    engine: DecisionEngine,
+    staging: Option<Staging>,
+}
+
+thread_local! {
+    /// Decision engines by slot, for `decideSlot(slot)`: a free function with one integer
+    /// argument crosses N-API far cheaper than a class method (napi-rs wraps every method call
+    /// in reference and borrow bookkeeping costing several hundred ns). Slots are freed when
+    /// the class object is finalised.
+    static SLOTS: RefCell<Vec<Option<Rc<RefCell<Staged>>>>> = const { RefCell::new(Vec::new()) };
+}
+
+// A slot is freed when its class object is finalised; the selected engine (`ACTIVE`) keeps its
+// core alive until another one is selected, so a stale selection can never dangle.
+
 /// The native decision engine; use the TypeScript `DecisionEngine`.
 #[napi(js_name = "NativeDecisionEngine")]
 pub struct BindingDecisionEngine {
-    inner: DecisionEngine,
-    /// JS-owned staging arrays (features in, `[score, confidence, clamp, reason, feature]`
-    /// out) bound once, so the hottest call takes no arguments.
-    staging: Option<(Float64Array, Float64Array)>,
+    core: Rc<RefCell<Staged>>,
+    slot: u32,
 }
 
 impl std::fmt::Debug for BindingDecisionEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BindingDecisionEngine")
-            .field("inner", &self.inner)
-            .field("staged", &self.staging.is_some())
+            .field("engine", &self.core.borrow().engine)
+            .field("slot", &self.slot)
             .finish()
     }
+}
+
+impl Drop for BindingDecisionEngine {
+    fn drop(&mut self) {
+        let _ = SLOTS.try_with(|s| {
+            if let Some(e) = s.borrow_mut().get_mut(self.slot as usize) {
+                *e = None;
+            }
+        });
+    }
+}
+
+fn decide_staged_core(core: &RefCell<Staged>) -> Result<u32> {
+    let mut c = core.borrow_mut();
+    let Staged { engine, staging } = &mut *c;
+    let Some(st) = staging else {
+        return Err(invalid_state("call bindStaging first"));
+    };
+    let d = engine.decide_one(&st.input).or_throw()?;
+    // SAFETY: JS is blocked during this synchronous call; `output` was checked at binding not
+    // to overlap `input`, and the TS wrapper never hands the arrays out or detaches them.
+    Ok(write_out(unsafe { st.output.as_mut() }, &d))
+}
+
+thread_local! {
+    /// The slot `decideActive()` decides (set by `selectDecisionEngine`).
+    static ACTIVE: RefCell<Option<Rc<RefCell<Staged>>>> = const { RefCell::new(None) };
+}
+
+/// Makes the engine in `slot` the one `decideActive()` uses on this thread.
+#[napi]
+pub fn select_decision_engine(slot: u32) -> Result<()> {
+    let core = SLOTS
+        .with(|s| s.borrow().get(slot as usize).cloned().flatten())
+        .ok_or_else(|| invalid_arg(format!("no decision engine in slot {slot}")))?;
+    ACTIVE.with(|a| *a.borrow_mut() = Some(core));
+    Ok(())
+}
+
+/// Decides the staged row of the selected engine and returns the action code. A free
+/// function without arguments is the cheapest call napi-rs offers (no argument conversion, no
+/// borrow scope), hence this shape for the hottest path.
+#[napi]
+pub fn decide_active() -> Result<u32> {
+    let core = ACTIVE
+        .with(|a| a.borrow().clone())
+        .ok_or_else(|| invalid_state("no decision engine selected"))?;
+    decide_staged_core(&core)
 }
 
 fn write_out(out: &mut [f64], d: &tachyon_engine::Decision) -> u32 {
@@ -109,10 +181,29 @@ impl BindingDecisionEngine {
             None => DecisionEngine::new(&cfg),
         }
         .or_throw()?;
-        Ok(BindingDecisionEngine {
-            inner,
+        let core = Rc::new(RefCell::new(Staged {
+            engine: inner,
             staging: None,
+        }));
+        let slot = SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            let i = s.iter().position(Option::is_none).unwrap_or(s.len());
+            if i == s.len() {
+                s.push(None);
+            }
+            s[i] = Some(Rc::clone(&core));
+            i
+        });
+        Ok(BindingDecisionEngine {
+            core,
+            slot: slot as u32,
         })
+    }
+
+    /// Slot of this engine for `selectDecisionEngine`.
+    #[napi(getter)]
+    pub fn slot(&self) -> u32 {
+        self.slot
     }
 
     /// Binds the staging arrays used by `decideStaged`: `input` of exactly `nFeatures`
@@ -120,26 +211,21 @@ impl BindingDecisionEngine {
     /// never transfers or detaches their buffers.
     #[napi(catch_unwind)]
     pub fn bind_staging(&mut self, input: Float64Array, output: Float64Array) -> Result<()> {
-        if input.len() != self.inner.n_features() || output.len() < 5 || overlaps(&input, &output) {
+        let mut c = self.core.borrow_mut();
+        if input.len() != c.engine.n_features() || output.len() < 5 || overlaps(&input, &output) {
             return Err(invalid_arg(
                 "staging needs an input of nFeatures and a separate output of length >= 5",
             ));
         }
-        self.staging = Some((input, output));
+        c.staging = Some(Staging { input, output });
         Ok(())
     }
 
     /// Decides the row in the bound staging input; writes the details to the staging output
     /// and returns the action code. The cheapest call across the boundary (no arguments).
     #[napi(catch_unwind)]
-    pub fn decide_staged(&mut self) -> Result<u32> {
-        let Some((input, output)) = &mut self.staging else {
-            return Err(invalid_state("call bindStaging first"));
-        };
-        let d = self.inner.decide_one(input).or_throw()?;
-        // SAFETY: JS is blocked during this synchronous call; `output` was checked at binding
-        // not to overlap `input`, and the wrapper never hands the arrays out or detaches them.
-        Ok(write_out(unsafe { output.as_mut() }, &d))
+    pub fn decide_staged(&self) -> Result<u32> {
+        decide_staged_core(&self.core)
     }
 
     /// Kernels this CPU supports, slowest first.
@@ -155,22 +241,23 @@ impl BindingDecisionEngine {
     /// Features per row.
     #[napi(getter)]
     pub fn n_features(&self) -> u32 {
-        self.inner.n_features() as u32
+        self.core.borrow().engine.n_features() as u32
     }
 
     /// The kernel in use.
     #[napi(getter)]
     pub fn path(&self) -> String {
-        self.inner.path().name().to_owned()
+        self.core.borrow().engine.path().name().to_owned()
     }
 
     /// Replaces the strategy (same feature count not required; the kernel stays).
     #[napi(catch_unwind)]
     pub fn set_strategy(&mut self, options: StrategyOptions) -> Result<()> {
         let (cfg, _) = strategy(&options)?;
-        self.inner.set_strategy(&cfg).or_throw()?;
+        let mut c = self.core.borrow_mut();
+        c.engine.set_strategy(&cfg).or_throw()?;
         // The feature count may have changed: the wrapper binds new staging arrays.
-        self.staging = None;
+        c.staging = None;
         Ok(())
     }
 
@@ -184,7 +271,7 @@ impl BindingDecisionEngine {
         if out.len() < 5 || overlaps(features, out) {
             return Err(invalid_arg("out must be a separate Float64Array of length >= 5"));
         }
-        let d = self.inner.decide_one(features).or_throw()?;
+        let d = self.core.borrow_mut().engine.decide_one(features).or_throw()?;
         Ok(write_out(out, &d))
     }
 
@@ -237,13 +324,17 @@ impl BindingDecisionEngine {
             reasons,
             clamp_features,
         };
-        self.inner.decide_batch_columns(features, &mut cols).or_throw()
+        self.core
+            .borrow_mut()
+            .engine
+            .decide_batch_columns(features, &mut cols)
+            .or_throw()
     }
 
     /// Totals so far.
     #[napi]
     pub fn counters(&self) -> DecisionCounts {
-        let c = self.inner.counters();
+        let c = self.core.borrow().engine.counters();
         DecisionCounts {
             decisions: c.decisions as f64,
             buys: c.buys as f64,

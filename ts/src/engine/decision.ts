@@ -114,8 +114,12 @@ export class DecisionBatch {
 }
 
 /** A strategy's decision engine (see the module docs). */
+/** Slot of the engine selected for `decideActive` on this thread (see `decideRow`). */
+let activeSlot = -1;
+
 export class DecisionEngine {
   private readonly inner: Native.NativeDecisionEngine;
+  private readonly slot: number;
   private readonly out = new Float64Array(5);
   private stagedOut = new Float64Array(5);
   private staged: Float64Array;
@@ -123,6 +127,7 @@ export class DecisionEngine {
   /** Throws `ERR_INVALID_CONFIG` naming the bad field (e.g. `weights[3]`, `buyThreshold`). */
   constructor(options: Native.StrategyOptions) {
     this.inner = new native.NativeDecisionEngine(options);
+    this.slot = this.inner.slot;
     this.staged = this.bind();
   }
 
@@ -148,7 +153,11 @@ export class DecisionEngine {
    * {@link DecisionEngine.lastConfidence}.
    */
   decideRow(): number {
-    return this.inner.decideStaged();
+    if (activeSlot !== this.slot) {
+      native.selectDecisionEngine(this.slot);
+      activeSlot = this.slot;
+    }
+    return native.decideActive();
   }
 
   /** Score of the last `decideRow()`. */
@@ -194,7 +203,7 @@ export class DecisionEngine {
     if (features.length === this.staged.length) {
       // Copy into the staging row: cheaper than passing a typed array across the boundary.
       this.staged.set(features);
-      a = this.inner.decideStaged();
+      a = this.decideRow();
       o = this.stagedOut;
     } else {
       a = this.inner.decideInto(features instanceof Float64Array ? features : Float64Array.from(features), this.out);
