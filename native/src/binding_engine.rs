@@ -10,17 +10,21 @@ use napi::bindgen_prelude::{
     BigInt, Either, Float64Array, Float64ArraySlice, Uint16ArraySlice, Uint8ArraySlice,
 };
 use napi_derive::napi;
-use tachyon_core::{Clock, InstrumentId, MonotonicClock, Notional, Price, Quantity, Rounding, Timestamp};
+use tachyon_core::{
+    Clock, InstrumentId, MonotonicClock, Notional, Price, Quantity, Rounding, Timestamp,
+};
 use tachyon_engine::control::Transition;
 use tachyon_engine::decision::{DecisionColumns, KernelPath};
 use tachyon_engine::risk::{Approval, REJECTION_CODES};
-use tachyon_engine::{DecisionEngine, OrderIntent, RiskEngine, RiskRejection, StrategyConfig, Watchdog};
+use tachyon_engine::{
+    DecisionEngine, OrderIntent, RiskEngine, RiskRejection, StrategyConfig, Watchdog,
+};
 use tachyon_riskmath::Sizing;
 
 use crate::error::{invalid_arg, invalid_state, system, OrThrow, Result};
 use crate::options::engine::{
-    source_of, time_arg, ControlMode, ControlSource, RiskEngineOptions, SizingOptions, StrategyOptions,
-    TradeSide,
+    source_of, time_arg, ControlMode, ControlSource, RiskEngineOptions, SizingOptions,
+    StrategyOptions, TradeSide,
 };
 use crate::options::{finite, safe_integer};
 
@@ -164,7 +168,9 @@ fn strategy(o: &StrategyOptions) -> Result<(StrategyConfig, Option<KernelPath>)>
     let path = match &o.path {
         None => None,
         Some(p) => Some(KernelPath::from_name(p).ok_or_else(|| {
-            invalid_arg(format!("path must be \"scalar\", \"avx2\" or \"avx512\", got {p:?}"))
+            invalid_arg(format!(
+                "path must be \"scalar\", \"avx2\" or \"avx512\", got {p:?}"
+            ))
         })?),
     };
     Ok((StrategyConfig::from(o), path))
@@ -269,9 +275,16 @@ impl BindingDecisionEngine {
         // holds the view; overlap with `features` is refused just below.
         let out = unsafe { out.as_mut() };
         if out.len() < 5 || overlaps(features, out) {
-            return Err(invalid_arg("out must be a separate Float64Array of length >= 5"));
+            return Err(invalid_arg(
+                "out must be a separate Float64Array of length >= 5",
+            ));
         }
-        let d = self.core.borrow_mut().engine.decide_one(features).or_throw()?;
+        let d = self
+            .core
+            .borrow_mut()
+            .engine
+            .decide_one(features)
+            .or_throw()?;
         Ok(write_out(out, &d))
     }
 
@@ -471,7 +484,6 @@ impl std::fmt::Debug for BindingRiskEngine {
     }
 }
 
-
 impl BindingRiskEngine {
     fn now(&self, v: Option<&Either<BigInt, f64>>) -> Result<Timestamp> {
         time_arg(v, || self.clock.now())
@@ -559,7 +571,11 @@ impl BindingRiskEngine {
 
     /// Checks an order against every limit; approval consumes one order-rate slot.
     #[napi(catch_unwind)]
-    pub fn check(&mut self, order: OrderIntentOptions, now_ns: Option<Either<BigInt, f64>>) -> Result<RiskCheck> {
+    pub fn check(
+        &mut self,
+        order: OrderIntentOptions,
+        now_ns: Option<Either<BigInt, f64>>,
+    ) -> Result<RiskCheck> {
         let id = self.id(&order.instrument)?;
         let intent = OrderIntent {
             instrument: id,
@@ -697,7 +713,11 @@ impl BindingRiskEngine {
 
     /// Arms the dead-man switch with an interval in ms.
     #[napi(catch_unwind)]
-    pub fn arm_heartbeat(&self, interval_ms: f64, now_ns: Option<Either<BigInt, f64>>) -> Result<()> {
+    pub fn arm_heartbeat(
+        &self,
+        interval_ms: f64,
+        now_ns: Option<Either<BigInt, f64>>,
+    ) -> Result<()> {
         let ms = safe_integer(interval_ms, "intervalMs")?;
         let now = self.now(now_ns.as_ref())?;
         self.inner
@@ -714,7 +734,10 @@ impl BindingRiskEngine {
 
     /// Checks the dead-man switch now (trips to emergency if overdue).
     #[napi(catch_unwind)]
-    pub fn check_heartbeat(&self, now_ns: Option<Either<BigInt, f64>>) -> Result<Option<TransitionRecord>> {
+    pub fn check_heartbeat(
+        &self,
+        now_ns: Option<Either<BigInt, f64>>,
+    ) -> Result<Option<TransitionRecord>> {
         let now = self.now(now_ns.as_ref())?;
         Ok(self.inner.control().check_heartbeat(now).map(Into::into))
     }
@@ -747,7 +770,11 @@ impl BindingRiskEngine {
 
     /// New account equity (decimal string or number); may trip drawdown / daily-loss breakers.
     #[napi(catch_unwind)]
-    pub fn set_equity(&mut self, equity: Either<String, f64>, now_ns: Option<Either<BigInt, f64>>) -> Result<Option<TransitionRecord>> {
+    pub fn set_equity(
+        &mut self,
+        equity: Either<String, f64>,
+        now_ns: Option<Either<BigInt, f64>>,
+    ) -> Result<Option<TransitionRecord>> {
         let e = Self::notional(&equity, "equity")?;
         let now = self.now(now_ns.as_ref())?;
         Ok(self.inner.set_equity(e, now).map(Into::into))
@@ -777,12 +804,21 @@ impl BindingRiskEngine {
     ) -> Result<String> {
         let id = self.id(&instrument)?;
         let (q, p) = (self.qty(id, &qty)?, self.price(id, &price)?);
-        Ok(self.inner.apply_fill(id, side.into(), q, p).or_throw()?.to_string())
+        Ok(self
+            .inner
+            .apply_fill(id, side.into(), q, p)
+            .or_throw()?
+            .to_string())
     }
 
     /// Replaces a position and its mark (reconciliation).
     #[napi(catch_unwind)]
-    pub fn set_position(&mut self, instrument: Either<u32, String>, qty: Either<String, f64>, mark: Either<String, f64>) -> Result<()> {
+    pub fn set_position(
+        &mut self,
+        instrument: Either<u32, String>,
+        qty: Either<String, f64>,
+        mark: Either<String, f64>,
+    ) -> Result<()> {
         let id = self.id(&instrument)?;
         let (q, p) = (self.qty(id, &qty)?, self.price(id, &mark)?);
         self.inner.set_position(id, q, p).or_throw()
@@ -792,12 +828,20 @@ impl BindingRiskEngine {
     #[napi(catch_unwind)]
     pub fn position(&self, instrument: Either<u32, String>) -> Result<String> {
         let id = self.id(&instrument)?;
-        Ok(self.inner.position(id).map(|q| q.to_string()).unwrap_or_default())
+        Ok(self
+            .inner
+            .position(id)
+            .map(|q| q.to_string())
+            .unwrap_or_default())
     }
 
     /// New mark price.
     #[napi(catch_unwind)]
-    pub fn mark(&mut self, instrument: Either<u32, String>, price: Either<String, f64>) -> Result<()> {
+    pub fn mark(
+        &mut self,
+        instrument: Either<u32, String>,
+        price: Either<String, f64>,
+    ) -> Result<()> {
         let id = self.id(&instrument)?;
         let p = self.price(id, &price)?;
         self.inner.mark(id, p).or_throw()
@@ -805,7 +849,11 @@ impl BindingRiskEngine {
 
     /// Sets (or clears with `null`) a position's stop.
     #[napi(catch_unwind)]
-    pub fn set_stop(&mut self, instrument: Either<u32, String>, stop: Option<Either<String, f64>>) -> Result<()> {
+    pub fn set_stop(
+        &mut self,
+        instrument: Either<u32, String>,
+        stop: Option<Either<String, f64>>,
+    ) -> Result<()> {
         let id = self.id(&instrument)?;
         let s = stop.as_ref().map(|s| self.price(id, s)).transpose()?;
         self.inner.set_stop(id, s).or_throw()
@@ -829,7 +877,11 @@ impl BindingRiskEngine {
         let id = self.id(&instrument)?;
         let (b, a) = (self.price(id, &bid)?, self.price(id, &ask)?);
         let ts = self.now(ts_ns.as_ref())?;
-        Ok(self.inner.on_quote(id, b, a, ts).or_throw()?.map(Into::into))
+        Ok(self
+            .inner
+            .on_quote(id, b, a, ts)
+            .or_throw()?
+            .map(Into::into))
     }
 
     /// A fill's slippage against the expected one (bps).
@@ -850,7 +902,11 @@ impl BindingRiskEngine {
 
     /// An error from a venue (id or name).
     #[napi(catch_unwind)]
-    pub fn on_venue_error(&mut self, venue: Either<u32, String>, now_ns: Option<Either<BigInt, f64>>) -> Result<Option<TransitionRecord>> {
+    pub fn on_venue_error(
+        &mut self,
+        venue: Either<u32, String>,
+        now_ns: Option<Either<BigInt, f64>>,
+    ) -> Result<Option<TransitionRecord>> {
         let v = match venue {
             Either::A(v) => v,
             Either::B(name) => self
@@ -859,7 +915,11 @@ impl BindingRiskEngine {
                 .ok_or_else(|| invalid_arg(format!("unknown venue {name:?}")))?,
         };
         let now = self.now(now_ns.as_ref())?;
-        Ok(self.inner.on_venue_error(v, now).or_throw()?.map(Into::into))
+        Ok(self
+            .inner
+            .on_venue_error(v, now)
+            .or_throw()?
+            .map(Into::into))
     }
 
     /// Time-driven checks: quote staleness and the dead-man heartbeat.
@@ -917,15 +977,23 @@ impl From<tachyon_riskmath::VarEstimate> for VarResult {
 /// Historical VaR/CVaR of a P&L sample at `level` (e.g. 0.99), numpy `linear` quantiles.
 #[napi(catch_unwind)]
 pub fn var_historical(pnl: &[f64], level: f64) -> Result<VarResult> {
-    Ok(tachyon_riskmath::var::historical(pnl, level).or_throw()?.into())
+    Ok(tachyon_riskmath::var::historical(pnl, level)
+        .or_throw()?
+        .into())
 }
 
 /// Historical VaR/CVaR of a portfolio: `scenarios` rows (T × N) weighted by `weights` (N).
 #[napi(catch_unwind)]
-pub fn var_historical_portfolio(scenarios: &[f64], weights: &[f64], level: f64) -> Result<VarResult> {
-    Ok(tachyon_riskmath::var::historical_portfolio(scenarios, weights, level)
-        .or_throw()?
-        .into())
+pub fn var_historical_portfolio(
+    scenarios: &[f64],
+    weights: &[f64],
+    level: f64,
+) -> Result<VarResult> {
+    Ok(
+        tachyon_riskmath::var::historical_portfolio(scenarios, weights, level)
+            .or_throw()?
+            .into(),
+    )
 }
 
 /// The capped fraction of equity for a sizing rule.

@@ -52,7 +52,10 @@ fn single(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new(path.name(), nf), &nf, |b, &nf| {
                 b.iter(|| {
                     i = (i + 1) & (rows - 1);
-                    black_box(e.decide_one(black_box(&feats[i * nf..(i + 1) * nf])).unwrap())
+                    black_box(
+                        e.decide_one(black_box(&feats[i * nf..(i + 1) * nf]))
+                            .unwrap(),
+                    )
                 })
             });
         }

@@ -81,9 +81,16 @@ fn main() {
         let mut i = 0;
         let h = sample(n, 8, || {
             i = (i + 1) & (rows - 1);
-            black_box(e.decide_one(black_box(&feats[i * nf..(i + 1) * nf])).unwrap());
+            black_box(
+                e.decide_one(black_box(&feats[i * nf..(i + 1) * nf]))
+                    .unwrap(),
+            );
         });
-        row(&format!("decision single, 16 features, {}", path.name()), 8, &h);
+        row(
+            &format!("decision single, 16 features, {}", path.name()),
+            8,
+            &h,
+        );
     }
     // Batch throughput: best and median of repeated 1,000-instrument batches.
     let brow = 1000;
@@ -96,7 +103,11 @@ fn main() {
             e.decide_batch(black_box(&bfeats), &mut out).unwrap();
             black_box(&out);
         });
-        row(&format!("decision batch of 1000, 16 features, {}", path.name()), 1, &h);
+        row(
+            &format!("decision batch of 1000, 16 features, {}", path.name()),
+            1,
+            &h,
+        );
         let med = h.quantile(0.5) as f64 / 100.0;
         thr.push((path, 1000.0 / med * 1e9 / 1e6));
     }
@@ -108,11 +119,22 @@ fn main() {
         let h = sample(n, 1, || {
             t += 1_000;
             k = (k + 1) % n_inst;
-            black_box(e.check(black_box(&orders[k]), Timestamp::from_nanos(t)).is_ok());
+            black_box(
+                e.check(black_box(&orders[k]), Timestamp::from_nanos(t))
+                    .is_ok(),
+            );
         });
         // Every sampled order must be approved, so the full check path is what was timed.
-        assert_eq!(e.counters().approved, e.counters().checked, "bench orders must pass");
-        row(&format!("risk check (approved, all limits), {n_inst} instruments"), 1, &h);
+        assert_eq!(
+            e.counters().approved,
+            e.counters().checked,
+            "bench orders must pass"
+        );
+        row(
+            &format!("risk check (approved, all limits), {n_inst} instruments"),
+            1,
+            &h,
+        );
     }
     let e = risk_bench::engine(4);
     let c = e.control().clone();

@@ -20,8 +20,14 @@ pub fn engine(n: usize) -> RiskEngine {
             ..RiskLimits::default()
         },
         venues: vec![
-            VenueSpec { name: "a".into(), max_leverage: None },
-            VenueSpec { name: "b".into(), max_leverage: Some(5.0) },
+            VenueSpec {
+                name: "a".into(),
+                max_leverage: None,
+            },
+            VenueSpec {
+                name: "b".into(),
+                max_leverage: Some(5.0),
+            },
         ],
         instruments: (0..n)
             .map(|i| InstrumentRisk {
@@ -41,7 +47,10 @@ pub fn engine(n: usize) -> RiskEngine {
         ..RiskConfig::default()
     };
     let mut e = RiskEngine::new(&cfg, Timestamp::from_nanos(0)).unwrap();
-    e.set_equity(Notional::parse("10000000", 0).unwrap(), Timestamp::from_nanos(0));
+    e.set_equity(
+        Notional::parse("10000000", 0).unwrap(),
+        Timestamp::from_nanos(0),
+    );
     for i in 0..n {
         e.set_position(
             i as u32,
@@ -53,7 +62,13 @@ pub fn engine(n: usize) -> RiskEngine {
     let mut rho = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..n {
-            rho[i * n + j] = if i == j { 1.0 } else if (i + j) % 5 == 0 { 0.8 } else { 0.2 };
+            rho[i * n + j] = if i == j {
+                1.0
+            } else if (i + j) % 5 == 0 {
+                0.8
+            } else {
+                0.2
+            };
         }
     }
     e.set_correlation(&rho).unwrap();
@@ -81,7 +96,10 @@ fn check(c: &mut Criterion) {
             b.iter(|| {
                 t += 1_000;
                 k = (k + 1) % n;
-                black_box(e.check(black_box(&orders[k]), Timestamp::from_nanos(t)).is_ok())
+                black_box(
+                    e.check(black_box(&orders[k]), Timestamp::from_nanos(t))
+                        .is_ok(),
+                )
             })
         });
     }

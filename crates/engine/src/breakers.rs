@@ -121,8 +121,8 @@ impl BreakerConfig {
             ("venueErrors", self.venue_errors, 1.0, true),
         ];
         for (name, r, min, inclusive) in rules {
-            let ok = r.threshold.is_finite()
-                && (r.threshold > min || (inclusive && r.threshold == min));
+            let ok =
+                r.threshold.is_finite() && (r.threshold > min || (inclusive && r.threshold == min));
             if !ok {
                 let op = if inclusive { "at least" } else { "above" };
                 return Err(bad(
@@ -320,7 +320,10 @@ impl Breakers {
             .unwrap_or(i64::MAX)
             .saturating_mul(1_000_000);
         let q = &mut self.venue_errors[v];
-        while q.front().is_some_and(|t| now_ns.saturating_sub(*t) > window) {
+        while q
+            .front()
+            .is_some_and(|t| now_ns.saturating_sub(*t) > window)
+        {
             q.pop_front();
         }
         q.push_back(now_ns);
@@ -354,7 +357,7 @@ impl Breakers {
         let c = &self.cfg;
         let mut best: Option<Trip> = None;
         let mut consider = |rule: ModeRule, hit: bool, reason: String| {
-            if rule.enabled && hit && best.as_ref().map_or(true, |b| rule.mode > b.mode) {
+            if rule.enabled && hit && best.as_ref().is_none_or(|b| rule.mode > b.mode) {
                 best = Some(Trip {
                     mode: rule.mode,
                     reason,
@@ -410,13 +413,18 @@ mod tests {
 
     #[test]
     fn spread_breaker_needs_samples_and_compares_to_the_median() {
-        let mut cfg = BreakerConfig::default();
-        cfg.spread_min_samples = 5;
+        let cfg = BreakerConfig {
+            spread_min_samples: 5,
+            ..BreakerConfig::default()
+        };
         let mut b = Breakers::new(cfg, 1, 1);
         for t in 0..4 {
             assert!(b.on_quote(0, 100, t, "X").is_none());
         }
-        assert!(b.on_quote(0, 10_000, 4, "X").is_none(), "only 4 samples before it");
+        assert!(
+            b.on_quote(0, 10_000, 4, "X").is_none(),
+            "only 4 samples before it"
+        );
         // window: 100 ×4, 10000 → median 100; 5×100 = 500
         assert!(b.on_quote(0, 500, 5, "X").is_none());
         let t = b.on_quote(0, 501, 6, "X").unwrap();
@@ -442,11 +450,23 @@ mod tests {
     fn equity_breakers_pick_the_most_severe() {
         let b = Breakers::new(BreakerConfig::default(), 0, 0);
         assert!(b.on_equity(0.1, 0.15, 0.2, 0.0, 0.05).is_none());
-        assert_eq!(b.on_equity(0.15, 0.15, 0.2, 0.0, 0.05).unwrap().mode, Mode::Reduce);
-        assert_eq!(b.on_equity(0.25, 0.15, 0.2, 0.3, 0.05).unwrap().mode, Mode::Emergency);
-        assert_eq!(b.on_equity(0.0, 0.15, 0.2, 0.05, 0.05).unwrap().mode, Mode::Pause);
+        assert_eq!(
+            b.on_equity(0.15, 0.15, 0.2, 0.0, 0.05).unwrap().mode,
+            Mode::Reduce
+        );
+        assert_eq!(
+            b.on_equity(0.25, 0.15, 0.2, 0.3, 0.05).unwrap().mode,
+            Mode::Emergency
+        );
+        assert_eq!(
+            b.on_equity(0.0, 0.15, 0.2, 0.05, 0.05).unwrap().mode,
+            Mode::Pause
+        );
         // daily loss (pause) and soft drawdown (reduce) together: reduce is more severe
-        assert_eq!(b.on_equity(0.16, 0.15, 0.2, 0.06, 0.05).unwrap().mode, Mode::Reduce);
+        assert_eq!(
+            b.on_equity(0.16, 0.15, 0.2, 0.06, 0.05).unwrap().mode,
+            Mode::Reduce
+        );
     }
 
     #[test]
@@ -459,12 +479,27 @@ mod tests {
                 e => panic!("{e}"),
             }
         };
-        assert_eq!(field(|c| c.slippage.threshold = 0.5), "breakers.slippage.threshold");
-        assert_eq!(field(|c| c.spread.mode = Mode::Normal), "breakers.spread.mode");
-        assert_eq!(field(|c| c.venue_errors.threshold = 2.5), "breakers.venueErrors.threshold");
+        assert_eq!(
+            field(|c| c.slippage.threshold = 0.5),
+            "breakers.slippage.threshold"
+        );
+        assert_eq!(
+            field(|c| c.spread.mode = Mode::Normal),
+            "breakers.spread.mode"
+        );
+        assert_eq!(
+            field(|c| c.venue_errors.threshold = 2.5),
+            "breakers.venueErrors.threshold"
+        );
         assert_eq!(field(|c| c.spread_window = 2), "breakers.spreadWindow");
-        assert_eq!(field(|c| c.spread_min_samples = 100), "breakers.spreadMinSamples");
-        assert_eq!(field(|c| c.daily_loss.mode = Mode::Normal), "breakers.dailyLoss.mode");
+        assert_eq!(
+            field(|c| c.spread_min_samples = 100),
+            "breakers.spreadMinSamples"
+        );
+        assert_eq!(
+            field(|c| c.daily_loss.mode = Mode::Normal),
+            "breakers.dailyLoss.mode"
+        );
         assert!(BreakerConfig::default().validate().is_ok());
     }
 }

@@ -228,7 +228,10 @@ impl fmt::Debug for Control {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Control")
             .field("mode", &self.mode())
-            .field("heartbeat_interval_ns", &self.hb_interval.load(Ordering::Relaxed))
+            .field(
+                "heartbeat_interval_ns",
+                &self.hb_interval.load(Ordering::Relaxed),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -241,9 +244,9 @@ impl Control {
     /// As [`ControlConfig::validate`].
     pub fn new(config: &ControlConfig, now: Timestamp) -> Result<Self, EngineError> {
         config.validate()?;
-        let interval = config
-            .heartbeat_ms
-            .map_or(0, |ms| i64::try_from(ms.saturating_mul(1_000_000)).unwrap_or(i64::MAX));
+        let interval = config.heartbeat_ms.map_or(0, |ms| {
+            i64::try_from(ms.saturating_mul(1_000_000)).unwrap_or(i64::MAX)
+        });
         Ok(Self {
             mode: AtomicU8::new(Mode::Normal as u8),
             log: Mutex::new(Vec::new()),
@@ -266,7 +269,9 @@ impl Control {
     fn lock(&self) -> MutexGuard<'_, Vec<Transition>> {
         // A panic while holding the lock cannot leave the Vec half-written (push is the only
         // mutation), so a poisoned lock is still consistent.
-        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn apply(
@@ -314,7 +319,14 @@ impl Control {
                 hint: "; leaving emergency needs reset() with the reset key",
             });
         }
-        Ok(Some(self.apply(&mut log, from, to, source, reason.to_owned(), now)))
+        Ok(Some(self.apply(
+            &mut log,
+            from,
+            to,
+            source,
+            reason.to_owned(),
+            now,
+        )))
     }
 
     /// An automatic move (breaker, heartbeat, signal): applied only if `to` is more severe than
@@ -541,7 +553,10 @@ mod tests {
     fn operator_moves_and_log_shape() {
         let c = control(Some("letmein-123"));
         assert_eq!(c.mode(), Mode::Normal);
-        let t = c.request(Mode::Pause, Source::Api, "lunch", ts(10)).unwrap().unwrap();
+        let t = c
+            .request(Mode::Pause, Source::Api, "lunch", ts(10))
+            .unwrap()
+            .unwrap();
         assert_eq!(
             t,
             Transition {
@@ -553,9 +568,14 @@ mod tests {
                 source: Source::Api
             }
         );
-        assert!(c.request(Mode::Pause, Source::Api, "again", ts(11)).unwrap().is_none());
-        c.request(Mode::Reduce, Source::Cli, "derisk", ts(12)).unwrap();
-        c.request(Mode::Normal, Source::Api, "resume", ts(13)).unwrap();
+        assert!(c
+            .request(Mode::Pause, Source::Api, "again", ts(11))
+            .unwrap()
+            .is_none());
+        c.request(Mode::Reduce, Source::Cli, "derisk", ts(12))
+            .unwrap();
+        c.request(Mode::Normal, Source::Api, "resume", ts(13))
+            .unwrap();
         assert_eq!(c.mode(), Mode::Normal);
         assert_eq!(c.transitions().len(), 3);
         assert_eq!(c.transitions_since(2).len(), 1);
@@ -566,10 +586,15 @@ mod tests {
     fn automatic_moves_only_escalate() {
         let c = control(None);
         c.request(Mode::Reduce, Source::Api, "x", ts(1)).unwrap();
-        assert!(c.escalate(Mode::Pause, Source::Trigger, "spread", ts(2)).is_none());
+        assert!(c
+            .escalate(Mode::Pause, Source::Trigger, "spread", ts(2))
+            .is_none());
         assert_eq!(c.mode(), Mode::Reduce);
         let t = c.kill(Source::Signal, "SIGUSR2", ts(3)).unwrap();
-        assert_eq!((t.from, t.to, t.source), (Mode::Reduce, Mode::Emergency, Source::Signal));
+        assert_eq!(
+            (t.from, t.to, t.source),
+            (Mode::Reduce, Mode::Emergency, Source::Signal)
+        );
         assert!(c.kill(Source::Api, "again", ts(4)).is_none());
         assert_eq!(c.transitions().len(), 2);
     }
@@ -594,11 +619,16 @@ mod tests {
         ));
         assert_eq!(c.mode(), Mode::Emergency);
         let t = c.reset("correct horse", Mode::Pause, "bob", ts(4)).unwrap();
-        assert_eq!((t.from, t.to, t.source), (Mode::Emergency, Mode::Pause, Source::Reset));
+        assert_eq!(
+            (t.from, t.to, t.source),
+            (Mode::Emergency, Mode::Pause, Source::Reset)
+        );
         assert!(!t.reason.contains("correct horse"));
         assert!(t.reason.contains("bob"));
         // not in emergency any more: a second reset is refused
-        assert!(c.reset("correct horse", Mode::Normal, "bob", ts(5)).is_err());
+        assert!(c
+            .reset("correct horse", Mode::Normal, "bob", ts(5))
+            .is_err());
         // without a key, emergency is final
         let k = control(None);
         k.kill(Source::Api, "x", ts(1));
@@ -612,7 +642,14 @@ mod tests {
         }
         .validate()
         .is_err());
-        assert!(!format!("{:?}", ControlConfig { reset_key: Some("secret-key".into()), heartbeat_ms: None }).contains("secret-key"));
+        assert!(!format!(
+            "{:?}",
+            ControlConfig {
+                reset_key: Some("secret-key".into()),
+                heartbeat_ms: None
+            }
+        )
+        .contains("secret-key"));
     }
 
     #[test]
@@ -630,7 +667,10 @@ mod tests {
         c.heartbeat(ts(90 * ms));
         assert!(c.check_heartbeat(ts(190 * ms)).is_none());
         let t = c.check_heartbeat(ts(190 * ms + 1)).unwrap();
-        assert_eq!((t.to, t.source, t.ts_ns), (Mode::Emergency, Source::Heartbeat, 190 * ms + 1));
+        assert_eq!(
+            (t.to, t.source, t.ts_ns),
+            (Mode::Emergency, Source::Heartbeat, 190 * ms + 1)
+        );
         c.disarm_heartbeat();
         assert!(c.check_heartbeat(ts(10_000 * ms)).is_none());
         assert!(c.arm_heartbeat(0, ts(0)).is_err());
@@ -649,7 +689,8 @@ mod tests {
             )
             .unwrap(),
         );
-        let mut w = Watchdog::spawn(Arc::clone(&c), clock.clone(), Duration::from_millis(1)).unwrap();
+        let mut w =
+            Watchdog::spawn(Arc::clone(&c), clock.clone(), Duration::from_millis(1)).unwrap();
         clock.set(ts(40_000_000)).unwrap();
         c.heartbeat(clock.now());
         std::thread::sleep(Duration::from_millis(20));

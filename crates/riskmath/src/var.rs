@@ -159,7 +159,7 @@ pub fn portfolio_pnl(scenarios: &[f64], weights: &[f64]) -> Result<Vec<f64>, Var
     if n == 0 || scenarios.len() % n != 0 {
         return Err(VarError::Dimension {
             what: "scenarios (a whole number of rows of weights.length)",
-            expected: if n == 0 { 0 } else { scenarios.len() / n * n },
+            expected: scenarios.len().checked_div(n).map_or(0, |q| q * n),
             got: scenarios.len(),
         });
     }

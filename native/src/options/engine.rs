@@ -451,7 +451,10 @@ impl TryFrom<&SizingOptions> for Sizing {
 ///
 /// # Errors
 /// `ERR_INVALID_ARG` for a bigint outside i64 or a non-integer number.
-pub fn time_arg(v: Option<&Either<BigInt, f64>>, default: impl FnOnce() -> Timestamp) -> Result<Timestamp> {
+pub fn time_arg(
+    v: Option<&Either<BigInt, f64>>,
+    default: impl FnOnce() -> Timestamp,
+) -> Result<Timestamp> {
     Ok(match v {
         None => default(),
         Some(Either::A(b)) => Timestamp::from_nanos(bigint_i64(b, "nowNs")?),

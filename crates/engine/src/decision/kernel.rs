@@ -124,7 +124,7 @@ pub(super) fn row_scalar(p: &Params, row: &[f64]) -> RowSum {
             hi_mask |= u8::from(x > hi) << j;
             let c = if x > lo { x } else { lo };
             let c = if c < hi { c } else { hi };
-            *a = *a + p.w[f] * c;
+            *a += p.w[f] * c;
         }
         note_clamps(b, lo_mask, hi_mask, &mut flags, &mut first);
     }
@@ -184,8 +184,14 @@ mod x86 {
                     _mm256_loadu_pd(hi.add(o + 4)),
                 )
             };
-            bad = _mm256_or_pd(bad, _mm256_cmp_pd::<_CMP_NEQ_UQ>(_mm256_sub_pd(x0, x0), zero));
-            bad = _mm256_or_pd(bad, _mm256_cmp_pd::<_CMP_NEQ_UQ>(_mm256_sub_pd(x1, x1), zero));
+            bad = _mm256_or_pd(
+                bad,
+                _mm256_cmp_pd::<_CMP_NEQ_UQ>(_mm256_sub_pd(x0, x0), zero),
+            );
+            bad = _mm256_or_pd(
+                bad,
+                _mm256_cmp_pd::<_CMP_NEQ_UQ>(_mm256_sub_pd(x1, x1), zero),
+            );
             let lm = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(x0, l0))
                 | (_mm256_movemask_pd(_mm256_cmp_pd::<_CMP_LT_OQ>(x1, l1)) << 4);
             let hm = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(x0, h0))
@@ -277,9 +283,14 @@ mod x86 {
         if tail != 0 {
             let k: __mmask8 = (1u8 << tail) - 1;
             // SAFETY: the masked load touches only lanes below `tail`, i.e. indices `< n`.
-            step(full, unsafe { _mm512_maskz_loadu_pd(k, x_ptr.add(full * 8)) });
+            step(full, unsafe {
+                _mm512_maskz_loadu_pd(k, x_ptr.add(full * 8))
+            });
         }
-        let s4 = _mm256_add_pd(_mm512_castpd512_pd256(acc), _mm512_extractf64x4_pd::<1>(acc));
+        let s4 = _mm256_add_pd(
+            _mm512_castpd512_pd256(acc),
+            _mm512_extractf64x4_pd::<1>(acc),
+        );
         let s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd::<1>(s4));
         let s = _mm_cvtsd_f64(_mm_add_sd(s2, _mm_unpackhi_pd(s2, s2)));
         RowSum {
@@ -352,10 +363,22 @@ mod tests {
         for n in (1..=40).chain([63, 64, 65, 129]) {
             let weights: Vec<f64> = (0..n).map(|_| rng.range(-2.0, 2.0)).collect();
             let lo: Vec<f64> = (0..n)
-                .map(|i| if i % 3 == 0 { f64::NEG_INFINITY } else { rng.range(-3.0, -0.5) })
+                .map(|i| {
+                    if i % 3 == 0 {
+                        f64::NEG_INFINITY
+                    } else {
+                        rng.range(-3.0, -0.5)
+                    }
+                })
                 .collect();
             let hi: Vec<f64> = (0..n)
-                .map(|i| if i % 4 == 1 { f64::INFINITY } else { rng.range(0.5, 3.0) })
+                .map(|i| {
+                    if i % 4 == 1 {
+                        f64::INFINITY
+                    } else {
+                        rng.range(0.5, 3.0)
+                    }
+                })
                 .collect();
             let cfg = StrategyConfig {
                 weights,
@@ -396,7 +419,11 @@ mod tests {
                             assert_eq!(a.clamp, b.clamp, "{path:?} n={n} row {i}");
                             assert_eq!(a.clamp_feature, b.clamp_feature, "{path:?} n={n} row {i}");
                             assert_eq!(a.reason, b.reason, "{path:?} n={n} row {i}");
-                            assert_eq!(a.score.to_bits(), b.score.to_bits(), "{path:?} n={n} row {i}");
+                            assert_eq!(
+                                a.score.to_bits(),
+                                b.score.to_bits(),
+                                "{path:?} n={n} row {i}"
+                            );
                             assert_eq!(a.confidence.to_bits(), b.confidence.to_bits());
                             compared += 1;
                         }

@@ -338,7 +338,9 @@ pub(crate) fn finish(p: &Params, r: RowSum) -> Decision {
         confidence: c.abs() / p.cap,
         action,
         clamp: ClampFlags(
-            r.flags | (u8::from(low) * ClampFlags::SCORE_LOW) | (u8::from(high) * ClampFlags::SCORE_HIGH),
+            r.flags
+                | (u8::from(low) * ClampFlags::SCORE_LOW)
+                | (u8::from(high) * ClampFlags::SCORE_HIGH),
         ),
         reason: if action == Action::Hold {
             HoldReason::BelowThreshold
@@ -546,7 +548,7 @@ impl DecisionEngine {
 
     fn rows(&self, features: &[f64]) -> Result<usize, EngineError> {
         let n = self.params.n_features;
-        if features.len() % n != 0 {
+        if !features.len().is_multiple_of(n) {
             return Err(EngineError::Dimension {
                 what: "features (a whole number of rows)",
                 expected: features.len() / n * n,
@@ -603,7 +605,10 @@ mod tests {
             let mut e = DecisionEngine::with_path(&c, path).unwrap();
             // 0.5*1 - 1*0.5 + 2*0.25 + 0.25 = 0.75 → hold
             let d = e.decide_one(&[1.0, 0.5, 0.25]).unwrap();
-            assert_eq!((d.action, d.score, d.reason), (Action::Hold, 0.75, HoldReason::BelowThreshold));
+            assert_eq!(
+                (d.action, d.score, d.reason),
+                (Action::Hold, 0.75, HoldReason::BelowThreshold)
+            );
             assert_eq!(d.confidence, 0.375);
             assert!(d.clamp.is_empty() && d.clamp_feature == NO_FEATURE);
             // feature 2 clamped high to 1: 0 + 0 + 2 + 0.25 = 2.25 → score clamp to 2 → buy
@@ -614,7 +619,10 @@ mod tests {
             // feature 1 clamped high (−1·1), feature 0 clamped low (0.5·−1): −1.5 + 0.25 → sell
             let d = e.decide_one(&[-3.0, 4.0, 0.0]).unwrap();
             assert_eq!((d.action, d.score), (Action::Sell, -1.25));
-            assert_eq!(d.clamp.0, ClampFlags::FEATURE_LOW | ClampFlags::FEATURE_HIGH);
+            assert_eq!(
+                d.clamp.0,
+                ClampFlags::FEATURE_LOW | ClampFlags::FEATURE_HIGH
+            );
             assert_eq!(d.clamp_feature, 0);
             // exactly at the threshold trades
             let mut c2 = cfg(vec![1.0]);
@@ -647,7 +655,10 @@ mod tests {
             // overflow to ±inf without any bad input
             let mut e = DecisionEngine::with_path(&cfg(vec![1e300, 1e300]), path).unwrap();
             let d = e.decide_one(&[1e300, 1e300]).unwrap();
-            assert_eq!((d.action, d.reason), (Action::Hold, HoldReason::NonFiniteScore));
+            assert_eq!(
+                (d.action, d.reason),
+                (Action::Hold, HoldReason::NonFiniteScore)
+            );
             let d = e.decide_one(&[1e300, -1e300]).unwrap();
             assert_eq!(d.action, Action::Hold);
             assert_eq!(e.counters().non_finite_score, 2); // inf and inf − inf = NaN
@@ -657,8 +668,11 @@ mod tests {
     #[test]
     fn batch_equals_single_and_checks_shapes() {
         for path in paths() {
-            let mut e = DecisionEngine::with_path(&cfg(vec![0.3, -0.7, 1.1, 0.2, 0.9]), path).unwrap();
-            let feats: Vec<f64> = (0..50).map(|i| ((i * 37 % 23) as f64 - 11.0) / 3.0).collect();
+            let mut e =
+                DecisionEngine::with_path(&cfg(vec![0.3, -0.7, 1.1, 0.2, 0.9]), path).unwrap();
+            let feats: Vec<f64> = (0..50)
+                .map(|i| ((i * 37 % 23) as f64 - 11.0) / 3.0)
+                .collect();
             let mut out = vec![Decision::default(); 10];
             e.decide_batch(&feats, &mut out).unwrap();
             for (i, d) in out.iter().enumerate() {
@@ -691,7 +705,10 @@ mod tests {
         assert_eq!(field(|c| c.weights[1] = f64::NAN), "weights[1]");
         assert_eq!(field(|c| c.bias = f64::INFINITY), "bias");
         assert_eq!(field(|c| c.feature_min = Some(vec![0.0])), "featureMin");
-        assert_eq!(field(|c| c.feature_max = Some(vec![0.0, f64::NAN])), "featureMax[1]");
+        assert_eq!(
+            field(|c| c.feature_max = Some(vec![0.0, f64::NAN])),
+            "featureMax[1]"
+        );
         assert_eq!(
             field(|c| {
                 c.feature_min = Some(vec![0.0, 2.0]);

@@ -134,7 +134,10 @@ fn fraction(v: f64, key: &str, allow_one: bool) -> Result<f64, EngineError> {
         Ok(v)
     } else {
         let range = if allow_one { "(0, 1]" } else { "(0, 1)" };
-        Err(bad(format!("limits.{key}"), format!("must be in {range}, got {v}")))
+        Err(bad(
+            format!("limits.{key}"),
+            format!("must be in {range}, got {v}"),
+        ))
     }
 }
 
@@ -147,7 +150,10 @@ impl RiskLimits {
                     .and_then(|f| Notional::from_mantissa(f.mantissa(), f.scale()))
                     .map_err(|e| bad("limits.maxOrderNotional", e.to_string()))?;
                 if !n.is_positive() {
-                    return Err(bad("limits.maxOrderNotional", format!("must be positive, got {t}")));
+                    return Err(bad(
+                        "limits.maxOrderNotional",
+                        format!("must be positive, got {t}"),
+                    ));
                 }
                 Some(n)
             }
@@ -163,7 +169,8 @@ impl RiskLimits {
             ));
         }
         let max_heat = fraction(self.max_heat, "maxHeat", true)?;
-        let default_stop_fraction = fraction(self.default_stop_fraction, "defaultStopFraction", true)?;
+        let default_stop_fraction =
+            fraction(self.default_stop_fraction, "defaultStopFraction", true)?;
         if !(self.max_leverage.is_finite() && self.max_leverage > 0.0) {
             return Err(bad(
                 "limits.maxLeverage",
@@ -228,12 +235,8 @@ pub(crate) fn validate_instrument(
     r: &InstrumentRisk,
     i: usize,
 ) -> Result<(Instrument, Option<Quantity>), EngineError> {
-    let inst = Instrument::new(&r.spec).map_err(|e| {
-        bad(
-            format!("instruments[{i}].{}", e.field()),
-            e.to_string(),
-        )
-    })?;
+    let inst = Instrument::new(&r.spec)
+        .map_err(|e| bad(format!("instruments[{i}].{}", e.field()), e.to_string()))?;
     let max_position = match &r.max_position {
         None => None,
         Some(t) => {

@@ -331,10 +331,12 @@ impl RiskEngine {
     }
 
     fn state(&self, id: InstrumentId) -> Result<&InstrumentState, EngineError> {
-        self.instruments.get(id as usize).ok_or(EngineError::Unknown {
-            what: "instrument",
-            id,
-        })
+        self.instruments
+            .get(id as usize)
+            .ok_or(EngineError::Unknown {
+                what: "instrument",
+                id,
+            })
     }
 
     fn state_mut(&mut self, id: InstrumentId) -> Result<&mut InstrumentState, EngineError> {
@@ -348,7 +350,8 @@ impl RiskEngine {
 
     fn escalate(&self, trip: Option<Trip>, now: Timestamp) -> Option<Transition> {
         let t = trip?;
-        self.control.escalate(t.mode, Source::Trigger, t.reason, now)
+        self.control
+            .escalate(t.mode, Source::Trigger, t.reason, now)
     }
 
     // ------------------------------------------------------------------ the check
@@ -398,7 +401,9 @@ impl RiskEngine {
         let qs = s.inst.qty_scale();
         let q = |m: i64| Quantity::from_mantissa(m, qs).map_err(|_| RiskRejection::Overflow);
         match mode {
-            Mode::Reduce | Mode::Emergency if !reducing => return Err(RiskRejection::Mode { mode }),
+            Mode::Reduce | Mode::Emergency if !reducing => {
+                return Err(RiskRejection::Mode { mode })
+            }
             Mode::Reduce => {
                 let lot = s.inst.lot().mantissa();
                 let stage = (self.limits.reduce_stage * pos.unsigned_abs() as f64).ceil() as i64;
@@ -455,7 +460,11 @@ impl RiskEngine {
         };
         if !reducing {
             let l = &self.limits;
-            let dd = if self.peak > 0.0 { (self.peak - equity) / self.peak } else { 0.0 };
+            let dd = if self.peak > 0.0 {
+                (self.peak - equity) / self.peak
+            } else {
+                0.0
+            };
             if dd >= l.hard_drawdown {
                 return Err(RiskRejection::HardDrawdown {
                     drawdown: dd,
@@ -675,15 +684,19 @@ impl RiskEngine {
         if self.day_start.is_none() {
             self.day_start = Some(e);
         }
-        let dd = if self.peak > 0.0 { (self.peak - e) / self.peak } else { 0.0 };
+        let dd = if self.peak > 0.0 {
+            (self.peak - e) / self.peak
+        } else {
+            0.0
+        };
         let loss = match self.day_start {
             Some(s) if s > 0.0 => (s - e) / s,
             _ => 0.0,
         };
         let l = &self.limits;
-        let trip = self
-            .breakers
-            .on_equity(dd, l.soft_drawdown, l.hard_drawdown, loss, l.daily_loss);
+        let trip =
+            self.breakers
+                .on_equity(dd, l.soft_drawdown, l.hard_drawdown, loss, l.daily_loss);
         self.escalate(trip, now)
     }
 
@@ -865,10 +878,13 @@ impl RiskEngine {
             reason: r.to_string(),
         })?;
         let fraction = position_fraction(rule, max_fraction)?;
-        let equity = self.equity.filter(|e| *e > 0.0).ok_or_else(|| EngineError::Config {
-            field: "equity".into(),
-            reason: "no positive equity is known (call setEquity)".into(),
-        })?;
+        let equity = self
+            .equity
+            .filter(|e| *e > 0.0)
+            .ok_or_else(|| EngineError::Config {
+                field: "equity".into(),
+                reason: "no positive equity is known (call setEquity)".into(),
+            })?;
         let side = if fraction < 0.0 {
             OrderSide::Sell
         } else {

@@ -91,7 +91,9 @@ fn code(r: Result<Approval, RiskRejection>) -> &'static str {
 #[test]
 fn a_plain_order_passes_and_is_counted() {
     let mut e = engine();
-    let a = e.check(&order(0, OrderSide::Buy, "50000.00", "0.5"), ts(1)).unwrap();
+    let a = e
+        .check(&order(0, OrderSide::Buy, "50000.00", "0.5"), ts(1))
+        .unwrap();
     assert_eq!(a.notional.to_string(), "25000.00000");
     assert_eq!(a.position_after, qty("0.5"));
     assert!(!a.reducing);
@@ -108,11 +110,26 @@ fn instrument_rules_come_from_core() {
     let mut o = order(0, OrderSide::Buy, "50000.00", "0.5");
     o.price = Price::parse("50000.005", 3).unwrap();
     assert_eq!(code(e.check(&o, now)), "WRONG_SCALE");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "0", "0.5"), now)), "NON_POSITIVE_PRICE");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "1.00", "1"), now)), "BELOW_MIN_NOTIONAL");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "101"), now)), "ABOVE_MAX_QUANTITY");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100000.00", "10"), now)), "ABOVE_MAX_NOTIONAL");
-    assert_eq!(code(e.check(&order(9, OrderSide::Buy, "1.00", "1"), now)), "UNKNOWN_INSTRUMENT");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "0", "0.5"), now)),
+        "NON_POSITIVE_PRICE"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "1.00", "1"), now)),
+        "BELOW_MIN_NOTIONAL"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "101"), now)),
+        "ABOVE_MAX_QUANTITY"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100000.00", "10"), now)),
+        "ABOVE_MAX_NOTIONAL"
+    );
+    assert_eq!(
+        code(e.check(&order(9, OrderSide::Buy, "1.00", "1"), now)),
+        "UNKNOWN_INSTRUMENT"
+    );
     assert_eq!(e.counters().rejected_with("WRONG_SCALE"), 2);
     assert_eq!(e.counters().approved, 0);
 }
@@ -123,7 +140,10 @@ fn max_order_notional_is_exact() {
     c.limits.max_order_notional = Some("25000.00".into());
     let mut e = RiskEngine::new(&c, ts(0)).unwrap();
     e.set_equity(Notional::parse("1000000", 2).unwrap(), ts(0));
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "50000.00", "0.5"), ts(1))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "50000.00", "0.5"), ts(1))),
+        "OK"
+    );
     assert_eq!(
         code(e.check(&order(0, OrderSide::Buy, "50000.01", "0.5"), ts(2))),
         "MAX_ORDER_NOTIONAL"
@@ -134,27 +154,54 @@ fn max_order_notional_is_exact() {
 fn position_limit_blocks_growth_but_not_reduction() {
     let mut e = engine();
     e.set_position(0, qty("1.9"), px("10000.00")).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "10000.00", "0.1"), ts(1))), "OK");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "10000.00", "0.2"), ts(2))), "POSITION_LIMIT");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "10000.00", "0.1"), ts(1))),
+        "OK"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "10000.00", "0.2"), ts(2))),
+        "POSITION_LIMIT"
+    );
     // flipping through zero to −2.1 is also beyond the limit
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "10000.00", "4.0"), ts(3))), "POSITION_LIMIT");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "10000.00", "4.0"), ts(3))),
+        "POSITION_LIMIT"
+    );
     // over the limit already (limit lowered / reconciliation): reducing still passes
     e.set_position(0, qty("3"), px("100.00")).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "0.5"), ts(4))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "0.5"), ts(4))),
+        "OK"
+    );
 }
 
 #[test]
 fn concentration_default_five_percent() {
     let mut e = engine();
     // 5% of 1,000,000 = 50,000 → 1 BTC at 50,000 is exactly at the limit: passes
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "50000.00", "1"), ts(1))), "OK");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "50000.00", "1.001"), ts(2))), "CONCENTRATION");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "50000.00", "1"), ts(1))),
+        "OK"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "50000.00", "1.001"), ts(2))),
+        "CONCENTRATION"
+    );
     // short side too
-    assert_eq!(code(e.check(&order(1, OrderSide::Sell, "5000.00", "10.001"), ts(3))), "CONCENTRATION");
+    assert_eq!(
+        code(e.check(&order(1, OrderSide::Sell, "5000.00", "10.001"), ts(3))),
+        "CONCENTRATION"
+    );
     // a price move put us over: selling some is still allowed, buying is not
     e.set_position(1, qty("20"), px("5000.00")).unwrap(); // 100,000 = 10%
-    assert_eq!(code(e.check(&order(1, OrderSide::Sell, "5000.00", "1"), ts(4))), "OK");
-    assert_eq!(code(e.check(&order(1, OrderSide::Buy, "5000.00", "0.01"), ts(5))), "CONCENTRATION");
+    assert_eq!(
+        code(e.check(&order(1, OrderSide::Sell, "5000.00", "1"), ts(4))),
+        "OK"
+    );
+    assert_eq!(
+        code(e.check(&order(1, OrderSide::Buy, "5000.00", "0.01"), ts(5))),
+        "CONCENTRATION"
+    );
 }
 
 #[test]
@@ -173,17 +220,31 @@ fn correlated_exposure_counts_partners_with_their_sign() {
     ];
     e.set_correlation(&rho).unwrap();
     e.set_position(1, qty("10"), px("5000.00")).unwrap(); // ETH +50,000
-    // BTC +60,000 with ETH +50,000 → 110,000 > 100,000 (10%)
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "60000.00", "1"), ts(1))), "CORRELATED_EXPOSURE");
+                                                          // BTC +60,000 with ETH +50,000 → 110,000 > 100,000 (10%)
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "60000.00", "1"), ts(1))),
+        "CORRELATED_EXPOSURE"
+    );
     // 50,000 + 50,000 = 100,000: at the limit, passes
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "50000.00", "1"), ts(2))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "50000.00", "1"), ts(2))),
+        "OK"
+    );
     // SOL short is like BTC long (ρ < 0): BTC partners are ETH (+) and SOL (−)
     e.set_position(2, qty("-400"), px("100.00")).unwrap(); // SOL −40,000 → counts +40,000 for BTC
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "20000.00", "1"), ts(3))), "CORRELATED_EXPOSURE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "20000.00", "1"), ts(3))),
+        "CORRELATED_EXPOSURE"
+    );
     // selling BTC hedges the cluster: allowed
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "20000.00", "1"), ts(4))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "20000.00", "1"), ts(4))),
+        "OK"
+    );
     // bad matrices name the entry
-    let err = e.set_correlation(&[1.0, 0.8, 0.1, 0.7, 1.0, 0.0, 0.1, 0.0, 1.0]).unwrap_err();
+    let err = e
+        .set_correlation(&[1.0, 0.8, 0.1, 0.7, 1.0, 0.0, 0.1, 0.0, 1.0])
+        .unwrap_err();
     assert!(matches!(err, EngineError::Config { ref field, .. } if field == "correlation[0][1]"));
     assert!(e.set_correlation(&[1.0; 4]).is_err());
 }
@@ -216,12 +277,25 @@ fn venue_leverage_default_three() {
     let mut e = RiskEngine::new(&c, ts(0)).unwrap();
     e.set_equity(Notional::parse("100000", 2).unwrap(), ts(0));
     e.set_position(1, qty("-50"), px("5000.00")).unwrap(); // gross 250,000 = 2.5×
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "50000.00", "1"), ts(1))), "OK"); // 3.0×
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "50000.00", "1.001"), ts(2))), "LEVERAGE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "50000.00", "1"), ts(1))),
+        "OK"
+    ); // 3.0×
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "50000.00", "1.001"), ts(2))),
+        "LEVERAGE"
+    );
     // venue collateral lower than account equity
-    e.set_venue_equity(0, Notional::parse("50000", 0).unwrap()).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "1"), ts(3))), "LEVERAGE");
-    assert_eq!(code(e.check(&order(1, OrderSide::Buy, "5000.00", "1"), ts(4))), "OK"); // reduces gross
+    e.set_venue_equity(0, Notional::parse("50000", 0).unwrap())
+        .unwrap();
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "1"), ts(3))),
+        "LEVERAGE"
+    );
+    assert_eq!(
+        code(e.check(&order(1, OrderSide::Buy, "5000.00", "1"), ts(4))),
+        "OK"
+    ); // reduces gross
 }
 
 #[test]
@@ -245,9 +319,15 @@ fn order_rate_sliding_window() {
 #[test]
 fn no_equity_blocks_risk_but_not_reduction() {
     let mut e = RiskEngine::new(&config(), ts(0)).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "1"), ts(1))), "NO_EQUITY");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "1"), ts(1))),
+        "NO_EQUITY"
+    );
     e.set_position(0, qty("1"), px("100.00")).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "1"), ts(2))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "1"), ts(2))),
+        "OK"
+    );
 }
 
 // ---------------------------------------------------------------- modes and breakers
@@ -267,16 +347,28 @@ fn pause_blocks_everything_reduce_stages_emergency_flattens() {
     e.set_position(0, qty("1"), px("100.00")).unwrap();
     let c = Arc::clone(e.control());
     c.request(Mode::Pause, Source::Api, "test", ts(1)).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "0.1"), ts(2))), "MODE_PAUSE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "0.1"), ts(2))),
+        "MODE_PAUSE"
+    );
     c.request(Mode::Reduce, Source::Api, "test", ts(3)).unwrap();
     assert_only_reducing_pass(&mut e, 4);
     // stage = 50% of 1 = 0.5
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "0.6"), ts(5))), "REDUCE_STAGE");
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "0.5"), ts(6))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "0.6"), ts(5))),
+        "REDUCE_STAGE"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "0.5"), ts(6))),
+        "OK"
+    );
     c.kill(Source::Api, "test", ts(7));
     assert_only_reducing_pass(&mut e, 8);
     // emergency: a full flatten passes in one order
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "1"), ts(9))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "1"), ts(9))),
+        "OK"
+    );
     assert_eq!(e.counters().rejected_with("MODE_EMERGENCY"), 3);
 }
 
@@ -285,12 +377,19 @@ fn drawdown_and_daily_loss_limits_and_triggers() {
     // soft drawdown 15% → reduce
     let mut e = engine();
     e.set_position(0, qty("1"), px("100.00")).unwrap();
-    assert!(e.set_equity(Notional::parse("860000", 0).unwrap(), ts(1)).is_none() || e.mode() == Mode::Pause);
+    assert!(
+        e.set_equity(Notional::parse("860000", 0).unwrap(), ts(1))
+            .is_none()
+            || e.mode() == Mode::Pause
+    );
     // 14% drawdown ≥ 5% daily loss → pause (daily loss fires first)
     assert_eq!(e.mode(), Mode::Pause);
     let t = e.control().transitions();
     assert!(t[0].reason.starts_with("dailyLoss"), "{t:?}");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(2))), "MODE_PAUSE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(2))),
+        "MODE_PAUSE"
+    );
 
     // with daily loss off, only drawdowns: soft → reduce
     let mut c = config();
@@ -298,11 +397,15 @@ fn drawdown_and_daily_loss_limits_and_triggers() {
     let mut e = RiskEngine::new(&c, ts(0)).unwrap();
     e.set_equity(Notional::parse("1000000", 0).unwrap(), ts(0));
     e.set_position(0, qty("1"), px("100.00")).unwrap();
-    let t = e.set_equity(Notional::parse("850000", 0).unwrap(), ts(1)).unwrap();
+    let t = e
+        .set_equity(Notional::parse("850000", 0).unwrap(), ts(1))
+        .unwrap();
     assert_eq!((t.to, t.source), (Mode::Reduce, Source::Trigger));
     assert!(t.reason.starts_with("softDrawdown"));
     assert_only_reducing_pass(&mut e, 2);
-    let t = e.set_equity(Notional::parse("800000", 0).unwrap(), ts(3)).unwrap();
+    let t = e
+        .set_equity(Notional::parse("800000", 0).unwrap(), ts(3))
+        .unwrap();
     assert_eq!(t.to, Mode::Emergency);
     assert!(t.reason.starts_with("hardDrawdown"));
     assert_only_reducing_pass(&mut e, 4);
@@ -317,18 +420,36 @@ fn drawdown_and_daily_loss_limits_and_triggers() {
     e.set_position(0, qty("1"), px("100.00")).unwrap();
     e.set_equity(Notional::parse("960000", 0).unwrap(), ts(1));
     assert_eq!(e.mode(), Mode::Normal);
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(2))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(2))),
+        "OK"
+    );
     e.set_equity(Notional::parse("950000", 0).unwrap(), ts(3));
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(4))), "DAILY_LOSS");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(4))),
+        "DAILY_LOSS"
+    );
     e.start_day();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(5))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(5))),
+        "OK"
+    );
     e.set_equity(Notional::parse("850000", 0).unwrap(), ts(6));
     e.start_day();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(7))), "SOFT_DRAWDOWN");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(7))),
+        "SOFT_DRAWDOWN"
+    );
     e.set_equity(Notional::parse("800000", 0).unwrap(), ts(8));
     e.start_day();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(9))), "HARD_DRAWDOWN");
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "0.1"), ts(10))), "OK");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(9))),
+        "HARD_DRAWDOWN"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "0.1"), ts(10))),
+        "OK"
+    );
     assert_eq!(e.mode(), Mode::Normal);
 }
 
@@ -338,7 +459,10 @@ fn slippage_trigger() {
     e.set_position(0, qty("1"), px("100.00")).unwrap();
     assert!(e.on_slippage(4.0, 12.0, ts(1)).unwrap().is_none()); // exactly 3×
     let t = e.on_slippage(4.0, 12.5, ts(2)).unwrap().unwrap();
-    assert_eq!((t.to, t.source, t.ts_ns), (Mode::Reduce, Source::Trigger, 2 * MS));
+    assert_eq!(
+        (t.to, t.source, t.ts_ns),
+        (Mode::Reduce, Source::Trigger, 2 * MS)
+    );
     assert_only_reducing_pass(&mut e, 3);
     assert!(e.on_slippage(0.0, 1.0, ts(4)).is_err());
     assert!(e.on_slippage(1.0, f64::NAN, ts(4)).is_err());
@@ -354,13 +478,22 @@ fn quote_staleness_trigger_on_poll_and_on_check() {
     assert_eq!(t.len(), 1);
     assert_eq!((t[0].to, t[0].source), (Mode::Pause, Source::Trigger));
     assert!(t[0].reason.contains("BTC-USDT"));
-    assert_eq!(code(e.check(&order(0, OrderSide::Sell, "100.00", "0.1"), ts(1502))), "MODE_PAUSE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Sell, "100.00", "0.1"), ts(1502))),
+        "MODE_PAUSE"
+    );
 
     // without poll: the check itself notices the stale instrument and refuses
     let mut e = engine();
     e.on_quote(0, px("99.99"), px("100.01"), ts(1000)).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(1200))), "OK");
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(1600))), "MODE_PAUSE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(1200))),
+        "OK"
+    );
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(1600))),
+        "MODE_PAUSE"
+    );
     assert_eq!(e.mode(), Mode::Pause);
 }
 
@@ -369,13 +502,25 @@ fn spread_trigger() {
     let mut e = engine();
     e.set_position(0, qty("1"), px("100.00")).unwrap();
     for k in 0..20 {
-        assert!(e.on_quote(0, px("99.99"), px("100.01"), ts(k)).unwrap().is_none());
+        assert!(e
+            .on_quote(0, px("99.99"), px("100.01"), ts(k))
+            .unwrap()
+            .is_none());
     }
     // median spread 0.02 → 5× = 0.10; 0.10 does not fire, 0.11 does
-    assert!(e.on_quote(0, px("99.95"), px("100.05"), ts(20)).unwrap().is_none());
-    let t = e.on_quote(0, px("99.95"), px("100.06"), ts(21)).unwrap().unwrap();
+    assert!(e
+        .on_quote(0, px("99.95"), px("100.05"), ts(20))
+        .unwrap()
+        .is_none());
+    let t = e
+        .on_quote(0, px("99.95"), px("100.06"), ts(21))
+        .unwrap()
+        .unwrap();
     assert_eq!(t.to, Mode::Pause);
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(22))), "MODE_PAUSE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(22))),
+        "MODE_PAUSE"
+    );
 }
 
 #[test]
@@ -387,7 +532,10 @@ fn venue_error_burst_trigger() {
     let t = e.on_venue_error(0, ts(400)).unwrap().unwrap();
     assert_eq!(t.to, Mode::Pause);
     assert!(t.reason.contains("sim"));
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(401))), "MODE_PAUSE");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(401))),
+        "MODE_PAUSE"
+    );
     assert!(e.on_venue_error(7, ts(1)).is_err());
 }
 
@@ -397,7 +545,10 @@ fn configured_trigger_modes_are_honoured() {
     c.breakers.venue_errors.mode = Mode::Emergency;
     c.breakers.venue_errors.threshold = 1.0;
     let mut e = RiskEngine::new(&c, ts(0)).unwrap();
-    assert_eq!(e.on_venue_error(0, ts(1)).unwrap().unwrap().to, Mode::Emergency);
+    assert_eq!(
+        e.on_venue_error(0, ts(1)).unwrap().unwrap().to,
+        Mode::Emergency
+    );
 }
 
 #[test]
@@ -410,11 +561,22 @@ fn heartbeat_trigger_via_poll() {
     assert!(e.poll(ts(450)).is_empty());
     let t = e.poll(ts(451));
     assert_eq!((t[0].to, t[0].source), (Mode::Emergency, Source::Heartbeat));
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(452))), "MODE_EMERGENCY");
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(452))),
+        "MODE_EMERGENCY"
+    );
     // leaving emergency: only with the key
-    assert!(e.control().reset("nope-nope", Mode::Normal, "ops", ts(500)).is_err());
-    e.control().reset("reset-key-123", Mode::Normal, "ops", ts(501)).unwrap();
-    assert_eq!(code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(502))), "OK");
+    assert!(e
+        .control()
+        .reset("nope-nope", Mode::Normal, "ops", ts(500))
+        .is_err());
+    e.control()
+        .reset("reset-key-123", Mode::Normal, "ops", ts(501))
+        .unwrap();
+    assert_eq!(
+        code(e.check(&order(0, OrderSide::Buy, "100.00", "0.1"), ts(502))),
+        "OK"
+    );
 }
 
 #[test]
@@ -432,7 +594,10 @@ fn sizing_rounds_down_and_the_cap_wins() {
             0.05,
         )
         .unwrap();
-    assert_eq!((s.side, s.qty, s.fraction), (OrderSide::Buy, qty("1.666"), 0.05));
+    assert_eq!(
+        (s.side, s.qty, s.fraction),
+        (OrderSide::Buy, qty("1.666"), 0.05)
+    );
     // negative Kelly → sell
     let s = e
         .size(
@@ -450,12 +615,40 @@ fn sizing_rounds_down_and_the_cap_wins() {
     assert_eq!((s.side, s.qty), (OrderSide::Sell, qty("625")));
     // 1/3 of equity at 7.00: 333,333.33… / 7 = 47,619.047… → floor to the lot 47,619.047
     let s = e
-        .size(0, &Sizing::VolTarget { target_vol: 1.0, forecast_vol: 3.0 }, px("7.00"), 1.0)
+        .size(
+            0,
+            &Sizing::VolTarget {
+                target_vol: 1.0,
+                forecast_vol: 3.0,
+            },
+            px("7.00"),
+            1.0,
+        )
         .unwrap();
     assert_eq!(s.qty, qty("47619.047"));
-    assert!(e.size(0, &Sizing::VolTarget { target_vol: 0.1, forecast_vol: 0.0 }, px("1.00"), 0.1).is_err());
+    assert!(e
+        .size(
+            0,
+            &Sizing::VolTarget {
+                target_vol: 0.1,
+                forecast_vol: 0.0
+            },
+            px("1.00"),
+            0.1
+        )
+        .is_err());
     e.set_equity(Notional::parse("0", 0).unwrap(), ts(1));
-    assert!(e.size(0, &Sizing::VolTarget { target_vol: 0.1, forecast_vol: 0.2 }, px("1.00"), 0.1).is_err());
+    assert!(e
+        .size(
+            0,
+            &Sizing::VolTarget {
+                target_vol: 0.1,
+                forecast_vol: 0.2
+            },
+            px("1.00"),
+            0.1
+        )
+        .is_err());
 }
 
 #[test]
@@ -468,20 +661,65 @@ fn config_errors_name_the_field() {
             e => panic!("{e}"),
         }
     };
-    assert_eq!(field(|c| c.limits.concentration = 0.0), "limits.concentration");
-    assert_eq!(field(|c| c.limits.concentration = 1.5), "limits.concentration");
-    assert_eq!(field(|c| c.limits.soft_drawdown = 0.25), "limits.softDrawdown");
-    assert_eq!(field(|c| c.limits.max_leverage = f64::NAN), "limits.maxLeverage");
+    assert_eq!(
+        field(|c| c.limits.concentration = 0.0),
+        "limits.concentration"
+    );
+    assert_eq!(
+        field(|c| c.limits.concentration = 1.5),
+        "limits.concentration"
+    );
+    assert_eq!(
+        field(|c| c.limits.soft_drawdown = 0.25),
+        "limits.softDrawdown"
+    );
+    assert_eq!(
+        field(|c| c.limits.max_leverage = f64::NAN),
+        "limits.maxLeverage"
+    );
     assert_eq!(field(|c| c.limits.max_orders = 0), "limits.maxOrders");
-    assert_eq!(field(|c| c.limits.rate_window_ms = 0), "limits.rateWindowMs");
-    assert_eq!(field(|c| c.limits.max_order_notional = Some("-1".into())), "limits.maxOrderNotional");
-    assert_eq!(field(|c| c.limits.max_order_notional = Some("abc".into())), "limits.maxOrderNotional");
-    assert_eq!(field(|c| c.limits.correlation_threshold = 1.0), "limits.correlationThreshold");
-    assert_eq!(field(|c| c.instruments[1].venue = "nope".into()), "instruments[1].venue");
-    assert_eq!(field(|c| c.instruments[2].spec.tick_size = "0".into()), "instruments[2].tickSize");
-    assert_eq!(field(|c| c.instruments[0].max_position = Some("0.0001".into())), "instruments[0].maxPosition");
-    assert_eq!(field(|c| c.instruments[1].spec.symbol = "BTC-USDT".into()), "instruments[1].symbol");
-    assert_eq!(field(|c| c.venues[0].max_leverage = Some(-1.0)), "venues[0].maxLeverage");
-    assert_eq!(field(|c| c.control.reset_key = Some("short".into())), "control.resetKey");
-    assert_eq!(field(|c| c.breakers.spread.threshold = 0.5), "breakers.spread.threshold");
+    assert_eq!(
+        field(|c| c.limits.rate_window_ms = 0),
+        "limits.rateWindowMs"
+    );
+    assert_eq!(
+        field(|c| c.limits.max_order_notional = Some("-1".into())),
+        "limits.maxOrderNotional"
+    );
+    assert_eq!(
+        field(|c| c.limits.max_order_notional = Some("abc".into())),
+        "limits.maxOrderNotional"
+    );
+    assert_eq!(
+        field(|c| c.limits.correlation_threshold = 1.0),
+        "limits.correlationThreshold"
+    );
+    assert_eq!(
+        field(|c| c.instruments[1].venue = "nope".into()),
+        "instruments[1].venue"
+    );
+    assert_eq!(
+        field(|c| c.instruments[2].spec.tick_size = "0".into()),
+        "instruments[2].tickSize"
+    );
+    assert_eq!(
+        field(|c| c.instruments[0].max_position = Some("0.0001".into())),
+        "instruments[0].maxPosition"
+    );
+    assert_eq!(
+        field(|c| c.instruments[1].spec.symbol = "BTC-USDT".into()),
+        "instruments[1].symbol"
+    );
+    assert_eq!(
+        field(|c| c.venues[0].max_leverage = Some(-1.0)),
+        "venues[0].maxLeverage"
+    );
+    assert_eq!(
+        field(|c| c.control.reset_key = Some("short".into())),
+        "control.resetKey"
+    );
+    assert_eq!(
+        field(|c| c.breakers.spread.threshold = 0.5),
+        "breakers.spread.threshold"
+    );
 }

@@ -52,10 +52,10 @@ fn config(max_orders: u32) -> RiskConfig {
 
 #[derive(Debug, Clone)]
 struct Case {
-    equity: i64,          // whole quote units
-    peak_extra: i64,      // peak = equity + this
-    positions: [i64; 3],  // quantity mantissas (scale 3)
-    marks: [i64; 3],      // price mantissas (scale 2)
+    equity: i64,         // whole quote units
+    peak_extra: i64,     // peak = equity + this
+    positions: [i64; 3], // quantity mantissas (scale 3)
+    marks: [i64; 3],     // price mantissas (scale 2)
     mode: u8,
     orders: Vec<(usize, bool, i64, i64, i64)>, // (instrument, buy, price m, qty m, dt ms)
 }
@@ -78,14 +78,16 @@ fn case() -> impl Strategy<Value = Case> {
             1..40,
         ),
     )
-        .prop_map(|(equity, peak_extra, positions, marks, mode, orders)| Case {
-            equity,
-            peak_extra,
-            positions,
-            marks,
-            mode,
-            orders,
-        })
+        .prop_map(
+            |(equity, peak_extra, positions, marks, mode, orders)| Case {
+                equity,
+                peak_extra,
+                positions,
+                marks,
+                mode,
+                orders,
+            },
+        )
 }
 
 /// |a| ≤ num/den · b  ⇔  |a|·den ≤ num·b, exactly (with a 1e-12 relative slack for the
