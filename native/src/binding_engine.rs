@@ -1,13 +1,11 @@
 //! Bindings of `tachyon_engine` (decision engine, risk engine, control) and `tachyon_riskmath`
 //! (VaR, sizing). Translation only.
 
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
 use napi::bindgen_prelude::{
-    BigInt, Either, Float64Array, Float64ArraySlice, Uint16ArraySlice, Uint8ArraySlice,
+    BigInt, Either, External, Float64Array, Float64ArraySlice, Uint16ArraySlice, Uint8ArraySlice,
 };
 use napi_derive::napi;
 use tachyon_core::{
@@ -63,92 +61,14 @@ pub struct DecisionCounts {
     pub clamped: f64,
 }
 
-/// JS-owned staging arrays (features in, `[score, confidence, clamp, reason, feature]` out),
-/// bound once so the hottest call passes no arrays.
-struct Staging {
-    input: Float64Array,
-    output: Float64Array,
-}
-
-/// The engine and its staging arrays, shared between the class object and the slot table.
-struct Staged {
-    engine: DecisionEngine,
-    staging: Option<Staging>,
-}
-
-thread_local! {
-    /// Decision engines by slot, for `decideSlot(slot)`: a free function with one integer
-    /// argument crosses N-API far cheaper than a class method (napi-rs wraps every method call
-    /// in reference and borrow bookkeeping costing several hundred ns). Slots are freed when
-    /// the class object is finalised.
-    static SLOTS: RefCell<Vec<Option<Rc<RefCell<Staged>>>>> = const { RefCell::new(Vec::new()) };
-}
-
-// A slot is freed when its class object is finalised; the selected engine (`ACTIVE`) keeps its
-// core alive until another one is selected, so a stale selection can never dangle.
-
-/// The native decision engine; use the TypeScript `DecisionEngine`.
-#[napi(js_name = "NativeDecisionEngine")]
-pub struct BindingDecisionEngine {
-    core: Rc<RefCell<Staged>>,
-    slot: u32,
-}
-
-impl std::fmt::Debug for BindingDecisionEngine {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BindingDecisionEngine")
-            .field("engine", &self.core.borrow().engine)
-            .field("slot", &self.slot)
-            .finish()
-    }
-}
-
-impl Drop for BindingDecisionEngine {
-    fn drop(&mut self) {
-        let _ = SLOTS.try_with(|s| {
-            if let Some(e) = s.borrow_mut().get_mut(self.slot as usize) {
-                *e = None;
-            }
-        });
-    }
-}
-
-fn decide_staged_core(core: &RefCell<Staged>) -> Result<u32> {
-    let mut c = core.borrow_mut();
-    let Staged { engine, staging } = &mut *c;
-    let Some(st) = staging else {
-        return Err(invalid_state("call bindStaging first"));
+fn strategy(o: &StrategyOptions) -> Result<(StrategyConfig, Option<KernelPath>)> {
+    let path = match &o.path {
+        None => None,
+        Some(p) => Some(KernelPath::from_name(p).ok_or_else(|| {
+            invalid_arg(format!("path must be \"scalar\", \"avx2\" or \"avx512\", got {p:?}"))
+        })?),
     };
-    let d = engine.decide_one(&st.input).or_throw()?;
-    // SAFETY: JS is blocked during this synchronous call; `output` was checked at binding not
-    // to overlap `input`, and the TS wrapper never hands the arrays out or detaches them.
-    Ok(write_out(unsafe { st.output.as_mut() }, &d))
-}
-
-thread_local! {
-    /// The slot `decideActive()` decides (set by `selectDecisionEngine`).
-    static ACTIVE: RefCell<Option<Rc<RefCell<Staged>>>> = const { RefCell::new(None) };
-}
-
-/// Makes the engine in `slot` the one `decideActive()` uses on this thread.
-#[napi]
-pub fn select_decision_engine(slot: u32) -> Result<()> {
-    let core = SLOTS
-        .with(|s| s.borrow().get(slot as usize).cloned().flatten())
-        .ok_or_else(|| invalid_arg(format!("no decision engine in slot {slot}")))?;
-    ACTIVE.with(|a| *a.borrow_mut() = Some(core));
-    Ok(())
-}
-
-/// Decides the staged row of the selected engine and returns the action code. A free
-/// function without arguments is the cheapest call napi-rs offers (no argument conversion, no
-/// borrow scope), hence this shape for the hottest path.
-#[napi]
-pub fn decide_active() -> Result<u32> {
-    let core = ACTIVE
-        .with(|a| a.borrow().clone())
-        .ok_or_else(|| invalid_state("no decision engine selected"))?;
-    decide_staged_core(&core)
+    Ok((StrategyConfig::from(o), path))
 }
 
 fn write_out(out: &mut [f64], d: &tachyon_engine::Decision) -> u32 {
@@ -164,199 +84,197 @@ fn write_out(out: &mut [f64], d: &tachyon_engine::Decision) -> u32 {
     d.action as u32
 }
 
-fn strategy(o: &StrategyOptions) -> Result<(StrategyConfig, Option<KernelPath>)> {
-    let path = match &o.path {
-        None => None,
-        Some(p) => Some(KernelPath::from_name(p).ok_or_else(|| {
-            invalid_arg(format!(
-                "path must be \"scalar\", \"avx2\" or \"avx512\", got {p:?}"
-            ))
-        })?),
-    };
-    Ok((StrategyConfig::from(o), path))
+/// The native decision engine, held by JS as an opaque `External` handle (free functions on a
+/// handle cross N-API far cheaper than napi class methods; see CONTRIBUTING.md). Use the
+/// TypeScript `DecisionEngine`.
+pub struct BindingDecisionEngine {
+    inner: DecisionEngine,
+    /// JS-owned staging arrays (features in, `[score, confidence, clamp, reason, feature]`
+    /// out) bound once, so the hottest call passes no arrays.
+    staging: Option<(Float64Array, Float64Array)>,
 }
 
+impl std::fmt::Debug for BindingDecisionEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BindingDecisionEngine")
+            .field("inner", &self.inner)
+            .field("staged", &self.staging.is_some())
+            .finish()
+    }
+}
+
+// Handles are spelled `External<BindingDecisionEngine>` in every signature (napi's typegen does
+// not declare Rust type aliases).
+
+/// Validates the strategy (`ERR_INVALID_CONFIG` naming the field) and picks the kernel.
+#[napi(catch_unwind)]
+pub fn decision_new(options: StrategyOptions) -> Result<External<BindingDecisionEngine>> {
+    let (cfg, path) = strategy(&options)?;
+    let inner = match path {
+        Some(p) => DecisionEngine::with_path(&cfg, p),
+        None => DecisionEngine::new(&cfg),
+    }
+    .or_throw()?;
+    Ok(External::new(BindingDecisionEngine {
+        inner,
+        staging: None,
+    }))
+}
+
+/// Kernels this CPU supports, slowest first.
 #[napi]
-impl BindingDecisionEngine {
-    /// Validates the strategy (`ERR_INVALID_CONFIG` naming the field) and picks the kernel.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: StrategyOptions) -> Result<BindingDecisionEngine> {
-        let (cfg, path) = strategy(&options)?;
-        let inner = match path {
-            Some(p) => DecisionEngine::with_path(&cfg, p),
-            None => DecisionEngine::new(&cfg),
-        }
-        .or_throw()?;
-        let core = Rc::new(RefCell::new(Staged {
-            engine: inner,
-            staging: None,
-        }));
-        let slot = SLOTS.with(|s| {
-            let mut s = s.borrow_mut();
-            let i = s.iter().position(Option::is_none).unwrap_or(s.len());
-            if i == s.len() {
-                s.push(None);
-            }
-            s[i] = Some(Rc::clone(&core));
-            i
-        });
-        Ok(BindingDecisionEngine {
-            core,
-            slot: slot as u32,
-        })
-    }
+pub fn decision_available_paths() -> Vec<String> {
+    KernelPath::ALL
+        .into_iter()
+        .filter(|p| p.is_supported())
+        .map(|p| p.name().to_owned())
+        .collect()
+}
 
-    /// Slot of this engine for `selectDecisionEngine`.
-    #[napi(getter)]
-    pub fn slot(&self) -> u32 {
-        self.slot
-    }
+/// Features per row.
+#[napi]
+pub fn decision_n_features(engine: &External<BindingDecisionEngine>) -> u32 {
+    engine.inner.n_features() as u32
+}
 
-    /// Binds the staging arrays used by `decideStaged`: `input` of exactly `nFeatures`
-    /// entries, `output` of at least 5, not overlapping. The caller keeps them private and
-    /// never transfers or detaches their buffers.
-    #[napi(catch_unwind)]
-    pub fn bind_staging(&mut self, input: Float64Array, output: Float64Array) -> Result<()> {
-        let mut c = self.core.borrow_mut();
-        if input.len() != c.engine.n_features() || output.len() < 5 || overlaps(&input, &output) {
+/// The kernel in use.
+#[napi]
+pub fn decision_path(engine: &External<BindingDecisionEngine>) -> String {
+    engine.inner.path().name().to_owned()
+}
+
+/// Replaces the strategy (same validation; the kernel stays). Unbinds the staging arrays
+/// (the feature count may change).
+#[napi(catch_unwind)]
+pub fn decision_set_strategy(
+    engine: &mut External<BindingDecisionEngine>,
+    options: StrategyOptions,
+) -> Result<()> {
+    let (cfg, _) = strategy(&options)?;
+    engine.inner.set_strategy(&cfg).or_throw()?;
+    engine.staging = None;
+    Ok(())
+}
+
+/// Binds the staging arrays of `decisionDecideStaged`: `input` of exactly `nFeatures`
+/// entries, `output` of at least 5, not overlapping. The caller keeps them private and never
+/// transfers or detaches their buffers.
+#[napi(catch_unwind)]
+pub fn decision_bind_staging(
+    engine: &mut External<BindingDecisionEngine>,
+    input: Float64Array,
+    output: Float64Array,
+) -> Result<()> {
+    if input.len() != engine.inner.n_features() || output.len() < 5 || overlaps(&input, &output) {
+        return Err(invalid_arg(
+            "staging needs an input of nFeatures and a separate output of length >= 5",
+        ));
+    }
+    engine.staging = Some((input, output));
+    Ok(())
+}
+
+/// Decides the row in the bound staging input, writes the details to the staging output and
+/// returns the action code. The cheapest call across the boundary.
+#[napi(catch_unwind)]
+pub fn decision_decide_staged(engine: &mut External<BindingDecisionEngine>) -> Result<u32> {
+    let BindingDecisionEngine { inner, staging } = &mut **engine;
+    let Some((input, output)) = staging else {
+        return Err(invalid_state("call decisionBindStaging first"));
+    };
+    let d = inner.decide_one(input).or_throw()?;
+    // SAFETY: JS is blocked during this synchronous call; `output` was checked at binding not
+    // to overlap `input`, and the TS wrapper never hands the arrays out or detaches them.
+    Ok(write_out(unsafe { output.as_mut() }, &d))
+}
+
+/// One instrument: returns the action code (0 hold, 1 buy, 2 sell) and writes
+/// `[score, confidence, clampFlags, holdReason, clampFeature]` into `out` (length ≥ 5).
+#[napi(catch_unwind)]
+pub fn decision_decide_into(
+    engine: &mut External<BindingDecisionEngine>,
+    features: &[f64],
+    mut out: Float64ArraySlice<'_>,
+) -> Result<u32> {
+    // SAFETY: JS is blocked for the duration of this synchronous call and nothing else holds
+    // the view; overlap with `features` is refused just below.
+    let out = unsafe { out.as_mut() };
+    if out.len() < 5 || overlaps(features, out) {
+        return Err(invalid_arg(
+            "out must be a separate Float64Array of length >= 5",
+        ));
+    }
+    let d = engine.inner.decide_one(features).or_throw()?;
+    Ok(write_out(out, &d))
+}
+
+/// Every row of `features` (instruments × features, row-major) into the output columns (one
+/// entry per instrument each; no two arrays may share memory).
+#[napi(catch_unwind)]
+pub fn decision_decide_batch(
+    engine: &mut External<BindingDecisionEngine>,
+    features: &[f64],
+    mut actions: Uint8ArraySlice<'_>,
+    mut scores: Float64ArraySlice<'_>,
+    mut confidence: Float64ArraySlice<'_>,
+    mut clamps: Uint8ArraySlice<'_>,
+    mut reasons: Uint8ArraySlice<'_>,
+    mut clamp_features: Uint16ArraySlice<'_>,
+) -> Result<()> {
+    let ranges = [
+        range(features),
+        range(&actions),
+        range(&scores),
+        range(&confidence),
+        range(&clamps),
+        range(&reasons),
+        range(&clamp_features),
+    ];
+    for (i, a) in ranges.iter().enumerate() {
+        if ranges[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1) {
             return Err(invalid_arg(
-                "staging needs an input of nFeatures and a separate output of length >= 5",
+                "features and the output arrays must not share memory",
             ));
         }
-        c.staging = Some(Staging { input, output });
-        Ok(())
     }
+    // SAFETY: JS is blocked for the duration of this synchronous call and the seven views
+    // were just checked to be pairwise disjoint, so these are the only references to them.
+    let (actions, scores, confidence, clamps, reasons, clamp_features) = unsafe {
+        (
+            actions.as_mut(),
+            scores.as_mut(),
+            confidence.as_mut(),
+            clamps.as_mut(),
+            reasons.as_mut(),
+            clamp_features.as_mut(),
+        )
+    };
+    let mut cols = DecisionColumns {
+        actions,
+        scores,
+        confidence,
+        clamps,
+        reasons,
+        clamp_features,
+    };
+    engine
+        .inner
+        .decide_batch_columns(features, &mut cols)
+        .or_throw()
+}
 
-    /// Decides the row in the bound staging input; writes the details to the staging output
-    /// and returns the action code. The cheapest call across the boundary (no arguments).
-    #[napi(catch_unwind)]
-    pub fn decide_staged(&self) -> Result<u32> {
-        decide_staged_core(&self.core)
-    }
-
-    /// Kernels this CPU supports, slowest first.
-    #[napi]
-    pub fn available_paths() -> Vec<String> {
-        KernelPath::ALL
-            .into_iter()
-            .filter(|p| p.is_supported())
-            .map(|p| p.name().to_owned())
-            .collect()
-    }
-
-    /// Features per row.
-    #[napi(getter)]
-    pub fn n_features(&self) -> u32 {
-        self.core.borrow().engine.n_features() as u32
-    }
-
-    /// The kernel in use.
-    #[napi(getter)]
-    pub fn path(&self) -> String {
-        self.core.borrow().engine.path().name().to_owned()
-    }
-
-    /// Replaces the strategy (same feature count not required; the kernel stays).
-    #[napi(catch_unwind)]
-    pub fn set_strategy(&mut self, options: StrategyOptions) -> Result<()> {
-        let (cfg, _) = strategy(&options)?;
-        let mut c = self.core.borrow_mut();
-        c.engine.set_strategy(&cfg).or_throw()?;
-        // The feature count may have changed: the wrapper binds new staging arrays.
-        c.staging = None;
-        Ok(())
-    }
-
-    /// One instrument: returns the action code (0 hold, 1 buy, 2 sell) and writes
-    /// `[score, confidence, clampFlags, holdReason, clampFeature]` into `out` (length ≥ 5).
-    #[napi(catch_unwind)]
-    pub fn decide_into(&mut self, features: &[f64], mut out: Float64ArraySlice<'_>) -> Result<u32> {
-        // SAFETY: JS is blocked for the duration of this synchronous call and nothing else
-        // holds the view; overlap with `features` is refused just below.
-        let out = unsafe { out.as_mut() };
-        if out.len() < 5 || overlaps(features, out) {
-            return Err(invalid_arg(
-                "out must be a separate Float64Array of length >= 5",
-            ));
-        }
-        let d = self
-            .core
-            .borrow_mut()
-            .engine
-            .decide_one(features)
-            .or_throw()?;
-        Ok(write_out(out, &d))
-    }
-
-    /// Every row of `features` (instruments × features, row-major) into the output columns
-    /// (one entry per instrument each; they must not overlap `features`).
-    #[napi(catch_unwind)]
-    pub fn decide_batch(
-        &mut self,
-        features: &[f64],
-        mut actions: Uint8ArraySlice<'_>,
-        mut scores: Float64ArraySlice<'_>,
-        mut confidence: Float64ArraySlice<'_>,
-        mut clamps: Uint8ArraySlice<'_>,
-        mut reasons: Uint8ArraySlice<'_>,
-        mut clamp_features: Uint16ArraySlice<'_>,
-    ) -> Result<()> {
-        let ranges = [
-            range(features),
-            range(&actions),
-            range(&scores),
-            range(&confidence),
-            range(&clamps),
-            range(&reasons),
-            range(&clamp_features),
-        ];
-        for (i, a) in ranges.iter().enumerate() {
-            if ranges[i + 1..].iter().any(|b| a.0 < b.1 && b.0 < a.1) {
-                return Err(invalid_arg(
-                    "features and the output arrays must not share memory",
-                ));
-            }
-        }
-        // SAFETY: JS is blocked for the duration of this synchronous call and the seven views
-        // were just checked to be pairwise disjoint, so these are the only references to them.
-        let (actions, scores, confidence, clamps, reasons, clamp_features) = unsafe {
-            (
-                actions.as_mut(),
-                scores.as_mut(),
-                confidence.as_mut(),
-                clamps.as_mut(),
-                reasons.as_mut(),
-                clamp_features.as_mut(),
-            )
-        };
-        let mut cols = DecisionColumns {
-            actions,
-            scores,
-            confidence,
-            clamps,
-            reasons,
-            clamp_features,
-        };
-        self.core
-            .borrow_mut()
-            .engine
-            .decide_batch_columns(features, &mut cols)
-            .or_throw()
-    }
-
-    /// Totals so far.
-    #[napi]
-    pub fn counters(&self) -> DecisionCounts {
-        let c = self.core.borrow().engine.counters();
-        DecisionCounts {
-            decisions: c.decisions as f64,
-            buys: c.buys as f64,
-            sells: c.sells as f64,
-            holds: c.holds as f64,
-            missing_feature: c.missing_feature as f64,
-            non_finite_score: c.non_finite_score as f64,
-            clamped: c.clamped as f64,
-        }
+/// Totals so far.
+#[napi]
+pub fn decision_counters(engine: &External<BindingDecisionEngine>) -> DecisionCounts {
+    let c = engine.inner.counters();
+    DecisionCounts {
+        decisions: c.decisions as f64,
+        buys: c.buys as f64,
+        sells: c.sells as f64,
+        holds: c.holds as f64,
+        missing_feature: c.missing_feature as f64,
+        non_finite_score: c.non_finite_score as f64,
+        clamped: c.clamped as f64,
     }
 }
 
@@ -468,8 +386,8 @@ pub struct SizedOrderResult {
     pub fraction: f64,
 }
 
-/// The native risk engine; use the TypeScript `RiskEngine`.
-#[napi(js_name = "NativeRiskEngine")]
+/// The native risk engine, held by JS as an opaque `External` handle; use the TypeScript
+/// `RiskEngine`.
 pub struct BindingRiskEngine {
     inner: RiskEngine,
     clock: Arc<MonotonicClock>,
@@ -531,428 +449,449 @@ impl BindingRiskEngine {
     }
 }
 
+/// Validates the configuration (`ERR_INVALID_CONFIG` naming the field).
+#[napi(catch_unwind)]
+pub fn risk_new(options: RiskEngineOptions) -> Result<External<BindingRiskEngine>> {
+    let clock = Arc::new(MonotonicClock::new());
+    let inner = RiskEngine::new(&options.into(), clock.now()).or_throw()?;
+    Ok(External::new(BindingRiskEngine {
+        inner,
+        clock,
+        watchdog: None,
+    }))
+}
+
+/// Every rejection code.
 #[napi]
-impl BindingRiskEngine {
-    /// Validates the configuration (`ERR_INVALID_CONFIG` naming the field).
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: RiskEngineOptions) -> Result<BindingRiskEngine> {
-        let clock = Arc::new(MonotonicClock::new());
-        let inner = RiskEngine::new(&options.into(), clock.now()).or_throw()?;
-        Ok(BindingRiskEngine {
-            inner,
-            clock,
-            watchdog: None,
-        })
-    }
+pub fn risk_rejection_codes() -> Vec<String> {
+    REJECTION_CODES.iter().map(|c| (*c).to_owned()).collect()
+}
 
-    /// Every rejection code.
-    #[napi]
-    pub fn rejection_codes() -> Vec<String> {
-        REJECTION_CODES.iter().map(|c| (*c).to_owned()).collect()
-    }
+/// Current mode (one atomic load in Rust).
+#[napi]
+pub fn risk_mode(engine: &External<BindingRiskEngine>) -> ControlMode {
+    engine.inner.mode().into()
+}
 
-    /// Current mode (one atomic load in Rust).
-    #[napi(getter)]
-    pub fn mode(&self) -> ControlMode {
-        self.inner.mode().into()
-    }
+/// Id of a symbol, or -1.
+#[napi]
+pub fn risk_instrument_id(engine: &External<BindingRiskEngine>, symbol: String) -> i32 {
+    engine.inner.instrument_id(&symbol).map_or(-1, |i| i as i32)
+}
 
-    /// Id of a symbol, or -1.
-    #[napi]
-    pub fn instrument_id(&self, symbol: String) -> i32 {
-        self.inner.instrument_id(&symbol).map_or(-1, |i| i as i32)
-    }
+/// Id of a venue, or -1.
+#[napi]
+pub fn risk_venue_id(engine: &External<BindingRiskEngine>, name: String) -> i32 {
+    engine.inner.venue_id(&name).map_or(-1, |i| i as i32)
+}
 
-    /// Id of a venue, or -1.
-    #[napi]
-    pub fn venue_id(&self, name: String) -> i32 {
-        self.inner.venue_id(&name).map_or(-1, |i| i as i32)
-    }
+/// Checks an order against every limit; approval consumes one order-rate slot.
+#[napi(catch_unwind)]
+pub fn risk_check(
+    engine: &mut External<BindingRiskEngine>,
+    order: OrderIntentOptions,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<RiskCheck> {
+    let id = engine.id(&order.instrument)?;
+    let intent = OrderIntent {
+        instrument: id,
+        side: order.side.into(),
+        price: engine.price(id, &order.price)?,
+        qty: engine.qty(id, &order.qty)?,
+        stop: order
+            .stop
+            .as_ref()
+            .map(|s| engine.price(id, s))
+            .transpose()?,
+    };
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine.inner.check(&intent, now).into())
+}
 
-    /// Checks an order against every limit; approval consumes one order-rate slot.
-    #[napi(catch_unwind)]
-    pub fn check(
-        &mut self,
-        order: OrderIntentOptions,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<RiskCheck> {
-        let id = self.id(&order.instrument)?;
-        let intent = OrderIntent {
-            instrument: id,
-            side: order.side.into(),
-            price: self.price(id, &order.price)?,
-            qty: self.qty(id, &order.qty)?,
-            stop: order.stop.as_ref().map(|s| self.price(id, s)).transpose()?,
-        };
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self.inner.check(&intent, now).into())
-    }
+/// Fast path with mantissas at the instrument's scales: returns -1 if approved, else the
+/// index of the code in `rejectionCodes()`.
+#[napi(catch_unwind)]
+pub fn risk_check_mantissa(
+    engine: &mut External<BindingRiskEngine>,
+    instrument: u32,
+    buy: bool,
+    price_mantissa: f64,
+    qty_mantissa: f64,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<i32> {
+    let i = engine
+        .inner
+        .instrument(instrument)
+        .ok_or_else(|| invalid_arg(format!("unknown instrument id {instrument}")))?;
+    let (ps, qs) = (i.price_scale(), i.qty_scale());
+    let intent = OrderIntent {
+        instrument,
+        side: if buy {
+            tachyon_engine::OrderSide::Buy
+        } else {
+            tachyon_engine::OrderSide::Sell
+        },
+        price: Price::from_mantissa(safe_integer(price_mantissa, "priceMantissa")?, ps)
+            .or_throw()?,
+        qty: Quantity::from_mantissa(safe_integer(qty_mantissa, "qtyMantissa")?, qs).or_throw()?,
+        stop: None,
+    };
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(match engine.inner.check(&intent, now) {
+        Ok(_) => -1,
+        Err(e) => e.index() as i32,
+    })
+}
 
-    /// Fast path with mantissas at the instrument's scales: returns -1 if approved, else the
-    /// index of the code in `rejectionCodes()`.
-    #[napi(catch_unwind)]
-    pub fn check_mantissa(
-        &mut self,
-        instrument: u32,
-        buy: bool,
-        price_mantissa: f64,
-        qty_mantissa: f64,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<i32> {
-        let i = self
+/// Totals of the checks.
+#[napi]
+pub fn risk_counters(engine: &External<BindingRiskEngine>) -> RiskCounts {
+    let c = engine.inner.counters();
+    RiskCounts {
+        checked: c.checked as f64,
+        approved: c.approved as f64,
+        rejected: REJECTION_CODES
+            .iter()
+            .zip(c.rejected)
+            .filter(|(_, n)| *n > 0)
+            .map(|(code, n)| ((*code).to_owned(), n as f64))
+            .collect(),
+    }
+}
+
+/// Operator command: go to `mode` (not out of emergency; use `reset`).
+#[napi(catch_unwind)]
+pub fn risk_request_mode(
+    engine: &External<BindingRiskEngine>,
+    mode: ControlMode,
+    reason: String,
+    source: Option<ControlSource>,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<Option<TransitionRecord>> {
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine
+        .inner
+        .control()
+        .request(mode.into(), source_of(source), &reason, now)
+        .or_throw()?
+        .map(Into::into))
+}
+
+/// The kill switch: emergency now.
+#[napi(catch_unwind)]
+pub fn risk_kill(
+    engine: &External<BindingRiskEngine>,
+    reason: String,
+    source: Option<ControlSource>,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<Option<TransitionRecord>> {
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine
+        .inner
+        .control()
+        .kill(source_of(source), &reason, now)
+        .map(Into::into))
+}
+
+/// Leaves emergency for `to` with the reset key (`ERR_RESET_DENIED` otherwise).
+#[napi(catch_unwind)]
+pub fn risk_reset(
+    engine: &External<BindingRiskEngine>,
+    key: String,
+    to: ControlMode,
+    operator: String,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<TransitionRecord> {
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine
+        .inner
+        .control()
+        .reset(&key, to.into(), &operator, now)
+        .or_throw()?
+        .into())
+}
+
+/// Transitions with `seq > afterSeq` (default all), oldest first.
+#[napi]
+pub fn risk_transitions(
+    engine: &External<BindingRiskEngine>,
+    after_seq: Option<u32>,
+) -> Vec<TransitionRecord> {
+    engine
+        .inner
+        .control()
+        .transitions_since(u64::from(after_seq.unwrap_or(0)))
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
+/// The orchestrator is alive (dead-man switch).
+#[napi(catch_unwind)]
+pub fn risk_heartbeat(
+    engine: &External<BindingRiskEngine>,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<()> {
+    let now = engine.now(now_ns.as_ref())?;
+    engine.inner.control().heartbeat(now);
+    Ok(())
+}
+
+/// Arms the dead-man switch with an interval in ms.
+#[napi(catch_unwind)]
+pub fn risk_arm_heartbeat(
+    engine: &External<BindingRiskEngine>,
+    interval_ms: f64,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<()> {
+    let ms = safe_integer(interval_ms, "intervalMs")?;
+    let now = engine.now(now_ns.as_ref())?;
+    engine
+        .inner
+        .control()
+        .arm_heartbeat(ms.saturating_mul(1_000_000), now)
+        .or_throw()
+}
+
+/// Disarms the dead-man switch.
+#[napi]
+pub fn risk_disarm_heartbeat(engine: &External<BindingRiskEngine>) {
+    engine.inner.control().disarm_heartbeat();
+}
+
+/// Checks the dead-man switch now (trips to emergency if overdue).
+#[napi(catch_unwind)]
+pub fn risk_check_heartbeat(
+    engine: &External<BindingRiskEngine>,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<Option<TransitionRecord>> {
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine.inner.control().check_heartbeat(now).map(Into::into))
+}
+
+/// Starts a Rust thread that checks the dead-man switch every `pollMs` on the monotonic
+/// clock (so it trips even if the JS event loop is blocked).
+#[napi(catch_unwind)]
+pub fn risk_start_watchdog(engine: &mut External<BindingRiskEngine>, poll_ms: u32) -> Result<()> {
+    if engine.watchdog.is_some() {
+        return Err(invalid_state("the watchdog is already running"));
+    }
+    if poll_ms == 0 {
+        return Err(invalid_arg("pollMs must be positive"));
+    }
+    let w = Watchdog::spawn(
+        Arc::clone(engine.inner.control()),
+        engine.clock.clone(),
+        Duration::from_millis(u64::from(poll_ms)),
+    )
+    .map_err(|e| system(format!("cannot start the watchdog thread: {e}")))?;
+    engine.watchdog = Some(w);
+    Ok(())
+}
+
+/// Stops the watchdog thread (no-op if not running).
+#[napi]
+pub fn risk_stop_watchdog(engine: &mut External<BindingRiskEngine>) {
+    engine.watchdog = None;
+}
+
+/// New account equity (decimal string or number); may trip drawdown / daily-loss breakers.
+#[napi(catch_unwind)]
+pub fn risk_set_equity(
+    engine: &mut External<BindingRiskEngine>,
+    equity: Either<String, f64>,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<Option<TransitionRecord>> {
+    let e = BindingRiskEngine::notional(&equity, "equity")?;
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine.inner.set_equity(e, now).map(Into::into))
+}
+
+/// Starts a new trading day at the current equity.
+#[napi]
+pub fn risk_start_day(engine: &mut External<BindingRiskEngine>) {
+    engine.inner.start_day();
+}
+
+/// Collateral on a venue (its leverage is gross / this).
+#[napi(catch_unwind)]
+pub fn risk_set_venue_equity(
+    engine: &mut External<BindingRiskEngine>,
+    venue: u32,
+    equity: Either<String, f64>,
+) -> Result<()> {
+    let e = BindingRiskEngine::notional(&equity, "equity")?;
+    engine.inner.set_venue_equity(venue, e).or_throw()
+}
+
+/// Applies a fill; returns the new position (decimal string).
+#[napi(catch_unwind)]
+pub fn risk_apply_fill(
+    engine: &mut External<BindingRiskEngine>,
+    instrument: Either<u32, String>,
+    side: TradeSide,
+    qty: Either<String, f64>,
+    price: Either<String, f64>,
+) -> Result<String> {
+    let id = engine.id(&instrument)?;
+    let (q, p) = (engine.qty(id, &qty)?, engine.price(id, &price)?);
+    Ok(engine
+        .inner
+        .apply_fill(id, side.into(), q, p)
+        .or_throw()?
+        .to_string())
+}
+
+/// Replaces a position and its mark (reconciliation).
+#[napi(catch_unwind)]
+pub fn risk_set_position(
+    engine: &mut External<BindingRiskEngine>,
+    instrument: Either<u32, String>,
+    qty: Either<String, f64>,
+    mark: Either<String, f64>,
+) -> Result<()> {
+    let id = engine.id(&instrument)?;
+    let (q, p) = (engine.qty(id, &qty)?, engine.price(id, &mark)?);
+    engine.inner.set_position(id, q, p).or_throw()
+}
+
+/// Current position (decimal string).
+#[napi(catch_unwind)]
+pub fn risk_position(
+    engine: &External<BindingRiskEngine>,
+    instrument: Either<u32, String>,
+) -> Result<String> {
+    let id = engine.id(&instrument)?;
+    Ok(engine
+        .inner
+        .position(id)
+        .map(|q| q.to_string())
+        .unwrap_or_default())
+}
+
+/// New mark price.
+#[napi(catch_unwind)]
+pub fn risk_mark(
+    engine: &mut External<BindingRiskEngine>,
+    instrument: Either<u32, String>,
+    price: Either<String, f64>,
+) -> Result<()> {
+    let id = engine.id(&instrument)?;
+    let p = engine.price(id, &price)?;
+    engine.inner.mark(id, p).or_throw()
+}
+
+/// Sets (or clears with `null`) a position's stop.
+#[napi(catch_unwind)]
+pub fn risk_set_stop(
+    engine: &mut External<BindingRiskEngine>,
+    instrument: Either<u32, String>,
+    stop: Option<Either<String, f64>>,
+) -> Result<()> {
+    let id = engine.id(&instrument)?;
+    let s = stop.as_ref().map(|s| engine.price(id, s)).transpose()?;
+    engine.inner.set_stop(id, s).or_throw()
+}
+
+/// Correlation matrix of the instruments (row-major n × n, e.g. DCC R_t).
+#[napi(catch_unwind)]
+pub fn risk_set_correlation(
+    engine: &mut External<BindingRiskEngine>,
+    matrix: &[f64],
+) -> Result<()> {
+    engine.inner.set_correlation(matrix).or_throw()
+}
+
+/// A top-of-book quote (staleness, spread breaker).
+#[napi(catch_unwind)]
+pub fn risk_on_quote(
+    engine: &mut External<BindingRiskEngine>,
+    instrument: Either<u32, String>,
+    bid: Either<String, f64>,
+    ask: Either<String, f64>,
+    ts_ns: Option<Either<BigInt, f64>>,
+) -> Result<Option<TransitionRecord>> {
+    let id = engine.id(&instrument)?;
+    let (b, a) = (engine.price(id, &bid)?, engine.price(id, &ask)?);
+    let ts = engine.now(ts_ns.as_ref())?;
+    Ok(engine
+        .inner
+        .on_quote(id, b, a, ts)
+        .or_throw()?
+        .map(Into::into))
+}
+
+/// A fill's slippage against the expected one (bps).
+#[napi(catch_unwind)]
+pub fn risk_on_slippage(
+    engine: &mut External<BindingRiskEngine>,
+    expected_bps: f64,
+    observed_bps: f64,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<Option<TransitionRecord>> {
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine
+        .inner
+        .on_slippage(expected_bps, observed_bps, now)
+        .or_throw()?
+        .map(Into::into))
+}
+
+/// An error from a venue (id or name).
+#[napi(catch_unwind)]
+pub fn risk_on_venue_error(
+    engine: &mut External<BindingRiskEngine>,
+    venue: Either<u32, String>,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<Option<TransitionRecord>> {
+    let v = match venue {
+        Either::A(v) => v,
+        Either::B(name) => engine
             .inner
-            .instrument(instrument)
-            .ok_or_else(|| invalid_arg(format!("unknown instrument id {instrument}")))?;
-        let (ps, qs) = (i.price_scale(), i.qty_scale());
-        let intent = OrderIntent {
-            instrument,
-            side: if buy {
-                tachyon_engine::OrderSide::Buy
-            } else {
-                tachyon_engine::OrderSide::Sell
-            },
-            price: Price::from_mantissa(safe_integer(price_mantissa, "priceMantissa")?, ps)
-                .or_throw()?,
-            qty: Quantity::from_mantissa(safe_integer(qty_mantissa, "qtyMantissa")?, qs)
-                .or_throw()?,
-            stop: None,
-        };
-        let now = self.now(now_ns.as_ref())?;
-        Ok(match self.inner.check(&intent, now) {
-            Ok(_) => -1,
-            Err(e) => e.index() as i32,
-        })
-    }
+            .venue_id(&name)
+            .ok_or_else(|| invalid_arg(format!("unknown venue {name:?}")))?,
+    };
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine
+        .inner
+        .on_venue_error(v, now)
+        .or_throw()?
+        .map(Into::into))
+}
 
-    /// Totals of the checks.
-    #[napi]
-    pub fn counters(&self) -> RiskCounts {
-        let c = self.inner.counters();
-        RiskCounts {
-            checked: c.checked as f64,
-            approved: c.approved as f64,
-            rejected: REJECTION_CODES
-                .iter()
-                .zip(c.rejected)
-                .filter(|(_, n)| *n > 0)
-                .map(|(code, n)| ((*code).to_owned(), n as f64))
-                .collect(),
-        }
-    }
+/// Time-driven checks: quote staleness and the dead-man heartbeat.
+#[napi(catch_unwind)]
+pub fn risk_poll(
+    engine: &mut External<BindingRiskEngine>,
+    now_ns: Option<Either<BigInt, f64>>,
+) -> Result<Vec<TransitionRecord>> {
+    let now = engine.now(now_ns.as_ref())?;
+    Ok(engine.inner.poll(now).into_iter().map(Into::into).collect())
+}
 
-    /// Operator command: go to `mode` (not out of emergency; use `reset`).
-    #[napi(catch_unwind)]
-    pub fn request_mode(
-        &self,
-        mode: ControlMode,
-        reason: String,
-        source: Option<ControlSource>,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<Option<TransitionRecord>> {
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self
-            .inner
-            .control()
-            .request(mode.into(), source_of(source), &reason, now)
-            .or_throw()?
-            .map(Into::into))
-    }
-
-    /// The kill switch: emergency now.
-    #[napi(catch_unwind)]
-    pub fn kill(
-        &self,
-        reason: String,
-        source: Option<ControlSource>,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<Option<TransitionRecord>> {
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self
-            .inner
-            .control()
-            .kill(source_of(source), &reason, now)
-            .map(Into::into))
-    }
-
-    /// Leaves emergency for `to` with the reset key (`ERR_RESET_DENIED` otherwise).
-    #[napi(catch_unwind)]
-    pub fn reset(
-        &self,
-        key: String,
-        to: ControlMode,
-        operator: String,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<TransitionRecord> {
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self
-            .inner
-            .control()
-            .reset(&key, to.into(), &operator, now)
-            .or_throw()?
-            .into())
-    }
-
-    /// Transitions with `seq > afterSeq` (default all), oldest first.
-    #[napi]
-    pub fn transitions(&self, after_seq: Option<u32>) -> Vec<TransitionRecord> {
-        self.inner
-            .control()
-            .transitions_since(u64::from(after_seq.unwrap_or(0)))
-            .into_iter()
-            .map(Into::into)
-            .collect()
-    }
-
-    /// The orchestrator is alive (dead-man switch).
-    #[napi(catch_unwind)]
-    pub fn heartbeat(&self, now_ns: Option<Either<BigInt, f64>>) -> Result<()> {
-        let now = self.now(now_ns.as_ref())?;
-        self.inner.control().heartbeat(now);
-        Ok(())
-    }
-
-    /// Arms the dead-man switch with an interval in ms.
-    #[napi(catch_unwind)]
-    pub fn arm_heartbeat(
-        &self,
-        interval_ms: f64,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<()> {
-        let ms = safe_integer(interval_ms, "intervalMs")?;
-        let now = self.now(now_ns.as_ref())?;
-        self.inner
-            .control()
-            .arm_heartbeat(ms.saturating_mul(1_000_000), now)
-            .or_throw()
-    }
-
-    /// Disarms the dead-man switch.
-    #[napi]
-    pub fn disarm_heartbeat(&self) {
-        self.inner.control().disarm_heartbeat();
-    }
-
-    /// Checks the dead-man switch now (trips to emergency if overdue).
-    #[napi(catch_unwind)]
-    pub fn check_heartbeat(
-        &self,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<Option<TransitionRecord>> {
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self.inner.control().check_heartbeat(now).map(Into::into))
-    }
-
-    /// Starts a Rust thread that checks the dead-man switch every `pollMs` on the monotonic
-    /// clock (so it trips even if the JS event loop is blocked).
-    #[napi(catch_unwind)]
-    pub fn start_watchdog(&mut self, poll_ms: u32) -> Result<()> {
-        if self.watchdog.is_some() {
-            return Err(invalid_state("the watchdog is already running"));
-        }
-        if poll_ms == 0 {
-            return Err(invalid_arg("pollMs must be positive"));
-        }
-        let w = Watchdog::spawn(
-            Arc::clone(self.inner.control()),
-            self.clock.clone(),
-            Duration::from_millis(u64::from(poll_ms)),
-        )
-        .map_err(|e| system(format!("cannot start the watchdog thread: {e}")))?;
-        self.watchdog = Some(w);
-        Ok(())
-    }
-
-    /// Stops the watchdog thread (no-op if not running).
-    #[napi]
-    pub fn stop_watchdog(&mut self) {
-        self.watchdog = None;
-    }
-
-    /// New account equity (decimal string or number); may trip drawdown / daily-loss breakers.
-    #[napi(catch_unwind)]
-    pub fn set_equity(
-        &mut self,
-        equity: Either<String, f64>,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<Option<TransitionRecord>> {
-        let e = Self::notional(&equity, "equity")?;
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self.inner.set_equity(e, now).map(Into::into))
-    }
-
-    /// Starts a new trading day at the current equity.
-    #[napi]
-    pub fn start_day(&mut self) {
-        self.inner.start_day();
-    }
-
-    /// Collateral on a venue (its leverage is gross / this).
-    #[napi(catch_unwind)]
-    pub fn set_venue_equity(&mut self, venue: u32, equity: Either<String, f64>) -> Result<()> {
-        let e = Self::notional(&equity, "equity")?;
-        self.inner.set_venue_equity(venue, e).or_throw()
-    }
-
-    /// Applies a fill; returns the new position (decimal string).
-    #[napi(catch_unwind)]
-    pub fn apply_fill(
-        &mut self,
-        instrument: Either<u32, String>,
-        side: TradeSide,
-        qty: Either<String, f64>,
-        price: Either<String, f64>,
-    ) -> Result<String> {
-        let id = self.id(&instrument)?;
-        let (q, p) = (self.qty(id, &qty)?, self.price(id, &price)?);
-        Ok(self
-            .inner
-            .apply_fill(id, side.into(), q, p)
-            .or_throw()?
-            .to_string())
-    }
-
-    /// Replaces a position and its mark (reconciliation).
-    #[napi(catch_unwind)]
-    pub fn set_position(
-        &mut self,
-        instrument: Either<u32, String>,
-        qty: Either<String, f64>,
-        mark: Either<String, f64>,
-    ) -> Result<()> {
-        let id = self.id(&instrument)?;
-        let (q, p) = (self.qty(id, &qty)?, self.price(id, &mark)?);
-        self.inner.set_position(id, q, p).or_throw()
-    }
-
-    /// Current position (decimal string).
-    #[napi(catch_unwind)]
-    pub fn position(&self, instrument: Either<u32, String>) -> Result<String> {
-        let id = self.id(&instrument)?;
-        Ok(self
-            .inner
-            .position(id)
-            .map(|q| q.to_string())
-            .unwrap_or_default())
-    }
-
-    /// New mark price.
-    #[napi(catch_unwind)]
-    pub fn mark(
-        &mut self,
-        instrument: Either<u32, String>,
-        price: Either<String, f64>,
-    ) -> Result<()> {
-        let id = self.id(&instrument)?;
-        let p = self.price(id, &price)?;
-        self.inner.mark(id, p).or_throw()
-    }
-
-    /// Sets (or clears with `null`) a position's stop.
-    #[napi(catch_unwind)]
-    pub fn set_stop(
-        &mut self,
-        instrument: Either<u32, String>,
-        stop: Option<Either<String, f64>>,
-    ) -> Result<()> {
-        let id = self.id(&instrument)?;
-        let s = stop.as_ref().map(|s| self.price(id, s)).transpose()?;
-        self.inner.set_stop(id, s).or_throw()
-    }
-
-    /// Correlation matrix of the instruments (row-major n × n, e.g. DCC R_t).
-    #[napi(catch_unwind)]
-    pub fn set_correlation(&mut self, matrix: &[f64]) -> Result<()> {
-        self.inner.set_correlation(matrix).or_throw()
-    }
-
-    /// A top-of-book quote (staleness, spread breaker).
-    #[napi(catch_unwind)]
-    pub fn on_quote(
-        &mut self,
-        instrument: Either<u32, String>,
-        bid: Either<String, f64>,
-        ask: Either<String, f64>,
-        ts_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<Option<TransitionRecord>> {
-        let id = self.id(&instrument)?;
-        let (b, a) = (self.price(id, &bid)?, self.price(id, &ask)?);
-        let ts = self.now(ts_ns.as_ref())?;
-        Ok(self
-            .inner
-            .on_quote(id, b, a, ts)
-            .or_throw()?
-            .map(Into::into))
-    }
-
-    /// A fill's slippage against the expected one (bps).
-    #[napi(catch_unwind)]
-    pub fn on_slippage(
-        &mut self,
-        expected_bps: f64,
-        observed_bps: f64,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<Option<TransitionRecord>> {
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self
-            .inner
-            .on_slippage(expected_bps, observed_bps, now)
-            .or_throw()?
-            .map(Into::into))
-    }
-
-    /// An error from a venue (id or name).
-    #[napi(catch_unwind)]
-    pub fn on_venue_error(
-        &mut self,
-        venue: Either<u32, String>,
-        now_ns: Option<Either<BigInt, f64>>,
-    ) -> Result<Option<TransitionRecord>> {
-        let v = match venue {
-            Either::A(v) => v,
-            Either::B(name) => self
-                .inner
-                .venue_id(&name)
-                .ok_or_else(|| invalid_arg(format!("unknown venue {name:?}")))?,
-        };
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self
-            .inner
-            .on_venue_error(v, now)
-            .or_throw()?
-            .map(Into::into))
-    }
-
-    /// Time-driven checks: quote staleness and the dead-man heartbeat.
-    #[napi(catch_unwind)]
-    pub fn poll(&mut self, now_ns: Option<Either<BigInt, f64>>) -> Result<Vec<TransitionRecord>> {
-        let now = self.now(now_ns.as_ref())?;
-        Ok(self.inner.poll(now).into_iter().map(Into::into).collect())
-    }
-
-    /// Sizes an order: capped fraction of equity → lot-rounded quantity at `price`.
-    #[napi(catch_unwind)]
-    pub fn size(
-        &self,
-        instrument: Either<u32, String>,
-        rule: SizingOptions,
-        price: Either<String, f64>,
-        max_fraction: f64,
-    ) -> Result<SizedOrderResult> {
-        let id = self.id(&instrument)?;
-        let p = self.price(id, &price)?;
-        let s = self
-            .inner
-            .size(id, &Sizing::try_from(&rule)?, p, max_fraction)
-            .or_throw()?;
-        Ok(SizedOrderResult {
-            side: match s.side {
-                tachyon_engine::OrderSide::Buy => TradeSide::Buy,
-                tachyon_engine::OrderSide::Sell => TradeSide::Sell,
-            },
-            qty: s.qty.to_string(),
-            fraction: s.fraction,
-        })
-    }
+/// Sizes an order: capped fraction of equity → lot-rounded quantity at `price`.
+#[napi(catch_unwind)]
+pub fn risk_size(
+    engine: &External<BindingRiskEngine>,
+    instrument: Either<u32, String>,
+    rule: SizingOptions,
+    price: Either<String, f64>,
+    max_fraction: f64,
+) -> Result<SizedOrderResult> {
+    let id = engine.id(&instrument)?;
+    let p = engine.price(id, &price)?;
+    let s = engine
+        .inner
+        .size(id, &Sizing::try_from(&rule)?, p, max_fraction)
+        .or_throw()?;
+    Ok(SizedOrderResult {
+        side: match s.side {
+            tachyon_engine::OrderSide::Buy => TradeSide::Buy,
+            tachyon_engine::OrderSide::Sell => TradeSide::Sell,
+        },
+        qty: s.qty.to_string(),
+        fraction: s.fraction,
+    })
 }
 
 // ---------------------------------------------------------------------------- riskmath

@@ -114,27 +114,22 @@ export class DecisionBatch {
 }
 
 /** A strategy's decision engine (see the module docs). */
-/** Slot of the engine selected for `decideActive` on this thread (see `decideRow`). */
-let activeSlot = -1;
-
 export class DecisionEngine {
-  private readonly inner: Native.NativeDecisionEngine;
-  private readonly slot: number;
+  private readonly h: ReturnType<typeof native.decisionNew>;
   private readonly out = new Float64Array(5);
   private stagedOut = new Float64Array(5);
   private staged: Float64Array;
 
   /** Throws `ERR_INVALID_CONFIG` naming the bad field (e.g. `weights[3]`, `buyThreshold`). */
   constructor(options: Native.StrategyOptions) {
-    this.inner = new native.NativeDecisionEngine(options);
-    this.slot = this.inner.slot;
+    this.h = native.decisionNew(options);
     this.staged = this.bind();
   }
 
   private bind(): Float64Array {
-    const input = new Float64Array(this.inner.nFeatures);
+    const input = new Float64Array(native.decisionNFeatures(this.h));
     this.stagedOut = new Float64Array(5);
-    this.inner.bindStaging(input, this.stagedOut);
+    native.decisionBindStaging(this.h, input, this.stagedOut);
     return input;
   }
 
@@ -153,11 +148,7 @@ export class DecisionEngine {
    * {@link DecisionEngine.lastConfidence}.
    */
   decideRow(): number {
-    if (activeSlot !== this.slot) {
-      native.selectDecisionEngine(this.slot);
-      activeSlot = this.slot;
-    }
-    return native.decideActive();
+    return native.decisionDecideStaged(this.h);
   }
 
   /** Score of the last `decideRow()`. */
@@ -172,28 +163,28 @@ export class DecisionEngine {
 
   /** Kernels this CPU supports, slowest first. */
   static availablePaths(): KernelPath[] {
-    return native.NativeDecisionEngine.availablePaths() as KernelPath[];
+    return native.decisionAvailablePaths() as KernelPath[];
   }
 
   /** Features per row. */
   get nFeatures(): number {
-    return this.inner.nFeatures;
+    return native.decisionNFeatures(this.h);
   }
 
   /** The kernel in use. */
   get path(): KernelPath {
-    return this.inner.path as KernelPath;
+    return native.decisionPath(this.h) as KernelPath;
   }
 
   /** Replaces the strategy (same validation). */
   setStrategy(options: Native.StrategyOptions): void {
-    this.inner.setStrategy(options);
+    native.decisionSetStrategy(this.h, options);
     this.staged = this.bind();
   }
 
   /** The action code for one instrument (0 hold, 1 buy, 2 sell), features passed in. */
   decideAction(features: Float64Array): number {
-    return this.inner.decideInto(features, this.out);
+    return native.decisionDecideInto(this.h, features, this.out);
   }
 
   /** One instrument, with score, confidence, clamps and reason. */
@@ -206,7 +197,7 @@ export class DecisionEngine {
       a = this.decideRow();
       o = this.stagedOut;
     } else {
-      a = this.inner.decideInto(features instanceof Float64Array ? features : Float64Array.from(features), this.out);
+      a = native.decisionDecideInto(this.h, features instanceof Float64Array ? features : Float64Array.from(features), this.out);
       o = this.out;
     }
     return {
@@ -224,14 +215,14 @@ export class DecisionEngine {
    * output arrays (its `length` must be the row count).
    */
   decideBatch(features: Float64Array, out?: DecisionBatch): DecisionBatch {
-    const rows = Math.floor(features.length / this.inner.nFeatures);
+    const rows = Math.floor(features.length / this.staged.length);
     const b = out ?? new DecisionBatch(rows);
-    this.inner.decideBatch(features, b.actions, b.scores, b.confidence, b.clamps, b.reasons, b.clampFeatures);
+    native.decisionDecideBatch(this.h, features, b.actions, b.scores, b.confidence, b.clamps, b.reasons, b.clampFeatures);
     return b;
   }
 
   /** Totals so far (decisions, buys, sells, holds, missingFeature, nonFiniteScore, clamped). */
   counters(): Native.DecisionCounts {
-    return this.inner.counters();
+    return native.decisionCounters(this.h);
   }
 }

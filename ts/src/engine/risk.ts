@@ -109,7 +109,7 @@ export type RiskRejectionCode =
   | 'OVERFLOW';
 
 /** Every rejection code, in the order `checkMantissa` indexes them. */
-export const RISK_REJECTION_CODES = native.NativeRiskEngine.rejectionCodes() as RiskRejectionCode[];
+export const RISK_REJECTION_CODES = native.riskRejectionCodes() as RiskRejectionCode[];
 
 type Num = string | number;
 type Ns = bigint | number;
@@ -117,31 +117,31 @@ type Inst = number | string;
 
 /** The risk engine (see the module docs). */
 export class RiskEngine {
-  private readonly inner: Native.NativeRiskEngine;
+  private readonly h: ReturnType<typeof native.riskNew>;
 
   /** Throws `ERR_INVALID_CONFIG` naming the bad key (e.g. `limits.concentration`). */
   constructor(options: Native.RiskEngineOptions) {
-    this.inner = new native.NativeRiskEngine(options);
+    this.h = native.riskNew(options);
   }
 
   /** Current mode (an atomic load in Rust). */
   get mode(): Native.ControlMode {
-    return this.inner.mode;
+    return native.riskMode(this.h);
   }
 
   /** Instrument id of a symbol, or -1. */
   instrumentId(symbol: string): number {
-    return this.inner.instrumentId(symbol);
+    return native.riskInstrumentId(this.h, symbol);
   }
 
   /** Venue id of a name, or -1. */
   venueId(name: string): number {
-    return this.inner.venueId(name);
+    return native.riskVenueId(this.h, name);
   }
 
   /** Checks an order against every limit; an approval consumes one order-rate slot. */
   check(order: Native.OrderIntentOptions, nowNs?: Ns): Native.RiskCheck {
-    return this.inner.check(order, nowNs);
+    return native.riskCheck(this.h, order, nowNs);
   }
 
   /**
@@ -149,141 +149,141 @@ export class RiskEngine {
    * the index of the code in {@link RISK_REJECTION_CODES}.
    */
   checkMantissa(instrument: number, buy: boolean, priceMantissa: number, qtyMantissa: number, nowNs?: Ns): number {
-    return this.inner.checkMantissa(instrument, buy, priceMantissa, qtyMantissa, nowNs);
+    return native.riskCheckMantissa(this.h, instrument, buy, priceMantissa, qtyMantissa, nowNs);
   }
 
   /** Totals of the checks, rejections by code. */
   counters(): Native.RiskCounts {
-    return this.inner.counters();
+    return native.riskCounters(this.h);
   }
 
   /** No new orders. */
   pause(reason: string, source?: Native.ControlSource, nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.requestMode('pause', reason, source, nowNs);
+    return native.riskRequestMode(this.h, 'pause', reason, source, nowNs);
   }
 
   /** Only position-reducing orders, staged. */
   reduce(reason: string, source?: Native.ControlSource, nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.requestMode('reduce', reason, source, nowNs);
+    return native.riskRequestMode(this.h, 'reduce', reason, source, nowNs);
   }
 
   /** Back to normal (not from emergency: use {@link RiskEngine.reset}). */
   resume(reason: string, source?: Native.ControlSource, nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.requestMode('normal', reason, source, nowNs);
+    return native.riskRequestMode(this.h, 'normal', reason, source, nowNs);
   }
 
   /** The kill switch: emergency (cancel all, flatten). */
   kill(reason: string, source?: Native.ControlSource, nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.kill(reason, source, nowNs);
+    return native.riskKill(this.h, reason, source, nowNs);
   }
 
   /** Leaves emergency with the configured reset key; throws `ERR_RESET_DENIED` otherwise. */
   reset(key: string, to: Exclude<Native.ControlMode, 'emergency'>, operator: string, nowNs?: Ns): Native.TransitionRecord {
-    return this.inner.reset(key, to, operator, nowNs);
+    return native.riskReset(this.h, key, to, operator, nowNs);
   }
 
   /** Transitions with `seq > afterSeq` (default all), oldest first. */
   transitions(afterSeq?: number): Native.TransitionRecord[] {
-    return this.inner.transitions(afterSeq);
+    return native.riskTransitions(this.h, afterSeq);
   }
 
   /** The orchestrator is alive (dead-man switch). */
   heartbeat(nowNs?: Ns): void {
-    this.inner.heartbeat(nowNs);
+    native.riskHeartbeat(this.h, nowNs);
   }
 
   /** Arms the dead-man switch. */
   armHeartbeat(intervalMs: number, nowNs?: Ns): void {
-    this.inner.armHeartbeat(intervalMs, nowNs);
+    native.riskArmHeartbeat(this.h, intervalMs, nowNs);
   }
 
   /** Disarms the dead-man switch. */
   disarmHeartbeat(): void {
-    this.inner.disarmHeartbeat();
+    native.riskDisarmHeartbeat(this.h);
   }
 
   /** Checks the dead-man switch now. */
   checkHeartbeat(nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.checkHeartbeat(nowNs);
+    return native.riskCheckHeartbeat(this.h, nowNs);
   }
 
   /** A Rust thread that checks the dead-man switch every `pollMs` (works while JS is blocked). */
   startWatchdog(pollMs = 50): void {
-    this.inner.startWatchdog(pollMs);
+    native.riskStartWatchdog(this.h, pollMs);
   }
 
   /** Stops the watchdog thread. */
   stopWatchdog(): void {
-    this.inner.stopWatchdog();
+    native.riskStopWatchdog(this.h);
   }
 
   /** New account equity; may trip drawdown / daily-loss breakers. */
   setEquity(equity: Num, nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.setEquity(equity, nowNs);
+    return native.riskSetEquity(this.h, equity, nowNs);
   }
 
   /** A new trading day starts at the current equity. */
   startDay(): void {
-    this.inner.startDay();
+    native.riskStartDay(this.h);
   }
 
   /** Collateral on a venue (its leverage is gross notional / this). */
   setVenueEquity(venue: number, equity: Num): void {
-    this.inner.setVenueEquity(venue, equity);
+    native.riskSetVenueEquity(this.h, venue, equity);
   }
 
   /** Applies a fill; returns the new position. */
   applyFill(instrument: Inst, side: Native.TradeSide, qty: Num, price: Num): string {
-    return this.inner.applyFill(instrument, side, qty, price);
+    return native.riskApplyFill(this.h, instrument, side, qty, price);
   }
 
   /** Replaces a position and its mark (reconciliation). */
   setPosition(instrument: Inst, qty: Num, mark: Num): void {
-    this.inner.setPosition(instrument, qty, mark);
+    native.riskSetPosition(this.h, instrument, qty, mark);
   }
 
   /** Current position. */
   position(instrument: Inst): string {
-    return this.inner.position(instrument);
+    return native.riskPosition(this.h, instrument);
   }
 
   /** New mark price. */
   mark(instrument: Inst, price: Num): void {
-    this.inner.mark(instrument, price);
+    native.riskMark(this.h, instrument, price);
   }
 
   /** Sets (or clears with `null`) a position's protective stop. */
   setStop(instrument: Inst, stop: Num | null): void {
-    this.inner.setStop(instrument, stop ?? undefined);
+    native.riskSetStop(this.h, instrument, stop ?? undefined);
   }
 
   /** Correlation matrix of the instruments (n × n row-major, e.g. a DCC R_t). */
   setCorrelation(matrix: Float64Array | readonly number[]): void {
-    this.inner.setCorrelation(matrix instanceof Float64Array ? matrix : Float64Array.from(matrix));
+    native.riskSetCorrelation(this.h, matrix instanceof Float64Array ? matrix : Float64Array.from(matrix));
   }
 
   /** Top of book (quote staleness and spread breakers). */
   onQuote(instrument: Inst, bid: Num, ask: Num, tsNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.onQuote(instrument, bid, ask, tsNs);
+    return native.riskOnQuote(this.h, instrument, bid, ask, tsNs);
   }
 
   /** A fill's slippage against the expected one, in basis points. */
   onSlippage(expectedBps: number, observedBps: number, nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.onSlippage(expectedBps, observedBps, nowNs);
+    return native.riskOnSlippage(this.h, expectedBps, observedBps, nowNs);
   }
 
   /** An error from a venue (id or name). */
   onVenueError(venue: number | string, nowNs?: Ns): Native.TransitionRecord | null {
-    return this.inner.onVenueError(venue, nowNs);
+    return native.riskOnVenueError(this.h, venue, nowNs);
   }
 
   /** Time-driven checks: quote staleness and the dead-man heartbeat. */
   poll(nowNs?: Ns): Native.TransitionRecord[] {
-    return this.inner.poll(nowNs);
+    return native.riskPoll(this.h, nowNs);
   }
 
   /** Sizes an order: the capped fraction of equity → a lot-rounded quantity at `price`. */
   size(instrument: Inst, rule: Native.SizingOptions, price: Num, maxFraction: number): Native.SizedOrderResult {
-    return this.inner.size(instrument, rule, price, maxFraction);
+    return native.riskSize(this.h, instrument, rule, price, maxFraction);
   }
 }
