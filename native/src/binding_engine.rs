@@ -940,3 +940,137 @@ pub fn var_historical_portfolio(
 pub fn position_fraction(rule: SizingOptions, max_fraction: f64) -> Result<f64> {
     tachyon_riskmath::position_fraction(&Sizing::try_from(&rule)?, max_fraction).or_throw()
 }
+
+/// A portfolio for parametric and Monte Carlo VaR: `n` weights (position values), per-asset
+/// mean returns and volatilities, and the `n × n` correlation matrix (row-major, e.g. DCC R_t).
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct VarPortfolioOptions {
+    pub weights: Vec<f64>,
+    pub mu: Vec<f64>,
+    pub sd: Vec<f64>,
+    pub corr: Vec<f64>,
+}
+
+/// Return distribution and Monte Carlo settings.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct VarModelOptions {
+    /// Student-t degrees of freedom (> 2); default: normal.
+    pub nu: Option<f64>,
+    /// Monte Carlo paths (≥ 100); default 100,000.
+    pub paths: Option<u32>,
+    /// Monte Carlo seed; default 1.
+    pub seed: Option<u32>,
+}
+
+fn dist_of(m: &VarModelOptions) -> tachyon_riskmath::Dist {
+    match m.nu {
+        Some(nu) => tachyon_riskmath::Dist::StudentT { nu },
+        None => tachyon_riskmath::Dist::Normal,
+    }
+}
+
+fn portfolio_of(p: &VarPortfolioOptions) -> Result<tachyon_riskmath::Portfolio> {
+    tachyon_riskmath::Portfolio::new(&p.weights, &p.mu, &p.sd, &p.corr).or_throw()
+}
+
+/// Parametric VaR/CVaR of one return distribution (mean `mu`, standard deviation `sigma`);
+/// Student-t when `model.nu` is given.
+#[napi(catch_unwind)]
+pub fn var_parametric(mu: f64, sigma: f64, level: f64, model: Option<VarModelOptions>) -> Result<VarResult> {
+    let m = model.unwrap_or_default();
+    Ok(tachyon_riskmath::parametric(mu, sigma, level, dist_of(&m))
+        .or_throw()?
+        .into())
+}
+
+/// Parametric VaR/CVaR of a portfolio (σ_p = √(wᵀ D R D w)).
+#[napi(catch_unwind)]
+pub fn var_portfolio_parametric(
+    portfolio: VarPortfolioOptions,
+    level: f64,
+    model: Option<VarModelOptions>,
+) -> Result<VarResult> {
+    let m = model.unwrap_or_default();
+    Ok(portfolio_of(&portfolio)?
+        .parametric(level, dist_of(&m))
+        .or_throw()?
+        .into())
+}
+
+/// Seeded Monte Carlo VaR/CVaR of a portfolio (synchronous).
+#[napi(catch_unwind)]
+pub fn var_portfolio_monte_carlo(
+    portfolio: VarPortfolioOptions,
+    level: f64,
+    model: Option<VarModelOptions>,
+) -> Result<VarResult> {
+    let m = model.unwrap_or_default();
+    Ok(portfolio_of(&portfolio)?
+        .monte_carlo(
+            level,
+            dist_of(&m),
+            m.paths.unwrap_or(100_000) as usize,
+            u64::from(m.seed.unwrap_or(1)),
+        )
+        .or_throw()?
+        .into())
+}
+
+/// The Monte Carlo run on the libuv thread pool.
+#[derive(Debug)]
+pub struct MonteCarloTask {
+    portfolio: tachyon_riskmath::Portfolio,
+    level: f64,
+    dist: tachyon_riskmath::Dist,
+    paths: usize,
+    seed: u64,
+}
+
+impl napi::Task for MonteCarloTask {
+    type Output = VarResult;
+    type JsValue = VarResult;
+
+    fn compute(&mut self) -> napi::Result<VarResult> {
+        self.portfolio
+            .monte_carlo(self.level, self.dist, self.paths, self.seed)
+            .map(Into::into)
+            // Inputs were validated when the task was created; what is left is a correlation
+            // matrix that is not positive definite, reported with its message.
+            .map_err(|e| napi::Error::new(napi::Status::GenericFailure, format!("{} [{}]", e, e.code())))
+    }
+
+    fn resolve(&mut self, _env: napi::Env, output: VarResult) -> napi::Result<VarResult> {
+        Ok(output)
+    }
+}
+
+/// As `varPortfolioMonteCarlo`, computed off the JS thread; resolves to the same result.
+#[napi(catch_unwind)]
+pub fn var_portfolio_monte_carlo_async(
+    portfolio: VarPortfolioOptions,
+    level: f64,
+    model: Option<VarModelOptions>,
+) -> Result<napi::bindgen_prelude::AsyncTask<MonteCarloTask>> {
+    let m = model.unwrap_or_default();
+    let p = portfolio_of(&portfolio)?;
+    let dist = dist_of(&m);
+    let paths = m.paths.unwrap_or(100_000) as usize;
+    // Validate now (level, nu, positive definiteness on a 100-path run, path count) so the
+    // async form throws the same typed errors as the sync one.
+    p.monte_carlo(level, dist, 100, 0).or_throw()?;
+    if paths < 100 {
+        return Err(crate::error::to_js(&tachyon_riskmath::VarError::TooFew {
+            need: 100,
+            got: paths,
+        }));
+    }
+    Ok(napi::bindgen_prelude::AsyncTask::new(MonteCarloTask {
+        portfolio: p,
+        level,
+        dist,
+        paths,
+        seed: u64::from(m.seed.unwrap_or(1)),
+    }))
+}

@@ -44,6 +44,10 @@ export {
   installKillSignal,
   varHistorical,
   varHistoricalPortfolio,
+  varParametric,
+  varPortfolioParametric,
+  varPortfolioMonteCarlo,
+  varPortfolioMonteCarloAsync,
   positionFraction,
   type Decision,
   type ActionName,
@@ -73,5 +77,7 @@ export {
   type Killable,
   type KillSignalOptions,
   type VarResult,
+  type VarPortfolioOptions,
+  type VarModelOptions,
 } from './engine/index.js';
 export { runDemo, type DemoOptions, type DemoResult } from './runtime/demo.js';

@@ -13,6 +13,10 @@ import {
   positionFraction,
   varHistorical,
   varHistoricalPortfolio,
+  varParametric,
+  varPortfolioParametric,
+  varPortfolioMonteCarlo,
+  varPortfolioMonteCarloAsync,
   type RiskEngineOptions,
   type StrategyOptions,
 } from '../src/index.js';
@@ -347,6 +351,22 @@ describe('VaR', () => {
     expect(varHistoricalPortfolio([0.01, -0.02, -0.03, 0.01, 0.02, 0.0], [100, 50], 0.6).var).toBeCloseTo(0.5, 12);
     expect(code(() => varHistorical([1, NaN], 0.9))).toBe('ERR_NOT_FINITE');
     expect(code(() => varHistorical([1, 2], 1.5))).toBe('ERR_OUT_OF_RANGE');
+  });
+
+  it('parametric normal / Student-t (scipy values) and Monte Carlo, sync and async', async () => {
+    // scipy: norm.ppf(0.99) = 2.3263478740408408; t.ppf(0.99, 5) = 3.3649299989072743
+    expect(varParametric(0, 1, 0.99).var).toBeCloseTo(2.3263478740408408, 12);
+    expect(varParametric(0, 1, 0.99, { nu: 5 }).var).toBeCloseTo(3.3649299989072743 * Math.sqrt(3 / 5), 10);
+    const book = { weights: [50_000, 30_000], mu: [0, 0], sd: [0.02, 0.03], corr: [1, 0.6, 0.6, 1] };
+    const sigma = Math.sqrt(1000 ** 2 + 900 ** 2 + 2 * 0.6 * 1000 * 900);
+    const p = varPortfolioParametric(book, 0.99);
+    expect(p.var).toBeCloseTo(sigma * 2.3263478740408408, 6);
+    const mc = varPortfolioMonteCarlo(book, 0.99, { paths: 100_000, seed: 3 });
+    expect(Math.abs(mc.var - p.var) / p.var).toBeLessThan(0.02);
+    expect(await varPortfolioMonteCarloAsync(book, 0.99, { paths: 100_000, seed: 3 })).toEqual(mc);
+    expect(code(() => varPortfolioParametric({ ...book, corr: [1, 2, 2, 1] }, 0.99))).toBe('ERR_OUT_OF_RANGE');
+    expect(code(() => varPortfolioMonteCarloAsync(book, 0.99, { paths: 10 }))).toBe('ERR_TOO_FEW');
+    expect(code(() => varParametric(0, 1, 0.99, { nu: 2 }))).toBe('ERR_OUT_OF_RANGE');
   });
 });
 
