@@ -126,7 +126,8 @@ describe('DecisionEngine', () => {
       expect(Array.from(b.scores)).toEqual(Array.from(results[0]!.scores));
       expect(Array.from(b.clampFeatures)).toEqual(Array.from(results[0]!.clampFeatures));
     }
-    const counts = results[0]!.actions.reduce((a, x) => (a[x]++, a), [0, 0, 0]);
+    const counts = [0, 0, 0];
+    for (const x of results[0]!.actions) counts[x] = (counts[x] ?? 0) + 1;
     expect(counts[1]! > 0 && counts[2]! > 0 && counts[0]! > 0).toBe(true);
   });
 
