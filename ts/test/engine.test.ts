@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   DecisionBatch,
@@ -372,17 +373,19 @@ describe('VaR', () => {
 });
 
 describe('CLI', () => {
-  const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+  const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+  const tachyon = (args: string[]) =>
+    execFileSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8', stdio: 'pipe' });
   it('validates a risk config file and names the bad field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tachyon-risk-'));
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(riskConfig()));
-    expect(execFileSync('node', [cli, 'risk', 'validate', good], { encoding: 'utf8' })).toContain('valid');
+    expect(tachyon(['risk', 'validate', good])).toContain('valid');
     const badFile = join(dir, 'bad.json');
     writeFileSync(badFile, JSON.stringify({ ...riskConfig(), limits: { hardDrawdown: 0.1 } }));
     let err = '';
     try {
-      execFileSync('node', [cli, 'risk', 'validate', badFile], { encoding: 'utf8', stdio: 'pipe' });
+      tachyon(['risk', 'validate', badFile]);
     } catch (e) {
       err = String((e as { stderr: string }).stderr);
     }
@@ -391,22 +394,11 @@ describe('CLI', () => {
   });
 
   it('`tachyon kill <pid>` trips a process that installed the signal handler', async () => {
-    const child = spawn(
-      'node',
-      [
-        '--input-type=module',
-        '-e',
-        `const t = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
-         const r = new t.RiskEngine({ venues: [{ name: 'v' }], instruments: [] });
-         t.installKillSignal(r, { onKill: () => { console.log('MODE ' + r.mode); process.exit(0); } });
-         console.log('READY');
-         setTimeout(() => process.exit(2), 10000);`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const target = fileURLToPath(new URL('./helpers/kill-target.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', target], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     await new Promise<void>((res) => child.stdout.on('data', (d: Buffer) => ((out += d), out.includes('READY') && res())));
-    execFileSync('node', [cli, 'kill', String(child.pid)]);
+    expect(tachyon(['kill', String(child.pid)])).toContain('sent SIGUSR2');
     const codeOut = await new Promise<number | null>((res) => child.on('exit', res));
     expect(codeOut).toBe(0);
     expect(out).toContain('MODE emergency');
