@@ -65,7 +65,9 @@ fn strategy(o: &StrategyOptions) -> Result<(StrategyConfig, Option<KernelPath>)>
     let path = match &o.path {
         None => None,
         Some(p) => Some(KernelPath::from_name(p).ok_or_else(|| {
-            invalid_arg(format!("path must be \"scalar\", \"avx2\" or \"avx512\", got {p:?}"))
+            invalid_arg(format!(
+                "path must be \"scalar\", \"avx2\" or \"avx512\", got {p:?}"
+            ))
         })?),
     };
     Ok((StrategyConfig::from(o), path))
@@ -978,7 +980,12 @@ fn portfolio_of(p: &VarPortfolioOptions) -> Result<tachyon_riskmath::Portfolio> 
 /// Parametric VaR/CVaR of one return distribution (mean `mu`, standard deviation `sigma`);
 /// Student-t when `model.nu` is given.
 #[napi(catch_unwind)]
-pub fn var_parametric(mu: f64, sigma: f64, level: f64, model: Option<VarModelOptions>) -> Result<VarResult> {
+pub fn var_parametric(
+    mu: f64,
+    sigma: f64,
+    level: f64,
+    model: Option<VarModelOptions>,
+) -> Result<VarResult> {
     let m = model.unwrap_or_default();
     Ok(tachyon_riskmath::parametric(mu, sigma, level, dist_of(&m))
         .or_throw()?
@@ -1038,7 +1045,12 @@ impl napi::Task for MonteCarloTask {
             .map(Into::into)
             // Inputs were validated when the task was created; what is left is a correlation
             // matrix that is not positive definite, reported with its message.
-            .map_err(|e| napi::Error::new(napi::Status::GenericFailure, format!("{} [{}]", e, e.code())))
+            .map_err(|e| {
+                napi::Error::new(
+                    napi::Status::GenericFailure,
+                    format!("{} [{}]", e, e.code()),
+                )
+            })
     }
 
     fn resolve(&mut self, _env: napi::Env, output: VarResult) -> napi::Result<VarResult> {
@@ -1073,4 +1085,42 @@ pub fn var_portfolio_monte_carlo_async(
         paths,
         seed: u64::from(m.seed.unwrap_or(1)),
     }))
+}
+
+/// An order that flattens one position (see `riskFlattenOrders`).
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct FlattenOrder {
+    pub instrument: u32,
+    pub symbol: String,
+    pub side: TradeSide,
+    /// Full position size (decimal string).
+    pub qty: String,
+    /// The position's mark (decimal string): the expected fill price.
+    pub price: String,
+}
+
+/// The orders that flatten every open position at its mark (what emergency asks the OMS to
+/// send after cancelling everything).
+#[napi]
+pub fn risk_flatten_orders(engine: &External<BindingRiskEngine>) -> Vec<FlattenOrder> {
+    engine
+        .inner
+        .flatten_intents()
+        .into_iter()
+        .map(|o| FlattenOrder {
+            instrument: o.instrument,
+            symbol: engine
+                .inner
+                .instrument(o.instrument)
+                .map(|i| i.symbol().to_owned())
+                .unwrap_or_default(),
+            side: match o.side {
+                tachyon_engine::OrderSide::Buy => TradeSide::Buy,
+                tachyon_engine::OrderSide::Sell => TradeSide::Sell,
+            },
+            qty: o.qty.to_string(),
+            price: o.price.to_string(),
+        })
+        .collect()
 }

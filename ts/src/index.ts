@@ -71,6 +71,7 @@ export {
   type SizingOptions,
   type SizedOrderResult,
   type TransitionRecord,
+  type FlattenOrder,
   type ControlMode,
   type ControlSource,
   type TradeSide,

@@ -232,7 +232,11 @@ describe('RiskEngine', () => {
     r.kill('big red button', 'api', 3_000n);
     expect(r.mode).toBe('emergency');
     expect(r.check(buy).code).toBe('MODE_EMERGENCY');
-    expect(r.check({ ...sell, qty: '0.01' }).ok).toBe(true); // flatten in one go
+    // checks do not move positions (fills do): the position is still 0.01
+    expect(r.flattenOrders()).toEqual([{ instrument: 0, symbol: 'BTC-USDT', side: 'sell', qty: '0.01000', price: '60000.00' }]);
+    expect(r.check({ ...sell, qty: '0.011' }).code).toBe('MODE_EMERGENCY'); // would flip
+    const f = r.flattenOrders()[0]!;
+    expect(r.check({ instrument: f.symbol, side: f.side, price: f.price, qty: f.qty }).ok).toBe(true); // flatten in one go
     expect(code(() => r.resume('try'))).toBe('ERR_MODE_TRANSITION');
     expect(code(() => r.reset('wrong-key!', 'normal', 'ops'))).toBe('ERR_RESET_DENIED');
     const t = r.reset('test-reset-key', 'pause', 'alice', 4_000n);

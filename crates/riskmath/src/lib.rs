@@ -18,6 +18,6 @@ pub mod parametric;
 pub mod sizing;
 pub mod var;
 
-pub use sizing::{position_fraction, Sizing, SizingError, KELLY_CAP};
 pub use parametric::{parametric, Dist, Portfolio};
+pub use sizing::{position_fraction, Sizing, SizingError, KELLY_CAP};
 pub use var::{historical, VarError, VarEstimate};

@@ -73,6 +73,7 @@ export type {
   SizingOptions,
   SizedOrderResult,
   TransitionRecord,
+  FlattenOrder,
   ControlMode,
   ControlSource,
   TradeSide,
@@ -175,6 +176,14 @@ export class RiskEngine {
   /** The kill switch: emergency (cancel all, flatten). */
   kill(reason: string, source?: Native.ControlSource, nowNs?: Ns): Native.TransitionRecord | null {
     return native.riskKill(this.h, reason, source, nowNs);
+  }
+
+  /**
+   * The orders that flatten every open position at its mark — what emergency asks the OMS to
+   * send after cancelling everything. Each passes `check` in emergency.
+   */
+  flattenOrders(): Native.FlattenOrder[] {
+    return native.riskFlattenOrders(this.h);
   }
 
   /** Leaves emergency with the configured reset key; throws `ERR_RESET_DENIED` otherwise. */

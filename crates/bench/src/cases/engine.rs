@@ -82,11 +82,15 @@ fn risk(n: usize) -> RiskEngine {
     };
     let t0 = Timestamp::from_nanos(0);
     let mut e = RiskEngine::new(&cfg, t0).unwrap_or_else(|e| panic!("{e}"));
-    e.set_equity(Notional::from_mantissa(10_000_000, 0).unwrap_or_else(|e| panic!("{e}")), t0);
+    e.set_equity(
+        Notional::from_mantissa(10_000_000, 0).unwrap_or_else(|e| panic!("{e}")),
+        t0,
+    );
     let px = Price::from_mantissa(100_000, 2).unwrap_or_else(|e| panic!("{e}"));
     let one = Quantity::from_mantissa(1_000, 3).unwrap_or_else(|e| panic!("{e}"));
     for i in 0..n {
-        e.set_position(i as u32, one, px).unwrap_or_else(|e| panic!("{e}"));
+        e.set_position(i as u32, one, px)
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let mut rho = vec![0.2; n * n];
     for i in 0..n {
@@ -146,11 +150,19 @@ pub fn run(r: &mut Runner) {
 
     let g = "risk: pre-trade check, 100 instruments (approved: every limit evaluated)";
     let n = 100;
-    let inst = risk(n).instrument(0).cloned().unwrap_or_else(|| unreachable!());
+    let inst = risk(n)
+        .instrument(0)
+        .cloned()
+        .unwrap_or_else(|| unreachable!());
     let o = order(0);
-    r.latency(g, "Instrument::check_order alone (precision part)", true, || {
-        bb(inst.check_order(bb(o.price), bb(o.qty)).ok());
-    });
+    r.latency(
+        g,
+        "Instrument::check_order alone (precision part)",
+        true,
+        || {
+            bb(inst.check_order(bb(o.price), bb(o.qty)).ok());
+        },
+    );
     let mut e = risk(n);
     let orders: Vec<OrderIntent> = (0..n as u32).map(order).collect();
     let mut t = 1_000_000_000i64;
@@ -219,9 +231,10 @@ pub fn kernels() -> Vec<Kernel> {
                 Box::new(move |n| {
                     for k in 0..n {
                         t += 1_000;
-                        bb(e
-                            .check(bb(&orders[(k % 100) as usize]), Timestamp::from_nanos(t))
-                            .is_ok());
+                        bb(
+                            e.check(bb(&orders[(k % 100) as usize]), Timestamp::from_nanos(t))
+                                .is_ok(),
+                        );
                     }
                 })
             },

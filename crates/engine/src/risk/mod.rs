@@ -855,6 +855,36 @@ impl RiskEngine {
         out
     }
 
+    /// The orders that flatten every open position at its mark (what Emergency asks the OMS
+    /// to send after cancelling everything): one full reducing order per position, side
+    /// opposite to the position. Positions without a mark are skipped (no price to send).
+    /// Each passes [`RiskEngine::check`] in every mode except Pause.
+    #[must_use]
+    pub fn flatten_intents(&self) -> Vec<OrderIntent> {
+        self.instruments
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let m = s.pos.mantissa();
+                let mark = s.mark?;
+                if m == 0 {
+                    return None;
+                }
+                Some(OrderIntent {
+                    instrument: i as InstrumentId,
+                    side: if m > 0 {
+                        OrderSide::Sell
+                    } else {
+                        OrderSide::Buy
+                    },
+                    price: mark,
+                    qty: Quantity::from_mantissa(m.checked_abs()?, s.pos.scale()).ok()?,
+                    stop: None,
+                })
+            })
+            .collect()
+    }
+
     // ------------------------------------------------------------------ sizing
 
     /// Sizes an order on `id` at `price`: the capped fraction of equity from

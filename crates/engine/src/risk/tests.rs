@@ -723,3 +723,27 @@ fn config_errors_name_the_field() {
         "breakers.spread.threshold"
     );
 }
+
+#[test]
+fn emergency_flatten_intents_pass_and_flatten() {
+    let mut e = engine();
+    e.set_position(0, qty("1.5"), px("100.00")).unwrap();
+    e.set_position(1, qty("-2"), px("50.00")).unwrap();
+    e.control().kill(Source::Api, "test", ts(1));
+    let intents = e.flatten_intents();
+    assert_eq!(intents.len(), 2);
+    assert_eq!(
+        (intents[0].side, intents[0].qty),
+        (OrderSide::Sell, qty("1.5"))
+    );
+    assert_eq!(
+        (intents[1].side, intents[1].qty),
+        (OrderSide::Buy, qty("2"))
+    );
+    for (k, o) in intents.iter().enumerate() {
+        let a = e.check(o, ts(2 + k as i64)).unwrap();
+        assert!(a.reducing && a.position_after.is_zero());
+        e.apply_fill(o.instrument, o.side, o.qty, o.price).unwrap();
+    }
+    assert!(e.flatten_intents().is_empty());
+}

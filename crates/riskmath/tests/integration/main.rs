@@ -84,8 +84,13 @@ fn french_portfolio(r: &Value) -> tachyon_riskmath::Portfolio {
         .iter()
         .flat_map(vecf)
         .collect();
-    tachyon_riskmath::Portfolio::new(&vecf(&f["weights"]), &vecf(&f["mu"]), &vecf(&f["sd"]), &corr)
-        .unwrap()
+    tachyon_riskmath::Portfolio::new(
+        &vecf(&f["weights"]),
+        &vecf(&f["mu"]),
+        &vecf(&f["sd"]),
+        &corr,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -93,7 +98,12 @@ fn portfolio_moments_match_numpy() {
     let r = refs();
     let (m, s) = french_portfolio(&r).moments();
     close(m, r["french"]["mu_p"].as_f64().unwrap(), 1e-14, "mu_p");
-    close(s, r["french"]["sigma_p"].as_f64().unwrap(), 1e-14, "sigma_p");
+    close(
+        s,
+        r["french"]["sigma_p"].as_f64().unwrap(),
+        1e-14,
+        "sigma_p",
+    );
 }
 
 #[test]
@@ -102,7 +112,9 @@ fn parametric_normal_and_t_match_scipy() {
     let r = refs();
     let p = french_portfolio(&r);
     for c in r["french"]["normal"].as_array().unwrap() {
-        let e = p.parametric(c["level"].as_f64().unwrap(), Dist::Normal).unwrap();
+        let e = p
+            .parametric(c["level"].as_f64().unwrap(), Dist::Normal)
+            .unwrap();
         close(e.var, c["var"].as_f64().unwrap(), 1e-12, "normal var");
         close(e.cvar, c["cvar"].as_f64().unwrap(), 1e-12, "normal cvar");
     }
@@ -132,11 +144,20 @@ fn monte_carlo_converges_to_parametric_within_sampling_error() {
         let e = p.monte_carlo(level, Dist::Normal, n, 42).unwrap();
         // density of N(μ, σ) at the quantile: φ(z)/σ
         let z = tachyon_stats::special::norm_ppf(level);
-        let se = ((level * (1.0 - level)).sqrt()) / (tachyon_stats::special::norm_pdf(z) / sigma)
+        let se = ((level * (1.0 - level)).sqrt())
+            / (tachyon_stats::special::norm_pdf(z) / sigma)
             / (n as f64).sqrt();
-        assert!((e.var - want).abs() < 4.0 * se, "level {level}: mc {} vs {want} (se {se})", e.var);
+        assert!(
+            (e.var - want).abs() < 4.0 * se,
+            "level {level}: mc {} vs {want} (se {se})",
+            e.var
+        );
         let want_cvar = c["cvar"].as_f64().unwrap();
-        assert!((e.cvar - want_cvar).abs() < 8.0 * se, "cvar {} vs {want_cvar}", e.cvar);
+        assert!(
+            (e.cvar - want_cvar).abs() < 8.0 * se,
+            "cvar {} vs {want_cvar}",
+            e.cvar
+        );
     }
     // (the t cases at 0.95 and 0.99 only, to keep the debug test run short)
     for c in r["french"]["student_t"].as_array().unwrap() {
@@ -151,7 +172,11 @@ fn monte_carlo_converges_to_parametric_within_sampling_error() {
         let q = tachyon_stats::special::t_ppf(level, nu);
         let dens = tachyon_stats::special::t_pdf(q, nu) / s;
         let se = (level * (1.0 - level)).sqrt() / dens / (n as f64).sqrt();
-        assert!((e.var - want).abs() < 4.0 * se, "t{nu} {level}: mc {} vs {want} (se {se})", e.var);
+        assert!(
+            (e.var - want).abs() < 4.0 * se,
+            "t{nu} {level}: mc {} vs {want} (se {se})",
+            e.var
+        );
     }
     // seeded: the same seed gives the same estimate, another seed a different one
     let a = p.monte_carlo(0.99, Dist::Normal, 10_000, 1).unwrap();
