@@ -207,10 +207,13 @@ impl Portfolio {
                 Dist::Normal => 1.0,
                 Dist::StudentT { nu } => ((nu - 2.0) / rng.chi_square(nu)).sqrt(),
             };
-            let mut p = 0.0;
-            for i in 0..n {
-                p += self.w[i] * (self.mu[i] + x[i] * scale);
-            }
+            let p: f64 = self
+                .w
+                .iter()
+                .zip(&self.mu)
+                .zip(&x)
+                .map(|((w, m), xi)| w * (m + xi * scale))
+                .sum();
             pnl.push(p);
         }
         pnl.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
