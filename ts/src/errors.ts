@@ -37,7 +37,15 @@ export type ErrorCode =
   | 'ERR_HIGH_BELOW_LOW'
   | 'ERR_OUTSIDE_RANGE'
   | 'ERR_NEGATIVE_VOLUME'
-  | 'ERR_OUT_OF_ORDER';
+  | 'ERR_OUT_OF_ORDER'
+  | 'ERR_INVALID_CONFIG'
+  | 'ERR_DIMENSION'
+  | 'ERR_UNSUPPORTED_PATH'
+  | 'ERR_UNKNOWN_ID'
+  | 'ERR_MODE_TRANSITION'
+  | 'ERR_RESET_DENIED'
+  | 'ERR_OUT_OF_RANGE'
+  | 'ERR_TOO_FEW';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {
