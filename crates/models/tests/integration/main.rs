@@ -1,0 +1,1 @@
+//! Integration tests of tachyon-models against reference fixtures.
