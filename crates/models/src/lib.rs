@@ -10,3 +10,4 @@ pub mod error;
 pub mod optim;
 
 pub use error::{ModelError, Result};
+pub mod garch;

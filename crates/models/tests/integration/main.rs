@@ -1,1 +1,5 @@
-//! Integration tests of tachyon-models against reference fixtures.
+//! Integration tests of `tachyon-models` against committed reference fixtures (see
+//! `tests/fixtures/*.json` for the generating scripts, package versions and data sources).
+
+mod common;
+mod garch_ref;
