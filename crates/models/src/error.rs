@@ -51,6 +51,16 @@ pub enum ModelError {
         /// The value given.
         value: f64,
     },
+    /// An input element is outside its domain (e.g. a non-positive price, a high below the
+    /// low).
+    InvalidInput {
+        /// The argument.
+        what: &'static str,
+        /// Position of the first offending element.
+        index: usize,
+        /// What the domain is.
+        reason: &'static str,
+    },
     /// A model specification that is not supported (e.g. a variance initialisation that a
     /// model kind does not define).
     InvalidSpec {
@@ -69,6 +79,7 @@ impl ModelError {
             Self::LengthMismatch { .. } => "ERR_LENGTH_MISMATCH",
             Self::Constant { .. } => "ERR_CONSTANT_SERIES",
             Self::InvalidParameter { .. } => "ERR_INVALID_PARAMETER",
+            Self::InvalidInput { .. } => "ERR_INVALID_INPUT",
             Self::InvalidSpec { .. } => "ERR_INVALID_SPEC",
         }
     }
@@ -94,6 +105,11 @@ impl fmt::Display for ModelError {
                 reason,
                 value,
             } => write!(f, "{name} {reason}, got {value}"),
+            Self::InvalidInput {
+                what,
+                index,
+                reason,
+            } => write!(f, "{what}[{index}] {reason}"),
             Self::InvalidSpec { reason } => write!(f, "invalid model specification: {reason}"),
         }
     }

@@ -11,3 +11,4 @@ pub mod optim;
 
 pub use error::{ModelError, Result};
 pub mod garch;
+pub mod realized;

@@ -29,6 +29,28 @@ pub fn csv_column(name: &str, column: &str) -> Vec<f64> {
         .collect()
 }
 
+/// Reads one column where empty fields (R's `NA`) become `NaN`.
+pub fn csv_column_na(name: &str, column: &str) -> Vec<f64> {
+    let text = std::fs::read_to_string(fixture_path(name)).expect("fixture exists");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let idx = header
+        .iter()
+        .position(|h| *h == column)
+        .unwrap_or_else(|| panic!("column {column} in {name}"));
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f = l.split(',').nth(idx).expect("field").trim();
+            if f.is_empty() || f == "NA" {
+                f64::NAN
+            } else {
+                f.parse().expect("number")
+            }
+        })
+        .collect()
+}
+
 pub fn f64s(v: &serde_json::Value) -> Vec<f64> {
     v.as_array()
         .expect("array")

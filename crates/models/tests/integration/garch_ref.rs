@@ -139,3 +139,58 @@ fn arch_gjr_normal() {
 fn arch_egarch_normal() {
     check_arch_case("egarch_normal");
 }
+
+/// Convention: fGarch's (constant mean, "mci" start `h₁ = ω + (α+β)·mean((r−μ)²)` with the
+/// current `μ`, likelihood from the first observation). Checks our likelihood at fGarch's
+/// estimates (1e-9), the fit (estimates 1e-4 relative, log-likelihood 1e-6), the variance
+/// path, fGarch's per-observation AIC/BIC (1e-6) and standard errors (2e-2).
+fn check_fgarch_case(name: &str) {
+    let fixture = json("garch_fgarch.json");
+    let case = fixture["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("case {name}"));
+    let all = csv_column("sp500_returns.csv", "ret");
+    let start = case["start"].as_u64().unwrap() as usize;
+    let r = &all[start..start + case["nobs"].as_u64().unwrap() as usize];
+    let spec = spec_of(case);
+    assert_eq!(spec.init, VarianceInit::FGarch);
+    let names = names_of(case);
+    let want = f64s(&case["params"]);
+    let want_ll = case["loglik"].as_f64().unwrap();
+    let ref_params = params_of(&spec, &names, &want);
+
+    let l = loglik(r, &spec, &ref_params).unwrap();
+    close(&format!("{name} loglik at fGarch params"), l.loglik, want_ll, 1e-9, 0.0);
+    for (i, &t) in f64s(&case["variance_index"]).iter().enumerate() {
+        let h = f64s(&case["variances"])[i];
+        close(&format!("{name} h[{t}] at fGarch params"), l.variances[t as usize], h, 1e-9, 0.0);
+    }
+
+    let f = fit(r, &spec, &FitOptions::default()).unwrap();
+    assert_eq!(f.status, FitStatus::Converged, "{name}: {:?}", f.status);
+    for (k, n) in names.iter().enumerate() {
+        close(&format!("{name} {n}"), f.estimates[k], want[k], 1e-4, 1e-6);
+    }
+    close(&format!("{name} loglik"), f.loglik, want_ll, 1e-6, 0.0);
+    let nobs = r.len() as f64;
+    let ics = f64s(&case["ics_per_obs"]);
+    close(&format!("{name} aic/n"), f.aic / nobs, ics[0], 1e-6, 0.0);
+    close(&format!("{name} bic/n"), f.bic / nobs, ics[1], 1e-6, 0.0);
+    let se = f.std_errors.as_ref().expect("classic SEs");
+    for (k, n) in names.iter().enumerate() {
+        close(&format!("{name} se({n})"), se[k], f64s(&case["std_errors"])[k], 2e-2, 0.0);
+    }
+}
+
+#[test]
+fn fgarch_normal_last2000() {
+    check_fgarch_case("fgarch_norm_last2000");
+}
+
+#[test]
+fn fgarch_normal_all() {
+    check_fgarch_case("fgarch_norm_all");
+}

@@ -3,3 +3,4 @@
 
 mod common;
 mod garch_ref;
+mod realized_ref;
