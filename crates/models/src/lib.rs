@@ -11,4 +11,6 @@ pub mod optim;
 
 pub use error::{ModelError, Result};
 pub mod garch;
+pub mod micro;
 pub mod realized;
+mod rolling;

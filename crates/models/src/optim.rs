@@ -602,7 +602,7 @@ pub fn minimize<O: Objective + ?Sized>(
     let mut y = vec![0.0; n];
     let mut restarts = 0;
     let mut iter = 0;
-    let mut status;
+    let status;
     let mut small = false;
     let mut pg;
     loop {

@@ -23,6 +23,7 @@
 //! wraps, so rounding does not accumulate on long streams.
 
 use crate::error::{check_param, check_same_len, ModelError, Result};
+use crate::rolling::Window;
 
 /// `Σ r_t²`.
 ///
@@ -79,65 +80,6 @@ pub enum RangeEstimator {
     YangZhang,
 }
 
-/// Rolling sums of `K` series over a window, O(1) per update, recomputed exactly on every wrap.
-#[derive(Debug, Clone)]
-struct Rolling<const K: usize> {
-    buf: Vec<[f64; K]>,
-    sums: [f64; K],
-    pos: usize,
-    len: usize,
-}
-
-impl<const K: usize> Rolling<K> {
-    fn new(window: usize) -> Self {
-        Self {
-            buf: vec![[0.0; K]; window],
-            sums: [0.0; K],
-            pos: 0,
-            len: 0,
-        }
-    }
-
-    #[inline]
-    fn push(&mut self, x: [f64; K]) {
-        let w = self.buf.len();
-        let old = self.buf[self.pos];
-        self.buf[self.pos] = x;
-        if self.len == w {
-            for k in 0..K {
-                self.sums[k] += x[k] - old[k];
-            }
-        } else {
-            for k in 0..K {
-                self.sums[k] += x[k];
-            }
-            self.len += 1;
-        }
-        self.pos += 1;
-        if self.pos == w {
-            self.pos = 0;
-            // Exact recomputation once per window: bounded rounding on long streams.
-            let mut s = [0.0; K];
-            for row in &self.buf[..self.len] {
-                for k in 0..K {
-                    s[k] += row[k];
-                }
-            }
-            self.sums = s;
-        }
-    }
-
-    fn full(&self) -> bool {
-        self.len == self.buf.len()
-    }
-
-    fn clear(&mut self) {
-        self.sums = [0.0; K];
-        self.pos = 0;
-        self.len = 0;
-    }
-}
-
 /// Counters of a streaming estimator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct StreamStats {
@@ -156,7 +98,7 @@ pub struct RangeVol {
     k: f64,
     prev_close: Option<f64>,
     /// Per bar: [term1, term2, term3, term4, term5] depending on the estimator.
-    roll: Rolling<5>,
+    roll: Window<5>,
     stats: StreamStats,
 }
 
@@ -190,7 +132,7 @@ impl RangeVol {
             annualization,
             k: 0.34 / (1.34 + (nf + 1.0) / (nf - 1.0)),
             prev_close: None,
-            roll: Rolling::new(roll_len),
+            roll: Window::new(roll_len),
             stats: StreamStats::default(),
         })
     }

@@ -3,4 +3,5 @@
 
 mod common;
 mod garch_ref;
+mod micro_ref;
 mod realized_ref;
