@@ -429,7 +429,7 @@ impl FitStatus {
         }
     }
 
-    fn of(s: OptimStatus) -> Self {
+    pub(crate) fn from_optim(s: OptimStatus) -> Self {
         match s {
             OptimStatus::Converged => Self::Converged,
             OptimStatus::MaxIterations => Self::MaxIterations,
@@ -696,7 +696,7 @@ pub fn fit(returns: &[f64], spec: &GarchSpec, opts: &FitOptions) -> Result<Garch
     };
     let xs = best.x.clone();
     let at_bounds = at_bounds(spec, &layout, &problem, &xs);
-    let status = FitStatus::of(best.status);
+    let status = FitStatus::from_optim(best.status);
     // Back to the original scale.
     let full_s = nll.full(&xs);
     let full = unscale(spec, &full_s, sd);
