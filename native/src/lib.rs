@@ -6,12 +6,14 @@
 //! [`error`] only; every export that could panic is wrapped with `catch_unwind`.
 //!
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
+//! - [`binding_models`]: GARCH family, DCC, VPIN, realized and microstructure measures.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
 //! - [`options`]: every option object and its validation.
 
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
 pub mod binding_core;
+pub mod binding_models;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

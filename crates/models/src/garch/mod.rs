@@ -307,6 +307,15 @@ fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
 }
 
+/// Checks that `returns` can be fitted with `spec` (finite, long enough, not constant, valid
+/// spec) without fitting: the checks [`fit`] starts with.
+///
+/// # Errors
+/// As [`fit`].
+pub fn validate_input(returns: &[f64], spec: &GarchSpec) -> Result<()> {
+    check_returns(returns, spec).map(|_| ())
+}
+
 /// Validates returns for a model and returns their mean and population standard deviation.
 fn check_returns(r: &[f64], spec: &GarchSpec) -> Result<(f64, f64)> {
     spec.validate()?;
