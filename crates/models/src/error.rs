@@ -67,6 +67,8 @@ pub enum ModelError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// An error from the statistics kernel (linear algebra, special functions).
+    Stats(tachyon_stats::StatsError),
 }
 
 impl ModelError {
@@ -81,6 +83,7 @@ impl ModelError {
             Self::InvalidParameter { .. } => "ERR_INVALID_PARAMETER",
             Self::InvalidInput { .. } => "ERR_INVALID_INPUT",
             Self::InvalidSpec { .. } => "ERR_INVALID_SPEC",
+            Self::Stats(e) => e.code(),
         }
     }
 }
@@ -111,11 +114,25 @@ impl fmt::Display for ModelError {
                 reason,
             } => write!(f, "{what}[{index}] {reason}"),
             Self::InvalidSpec { reason } => write!(f, "invalid model specification: {reason}"),
+            Self::Stats(e) => fmt::Display::fmt(e, f),
         }
     }
 }
 
-impl std::error::Error for ModelError {}
+impl std::error::Error for ModelError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Stats(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<tachyon_stats::StatsError> for ModelError {
+    fn from(e: tachyon_stats::StatsError) -> Self {
+        Self::Stats(e)
+    }
+}
 
 /// Result alias of the crate.
 pub type Result<T> = std::result::Result<T, ModelError>;

@@ -23,7 +23,6 @@
 use tachyon_stats::special::norm_cdf;
 
 use crate::error::{check_param, check_same_len, ModelError, Result};
-use crate::realized::StreamStats;
 use crate::rolling::Window;
 
 /// How `σ_ΔP` is estimated.

@@ -9,6 +9,8 @@
 //! `Σ ln h_t` is accumulated as a running product (renormalised far from overflow), so the
 //! GARCH/GJR loop needs one division and no logarithm per observation.
 
+use tachyon_stats::special::{digamma, ln_gamma};
+
 use super::{GarchKind, SQRT_2_OVER_PI};
 
 /// Index of the mean `μ` in a full parameter array.
@@ -82,6 +84,71 @@ impl Density for Normal {
     }
 }
 
+/// Unit-variance Student-t errors with `ν > 2` degrees of freedom:
+/// `l = K(ν) − ½ ln h − (ν+1)/2 · ln(1 + e²/(h(ν−2)))`,
+/// `K(ν) = lnΓ((ν+1)/2) − lnΓ(ν/2) − ½ ln(π(ν−2))`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StudentT {
+    nu: f64,
+    s2: f64,
+    np1: f64,
+    /// Running product of `1 + u` and its accumulated log (as for `Σ ln h`).
+    prod: f64,
+    logacc: f64,
+    /// `Σ u/(1 + u)`.
+    acc: f64,
+}
+
+impl StudentT {
+    pub(crate) fn new(nu: f64) -> Self {
+        Self {
+            nu,
+            s2: nu - 2.0,
+            np1: nu + 1.0,
+            prod: 1.0,
+            logacc: 0.0,
+            acc: 0.0,
+        }
+    }
+
+    fn dk(&self) -> f64 {
+        0.5 * digamma(0.5 * self.np1) - 0.5 * digamma(0.5 * self.nu) - 0.5 / self.s2
+    }
+
+    /// `true` when `ν` is in the domain.
+    pub(crate) fn valid(&self) -> bool {
+        self.s2 > 0.0 && self.nu.is_finite()
+    }
+}
+
+impl Density for StudentT {
+    #[inline(always)]
+    fn obs(&mut self, z2: f64) -> (f64, f64) {
+        let u = z2 / self.s2;
+        let opu = 1.0 + u;
+        self.prod *= opu;
+        renorm(&mut self.prod, &mut self.logacc);
+        let ratio = u / opu;
+        self.acc += ratio;
+        (0.5 * (self.np1 * ratio - 1.0), self.np1 / (self.s2 * opu))
+    }
+    fn obs_dnu(&self, z2: f64) -> f64 {
+        let u = z2 / self.s2;
+        self.dk() - 0.5 * u.ln_1p() + 0.5 * self.np1 * u / (self.s2 * (1.0 + u))
+    }
+    fn finish(&self, n: usize) -> (f64, f64) {
+        let nf = n as f64;
+        let k = ln_gamma(0.5 * self.np1)
+            - ln_gamma(0.5 * self.nu)
+            - 0.5 * (std::f64::consts::PI * self.s2).ln();
+        let sum_ln = self.logacc + self.prod.ln();
+        (
+            nf * k - 0.5 * self.np1 * sum_ln,
+            nf * self.dk() - 0.5 * sum_ln + 0.5 * self.np1 / self.s2 * self.acc,
+        )
+    }
+}
+
 /// Kernel output.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Eval {
@@ -129,7 +196,7 @@ impl<const S: bool> Sink for Collect<S> {
     }
 }
 
-const INVALID: Eval = Eval {
+pub(crate) const INVALID: Eval = Eval {
     loglik: f64::NEG_INFINITY,
     grad: [0.0; NFULL],
     h_next: f64::NAN,
@@ -337,11 +404,20 @@ pub(crate) mod tests {
         out
     }
 
+    fn ev(kind: GarchKind, p: &Full, r: &[f64], start: Start) -> Eval {
+        if p[NU].is_finite() {
+            eval(kind, p, r, start, StudentT::new(p[NU]), &mut ())
+        } else {
+            eval(kind, p, r, start, Normal::default(), &mut ())
+        }
+    }
+
     fn check_gradient(kind: GarchKind, p: Full, start: Start) {
         let r = sample(400);
-        let base = eval(kind, &p, &r, start, Normal::default(), &mut ());
+        let base = ev(kind, &p, &r, start);
         assert!(base.loglik.is_finite());
-        for i in 0..5 {
+        let last = if p[NU].is_finite() { 6 } else { 5 };
+        for i in 0..last {
             if kind == GarchKind::Garch && i == GAMMA {
                 continue;
             }
@@ -350,8 +426,8 @@ pub(crate) mod tests {
             up[i] += step;
             let mut dn = p;
             dn[i] -= step;
-            let fu = eval(kind, &up, &r, start, Normal::default(), &mut ()).loglik;
-            let fd = eval(kind, &dn, &r, start, Normal::default(), &mut ()).loglik;
+            let fu = ev(kind, &up, &r, start).loglik;
+            let fd = ev(kind, &dn, &r, start).loglik;
             let num = (fu - fd) / (2.0 * step);
             let an = base.grad[i];
             assert!(
@@ -370,17 +446,23 @@ pub(crate) mod tests {
         }
         let pe = [0.04, 0.02, 0.15, -0.08, 0.93, f64::INFINITY];
         check_gradient(GarchKind::Egarch, pe, Start::Backcast(1.3));
+        // Student-t, every kind, ν included
+        let pt = [0.04, 0.06, 0.08, 0.07, 0.84, 6.5];
+        check_gradient(GarchKind::Garch, pt, Start::Backcast(1.3));
+        check_gradient(GarchKind::Gjr, pt, Start::FGarch);
+        let pet = [0.04, 0.02, 0.15, -0.08, 0.93, 6.5];
+        check_gradient(GarchKind::Egarch, pet, Start::Backcast(1.3));
     }
 
     #[test]
     fn scores_sum_to_gradient() {
         let r = sample(300);
-        let p = [0.04, 0.06, 0.08, 0.07, 0.84, f64::INFINITY];
+        let p = [0.04, 0.06, 0.08, 0.07, 0.84, 7.0];
         for kind in [GarchKind::Garch, GarchKind::Gjr, GarchKind::Egarch] {
             let mut c = Collect::<true>::default();
-            let e = eval(kind, &p, &r, Start::Backcast(1.1), Normal::default(), &mut c);
+            let e = eval(kind, &p, &r, Start::Backcast(1.1), StudentT::new(7.0), &mut c);
             assert_eq!(c.variances.len(), 300);
-            for i in 0..5 {
+            for i in 0..6 {
                 let s: f64 = c.scores.iter().map(|s| s[i]).sum();
                 assert!((s - e.grad[i]).abs() <= 1e-9 * e.grad[i].abs().max(1.0));
             }

@@ -34,6 +34,9 @@
 
 mod kernel;
 
+use tachyon_stats::linalg::{inverse_spd, Matrix};
+use tachyon_stats::special::norm_cdf;
+
 use crate::error::{check_finite, check_param, check_same_len, ModelError, Result};
 use crate::optim::{self, OptimOptions, OptimStatus, Problem};
 use kernel::{Full, Normal, Start, ALPHA, BETA, GAMMA, MU, NFULL, NU, OMEGA};
@@ -282,11 +285,14 @@ fn eval_dist<S: kernel::Sink>(
 ) -> kernel::Eval {
     match spec.dist {
         ErrorDist::Normal => kernel::eval(spec.kind, p, r, start, Normal::default(), sink),
-        ErrorDist::StudentT => kernel::Eval {
-            loglik: f64::NEG_INFINITY,
-            grad: [0.0; NFULL],
-            h_next: f64::NAN,
-        }, // TEMP until tachyon_stats::special lands
+        ErrorDist::StudentT => {
+            let d = kernel::StudentT::new(p[NU]);
+            if d.valid() {
+                kernel::eval(spec.kind, p, r, start, d, sink)
+            } else {
+                kernel::INVALID
+            }
+        }
     }
 }
 
@@ -815,6 +821,11 @@ fn at_bounds(spec: &GarchSpec, layout: &[usize], prob: &Problem, x: &[f64]) -> V
 
 /// Classic and robust standard errors (original scale). `None`s when the Hessian is not
 /// positive definite.
+///
+/// The Hessian of the negative log-likelihood is a central difference of the analytic
+/// gradient in the scaled space (step `10⁻⁵·max(|θ|, 10⁻²)`, one-sided where a step leaves the
+/// likelihood's domain); the robust form is `H⁻¹ (Σ s_t s_tᵀ) H⁻¹`. Both are mapped to the
+/// original scale with the Jacobian of the unscaling.
 fn std_errors(
     nll: &mut Nll<'_>,
     xs: &[f64],
@@ -823,8 +834,94 @@ fn std_errors(
     full_s: &Full,
     sd: f64,
 ) -> (Option<Vec<f64>>, Option<Vec<f64>>) {
-    let _ = (nll, xs, spec, layout, full_s, sd);
-    (None, None)
+    let k = layout.len();
+    let nf = nll.r.len() as f64;
+    let mut g0 = vec![0.0; k];
+    let f0 = optim::Objective::eval(nll, xs, &mut g0);
+    if !f0.is_finite() {
+        return (None, None);
+    }
+    let mut h = Matrix::zeros(k, k);
+    let (mut gp, mut gm) = (vec![0.0; k], vec![0.0; k]);
+    for j in 0..k {
+        let step = 1e-5 * xs[j].abs().max(1e-2);
+        let mut x = xs.to_vec();
+        x[j] = xs[j] + step;
+        let fp = optim::Objective::eval(nll, &x, &mut gp);
+        x[j] = xs[j] - step;
+        let fm = optim::Objective::eval(nll, &x, &mut gm);
+        let width = match (fp.is_finite(), fm.is_finite()) {
+            (true, true) => 2.0 * step,
+            (true, false) => {
+                gm.copy_from_slice(&g0);
+                step
+            }
+            (false, true) => {
+                gp.copy_from_slice(&g0);
+                step
+            }
+            (false, false) => return (None, None),
+        };
+        // nll is the mean negative log-likelihood: scale to the total.
+        for i in 0..k {
+            h[(i, j)] = nf * (gp[i] - gm[i]) / width;
+        }
+    }
+    for i in 0..k {
+        for j in 0..i {
+            let v = 0.5 * (h[(i, j)] + h[(j, i)]);
+            h[(i, j)] = v;
+            h[(j, i)] = v;
+        }
+    }
+    let cov = match inverse_spd(&h) {
+        Ok(c) => c,
+        Err(_) => return (None, None),
+    };
+    // Per-observation scores at the estimate (scaled space, total log-likelihood).
+    let mut sink = kernel::Collect::<true>::default();
+    let e = eval_dist(spec, full_s, nll.r, nll.start, &mut sink);
+    if !e.loglik.is_finite() {
+        return (None, None);
+    }
+    let mut opg = Matrix::zeros(k, k);
+    for s in &sink.scores {
+        for (a, &ia) in layout.iter().enumerate() {
+            for (b, &ib) in layout.iter().enumerate() {
+                opg[(a, b)] += s[ia] * s[ib];
+            }
+        }
+    }
+    let sandwich = cov
+        .matmul(&opg)
+        .and_then(|m| m.matmul(&cov))
+        .ok();
+    // Jacobian of the map to the original scale.
+    let mut jac = Matrix::identity(k);
+    for (a, &ia) in layout.iter().enumerate() {
+        match ia {
+            MU => jac[(a, a)] = sd,
+            OMEGA => match spec.kind {
+                GarchKind::Garch | GarchKind::Gjr => jac[(a, a)] = sd * sd,
+                GarchKind::Egarch => {
+                    if let Some(b) = layout.iter().position(|&i| i == BETA) {
+                        jac[(a, b)] = -(sd * sd).ln();
+                    }
+                }
+            },
+            _ => {}
+        }
+    }
+    let to_se = |c: &Matrix| -> Option<Vec<f64>> {
+        let m = jac.matmul(c).and_then(|m| m.matmul(&jac.transpose())).ok()?;
+        let d = m.diag();
+        if d.iter().all(|v| *v >= 0.0 && v.is_finite()) {
+            Some(d.iter().map(|v| v.sqrt()).collect())
+        } else {
+            None
+        }
+    };
+    (to_se(&cov), sandwich.as_ref().and_then(to_se))
 }
 
 /// An online GARCH-family variance filter: one observation in, the next period's variance out.
@@ -1082,9 +1179,4 @@ mod tests {
         assert!((f.update(1.0) - (0.1 + 0.1 + 0.8)).abs() < 1e-15);
         assert_eq!(f.stats(), FilterStats { updates: 1, skipped: 2 });
     }
-}
-
-// TEMP until tachyon_stats::special lands (then `use tachyon_stats::special::norm_cdf`).
-fn norm_cdf(_x: f64) -> f64 {
-    f64::NAN
 }

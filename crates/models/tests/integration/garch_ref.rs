@@ -58,8 +58,9 @@ fn names_of(case: &serde_json::Value) -> Vec<String> {
 /// returns). Checks (1) our likelihood at arch's estimates equals arch's to 1e-9, (2) our fit
 /// finds arch's estimates to 1e-4 relative (absolute 1e-6 for estimates at 0) and a
 /// log-likelihood at least as high within 1e-6 relative, (3) AIC/BIC, backcast and the
-/// conditional variances to 1e-6, (4) the analytic forecasts, (5) standard errors to 2e-2
-/// (both sides use numerical Hessians).
+/// conditional variances to 1e-3 (they inherit the 1e-4 tolerance of the estimates), (4) the
+/// analytic forecasts at the reference estimates to 1e-9, (5) classic and robust standard
+/// errors to 1e-3 (both sides difference gradients numerically; observed agreement ~1e-4).
 fn check_arch_case(name: &str) {
     let fixture = json("garch_arch.json");
     let case = fixture["cases"]
@@ -120,8 +121,8 @@ fn check_arch_case(name: &str) {
         if f.at_bounds.contains(&n.as_str()) {
             continue; // a Hessian at a bound depends on how each side differences across it
         }
-        close(&format!("{name} se({n})"), se[k], want_se, 2e-2, 0.0);
-        close(&format!("{name} robust se({n})"), rse[k], want_rse, 2e-2, 0.0);
+        close(&format!("{name} se({n})"), se[k], want_se, 1e-3, 0.0);
+        close(&format!("{name} robust se({n})"), rse[k], want_rse, 1e-3, 0.0);
     }
 }
 
@@ -143,7 +144,7 @@ fn arch_egarch_normal() {
 /// Convention: fGarch's (constant mean, "mci" start `h₁ = ω + (α+β)·mean((r−μ)²)` with the
 /// current `μ`, likelihood from the first observation). Checks our likelihood at fGarch's
 /// estimates (1e-9), the fit (estimates 1e-4 relative, log-likelihood 1e-6), the variance
-/// path, fGarch's per-observation AIC/BIC (1e-6) and standard errors (2e-2).
+/// path, fGarch's per-observation AIC/BIC (1e-6) and standard errors (5e-2, see below).
 fn check_fgarch_case(name: &str) {
     let fixture = json("garch_fgarch.json");
     let case = fixture["cases"]
@@ -181,8 +182,36 @@ fn check_fgarch_case(name: &str) {
     close(&format!("{name} bic/n"), f.bic / nobs, ics[1], 1e-6, 0.0);
     let se = f.std_errors.as_ref().expect("classic SEs");
     for (k, n) in names.iter().enumerate() {
-        close(&format!("{name} se({n})"), se[k], f64s(&case["std_errors"])[k], 2e-2, 0.0);
+        // fGarch's Hessian is R's optimHess on finite-difference gradients with steps of 1e-3
+        // (in its scaled parameters): its truncation error is ~1e-2 here (we agree with arch's
+        // Hessian to ~3e-5), hence the looser tolerance.
+        close(&format!("{name} se({n})"), se[k], f64s(&case["std_errors"])[k], 5e-2, 0.0);
     }
+}
+
+#[test]
+fn arch_garch_t() {
+    check_arch_case("garch_t");
+}
+
+#[test]
+fn arch_gjr_t() {
+    check_arch_case("gjr_t");
+}
+
+#[test]
+fn arch_egarch_t() {
+    check_arch_case("egarch_t");
+}
+
+#[test]
+fn fgarch_t_last2000() {
+    check_fgarch_case("fgarch_std_last2000");
+}
+
+#[test]
+fn fgarch_t_all() {
+    check_fgarch_case("fgarch_std_all");
 }
 
 #[test]
