@@ -21,8 +21,9 @@
 
 use tachyon_stats::linalg::{
     cholesky_into, cholesky_solve_in_place, inverse_from_cholesky, log_det_from_cholesky,
-    sym_eigen, Matrix,
+    lower_mul, sym_eigen, Matrix,
 };
+use tachyon_stats::rng::Rng;
 
 use crate::error::{check_finite, check_param, check_same_len, ModelError, Result};
 use crate::garch::{self, FitOptions, FitStatus, GarchFilter, GarchFit, GarchSpec, MeanModel};
@@ -508,6 +509,85 @@ fn corr_std_errors(
     (Some(se), Some([sand[0][0].sqrt(), sand[1][1].sqrt()]))
 }
 
+/// A simulated DCC path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DccSimulation {
+    /// Returns, row-major `n × assets`.
+    pub returns: Vec<f64>,
+    /// Standardised residuals `z_t ~ N(0, R_t)`, row-major.
+    pub z: Vec<f64>,
+    /// Correlation matrices `R_t`, each row-major `assets × assets`, concatenated.
+    pub correlations: Vec<f64>,
+}
+
+/// Simulates `n` observations (after `burn`) of a DCC model with Normal errors:
+/// `z_t ~ N(0, R_t)` (Cholesky of `R_t` times independent normals from the portable seeded
+/// `Rng`), `r_{i,t} = μ_i + √h_{i,t} z_{i,t}`, univariate variances by their own recursions.
+/// `Q` starts at `Q̄`.
+///
+/// # Errors
+/// [`ModelError::InvalidSpec`] for a univariate model with Student-t errors; the errors of
+/// [`DccFilter::new`] (parameters, `Q̄` shape); [`ModelError::Stats`] if `Q̄` is not positive
+/// definite.
+pub fn simulate(
+    univariate: &[(GarchSpec, garch::GarchParams)],
+    a: f64,
+    b: f64,
+    qbar: &[f64],
+    n_obs: usize,
+    burn: usize,
+    seed: u64,
+) -> Result<DccSimulation> {
+    if univariate
+        .iter()
+        .any(|(s, _)| s.dist != garch::ErrorDist::Normal)
+    {
+        return Err(ModelError::InvalidSpec {
+            reason: "DCC simulation draws correlated Normal errors; use Normal univariate models",
+        });
+    }
+    let filters = univariate
+        .iter()
+        .map(|(s, p)| {
+            let h0 = match s.kind {
+                garch::GarchKind::Egarch => (p.omega / (1.0 - p.beta)).exp(),
+                _ => p.unconditional_variance(s).unwrap_or(f64::NAN),
+            };
+            GarchFilter::new(s, p, h0)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut f = DccFilter::new(filters, a, b, qbar, qbar)?;
+    let n = f.n;
+    Matrix::from_vec(n, n, qbar.to_vec())
+        .and_then(|m| tachyon_stats::linalg::cholesky(&m))?;
+    let mut rng = Rng::new(seed);
+    let mut l = Matrix::zeros(n, n);
+    let mut e = vec![0.0; n];
+    let mut z = vec![0.0; n];
+    let mut r = vec![0.0; n];
+    let mut out = DccSimulation {
+        returns: Vec::with_capacity(n_obs * n),
+        z: Vec::with_capacity(n_obs * n),
+        correlations: Vec::with_capacity(n_obs * n * n),
+    };
+    for t in 0..n_obs + burn {
+        let rm = Matrix::from_vec(n, n, f.r.clone())?;
+        cholesky_into(&rm, &mut l)?;
+        rng.fill_normal(&mut e);
+        lower_mul(&l, &e, &mut z);
+        for i in 0..n {
+            r[i] = f.mu[i] + f.uni[i].variance().sqrt() * z[i];
+        }
+        if t >= burn {
+            out.returns.extend_from_slice(&r);
+            out.z.extend_from_slice(&z);
+            out.correlations.extend_from_slice(&f.r);
+        }
+        f.update(&r)?;
+    }
+    Ok(out)
+}
+
 /// A correlation-breakdown reading.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Breakdown {
@@ -749,5 +829,143 @@ impl DccFilter {
     #[must_use]
     pub fn stats(&self) -> StreamStats {
         self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::garch::{ErrorDist, GarchKind, GarchParams};
+
+    fn uni(mu: f64, omega: f64, alpha: f64, beta: f64) -> (GarchSpec, GarchParams) {
+        (
+            GarchSpec::new(GarchKind::Garch, ErrorDist::Normal),
+            GarchParams {
+                mu,
+                omega,
+                alpha,
+                gamma: 0.0,
+                beta,
+                nu: None,
+            },
+        )
+    }
+
+    fn filters(n: usize) -> Vec<GarchFilter> {
+        (0..n)
+            .map(|_| {
+                let (s, p) = uni(0.0, 0.1, 0.1, 0.8);
+                GarchFilter::new(&s, &p, 1.0).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn online_update_by_hand() {
+        // Q̄ = [[1, .5], [.5, 1]], a = .1, b = .8, Q = [[1.2, .3], [.3, .9]], z = (1, −2):
+        // Q' = .1 Q̄ + .1 z zᵀ + .8 Q = [[1.16, .09], [.09, 1.22]];
+        // R'_12 = .09 / √(1.16 · 1.22) = 0.075 654 297…
+        let qbar = [1.0, 0.5, 0.5, 1.0];
+        let q = [1.2, 0.3, 0.3, 0.9];
+        let mut f = DccFilter::new(filters(2), 0.1, 0.8, &qbar, &q).unwrap();
+        assert!(f.update_standardized(&[1.0, -2.0]).unwrap());
+        let want_q = [1.16, 0.09, 0.09, 1.22];
+        for (g, w) in f.q().iter().zip(&want_q) {
+            assert!((g - w).abs() < 1e-12, "{:?}", f.q());
+        }
+        let r12 = 0.09 / (1.16f64 * 1.22).sqrt();
+        assert!((f.correlation()[1] - r12).abs() < 1e-15);
+        assert!((r12 - 0.075_654_297).abs() < 1e-9);
+        assert_eq!(f.correlation()[0], 1.0);
+        // bad input: skipped and counted, state unchanged
+        assert!(!f.update_standardized(&[f64::NAN, 0.0]).unwrap());
+        assert_eq!(f.stats(), StreamStats { updates: 1, skipped: 1 });
+        assert_eq!(f.update(&[1.0]).unwrap_err().code(), "ERR_LENGTH_MISMATCH");
+        // the breakdown indicator: two assets → largest eigenvalue share (1 + |ρ|)/2
+        let b = f.breakdown(1).unwrap();
+        assert!((b.largest_eigenvalue_share - (1.0 + r12) / 2.0).abs() < 1e-12);
+        assert!((b.mean_correlation - r12).abs() < 1e-15);
+        let r0 = 0.3 / (1.2f64 * 0.9).sqrt();
+        assert!((b.mean_correlation_change.unwrap() - (r12 - r0)).abs() < 1e-15);
+        assert_eq!(f.breakdown(5).unwrap().mean_correlation_change, None);
+    }
+
+    #[test]
+    fn forecasts_revert_to_the_target() {
+        let qbar = [1.0, 0.5, 0.5, 1.0];
+        let q = [1.2, -0.3, -0.3, 0.9];
+        let f = DccFilter::new(filters(2), 0.05, 0.9, &qbar, &q).unwrap();
+        let fc = f.forecast_correlation(500);
+        assert_eq!(fc[0], f.correlation().to_vec());
+        assert!((fc[499][1] - 0.5).abs() < 1e-9);
+        // monotone move from the current correlation to the target
+        assert!(fc[1][1] > fc[0][1] && fc[10][1] > fc[1][1]);
+    }
+
+    #[test]
+    fn bad_construction() {
+        let qbar = [1.0, 0.5, 0.5, 1.0];
+        assert_eq!(
+            DccFilter::new(filters(2), 0.5, 0.6, &qbar, &qbar).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
+        assert_eq!(
+            DccFilter::new(filters(1), 0.1, 0.8, &[1.0], &[1.0]).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
+        assert_eq!(
+            DccFilter::new(filters(2), 0.1, 0.8, &qbar, &[1.0]).unwrap_err().code(),
+            "ERR_LENGTH_MISMATCH"
+        );
+        assert_eq!(
+            fit_dcc(&[0.1; 31], 1, &DccOptions::default()).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
+        assert_eq!(
+            fit_dcc(&[0.1; 31], 2, &DccOptions::default()).unwrap_err().code(),
+            "ERR_LENGTH_MISMATCH"
+        );
+        let mut nan = vec![0.1; 200];
+        nan[5] = f64::NAN;
+        assert_eq!(fit_dcc(&nan, 2, &DccOptions::default()).unwrap_err().code(), "ERR_NOT_FINITE");
+    }
+
+    #[test]
+    fn recovers_simulated_dcc_parameters() {
+        let u = [
+            uni(0.05, 0.02, 0.08, 0.9),
+            uni(0.0, 0.05, 0.1, 0.85),
+            uni(0.02, 0.01, 0.05, 0.94),
+        ];
+        let qbar = [1.0, 0.6, 0.2, 0.6, 1.0, 0.4, 0.2, 0.4, 1.0];
+        let (a, b) = (0.04, 0.93);
+        let sim = simulate(&u, a, b, &qbar, 4000, 300, 7).unwrap();
+        let f = fit_dcc(&sim.returns, 3, &DccOptions::default()).unwrap();
+        assert_eq!(f.status(), FitStatus::Converged);
+        let c = &f.correlation;
+        let se = c.std_errors.expect("standard errors");
+        assert!(((c.a - a) / se[0]).abs() < 4.0, "a {} se {}", c.a, se[0]);
+        assert!(((c.b - b) / se[1]).abs() < 4.0, "b {} se {}", c.b, se[1]);
+        // The filter replays the sample: from Q̄ and the fitted residuals its R_t equals the
+        // likelihood recursion's (checked on the mean correlation path).
+        let z: Vec<f64> = {
+            let mut z = vec![0.0; sim.returns.len()];
+            for (i, fit) in f.univariate.iter().enumerate() {
+                let col: Vec<f64> = sim.returns.chunks_exact(3).map(|r| r[i]).collect();
+                for (t, v) in fit.std_residuals(&col).unwrap().iter().enumerate() {
+                    z[t * 3 + i] = *v;
+                }
+            }
+            z
+        };
+        let mut filt = DccFilter::new(filters(3), c.a, c.b, &c.qbar, &c.qbar).unwrap();
+        for t in 0..4000 {
+            let mc = filt.breakdown(0).unwrap().mean_correlation;
+            assert!((mc - c.mean_correlation[t]).abs() < 1e-12, "t = {t}");
+            filt.update_standardized(&z[t * 3..t * 3 + 3]).unwrap();
+        }
+        for (g, w) in filt.q().iter().zip(&c.q_next) {
+            assert!((g - w).abs() < 1e-12);
+        }
     }
 }

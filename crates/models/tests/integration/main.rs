@@ -2,6 +2,7 @@
 //! `tests/fixtures/*.json` for the generating scripts, package versions and data sources).
 
 mod common;
+mod dcc_ref;
 mod garch_ref;
 mod micro_ref;
 mod realized_ref;
