@@ -6,3 +6,4 @@ mod dcc_ref;
 mod garch_ref;
 mod micro_ref;
 mod realized_ref;
+mod vpin_ref;
