@@ -7,16 +7,19 @@
 //! its input synchronously first, so bad input throws (or, through the TS `async` wrapper,
 //! rejects) with the same coded error as the sync form.
 
-use napi::bindgen_prelude::{AsyncTask, External, Float64Array};
+use napi::bindgen_prelude::{AsyncTask, BigInt, External, Float64Array};
 use napi::{Env, Status, Task};
 use napi_derive::napi;
+use tachyon_models::dcc::{self, DccFilter, DccFit, DccOptions};
 use tachyon_models::garch::{self, FitOptions, GarchFilter, GarchFit, GarchParams, GarchSpec};
 use tachyon_models::micro::{self, Amihud, KyleLambda, OrderFlowImbalance, RollSpread};
 use tachyon_models::realized::{self, RangeEstimator, RangeVol, StreamStats};
+use tachyon_models::vpin::{self, Vpin};
 
 use crate::error::{OrThrow, Result};
 use crate::options::models::{
-    fit_options, spec_names, window, FitOptionsObject, GarchParamsObject, GarchSpecOptions, RangeVolOptions,
+    dcc_options, fit_options, sigma_mode, spec_names, window, DccFitOptions, GarchParameters,
+    GarchSpecOptions, ModelFitOptions, RangeVolOptions, VpinConfig,
 };
 
 fn spec_of(spec: &Option<GarchSpecOptions>) -> Result<GarchSpec> {
@@ -67,7 +70,7 @@ pub struct GarchFitResult {
     /// The model.
     pub spec: GarchSpecOptions,
     /// Estimates.
-    pub params: GarchParamsObject,
+    pub params: GarchParameters,
     /// Names of the estimated parameters (`mu`, `omega`, `alpha`, `gamma`, `beta`, `nu`).
     pub names: Vec<String>,
     /// Estimates in the order of `names`.
@@ -116,7 +119,7 @@ impl std::fmt::Debug for GarchFitResult {
 fn fit_to_js(f: &GarchFit) -> GarchFitResult {
     GarchFitResult {
         spec: spec_names(&f.spec),
-        params: GarchParamsObject::from((&f.params, &f.spec)),
+        params: GarchParameters::from((&f.params, &f.spec)),
         names: f.names.iter().map(|s| (*s).to_string()).collect(),
         estimates: f.estimates.clone(),
         std_errors: f.std_errors.clone(),
@@ -141,7 +144,7 @@ fn fit_to_js(f: &GarchFit) -> GarchFitResult {
 pub fn garch_fit(
     returns: &[f64],
     spec: Option<GarchSpecOptions>,
-    options: Option<FitOptionsObject>,
+    options: Option<ModelFitOptions>,
 ) -> Result<GarchFitResult> {
     let spec = spec_of(&spec)?;
     let opts = fit_options(&options)?;
@@ -171,11 +174,11 @@ impl Task for GarchFitTask {
 
 /// `garchFit` on a worker thread. Input is checked before the task starts (bad input throws
 /// the same coded errors as `garchFit`).
-#[napi(catch_unwind)]
+#[napi(catch_unwind, ts_return_type = "Promise<GarchFitResult>")]
 pub fn garch_fit_async(
     returns: &[f64],
     spec: Option<GarchSpecOptions>,
-    options: Option<FitOptionsObject>,
+    options: Option<ModelFitOptions>,
 ) -> Result<AsyncTask<GarchFitTask>> {
     let spec = spec_of(&spec)?;
     let opts = fit_options(&options)?;
@@ -213,7 +216,7 @@ impl std::fmt::Debug for GarchLikelihood {
 pub fn garch_loglik(
     returns: &[f64],
     spec: Option<GarchSpecOptions>,
-    params: GarchParamsObject,
+    params: GarchParameters,
 ) -> Result<GarchLikelihood> {
     let spec = spec_of(&spec)?;
     let l = garch::loglik(returns, &spec, &GarchParams::from(params)).or_throw()?;
@@ -235,7 +238,7 @@ pub struct BindingGarchFilter {
 #[napi(catch_unwind)]
 pub fn garch_filter_new(
     spec: Option<GarchSpecOptions>,
-    params: GarchParamsObject,
+    params: GarchParameters,
     variance: f64,
 ) -> Result<External<BindingGarchFilter>> {
     let spec = spec_of(&spec)?;
@@ -253,7 +256,10 @@ pub fn garch_filter_update(filter: &mut External<BindingGarchFilter>, r: f64) ->
 
 /// Applies many returns; returns the next-period variance after each.
 #[napi]
-pub fn garch_filter_update_many(filter: &mut External<BindingGarchFilter>, returns: &[f64]) -> Float64Array {
+pub fn garch_filter_update_many(
+    filter: &mut External<BindingGarchFilter>,
+    returns: &[f64],
+) -> Float64Array {
     let out: Vec<f64> = returns.iter().map(|r| filter.inner.update(*r)).collect();
     Float64Array::new(out)
 }
@@ -266,14 +272,22 @@ pub fn garch_filter_variance(filter: &External<BindingGarchFilter>) -> f64 {
 
 /// Sets the next-period variance.
 #[napi(catch_unwind)]
-pub fn garch_filter_set_variance(filter: &mut External<BindingGarchFilter>, variance: f64) -> Result<()> {
+pub fn garch_filter_set_variance(
+    filter: &mut External<BindingGarchFilter>,
+    variance: f64,
+) -> Result<()> {
     filter.inner.set_variance(variance).or_throw()
 }
 
 /// Variance forecasts for 1..=horizon periods ahead.
 #[napi(catch_unwind)]
-pub fn garch_filter_forecast(filter: &External<BindingGarchFilter>, horizon: u32) -> Result<Float64Array> {
-    Ok(Float64Array::new(filter.inner.forecast(horizon as usize).or_throw()?))
+pub fn garch_filter_forecast(
+    filter: &External<BindingGarchFilter>,
+    horizon: u32,
+) -> Result<Float64Array> {
+    Ok(Float64Array::new(
+        filter.inner.forecast(horizon as usize).or_throw()?,
+    ))
 }
 
 /// Counters.
@@ -288,8 +302,8 @@ pub fn garch_filter_stats(filter: &External<BindingGarchFilter>) -> ModelStreamS
 
 /// The filter's parameters.
 #[napi]
-pub fn garch_filter_params(filter: &External<BindingGarchFilter>) -> GarchParamsObject {
-    GarchParamsObject::from((filter.inner.params(), filter.inner.spec()))
+pub fn garch_filter_params(filter: &External<BindingGarchFilter>) -> GarchParameters {
+    GarchParameters::from((filter.inner.params(), filter.inner.spec()))
 }
 
 /// The filter's model.
@@ -419,7 +433,9 @@ pub fn ofi_update(
     ask_qty: &[f64],
 ) -> Result<Option<Float64Array>> {
     let BindingOfi { inner, out } = &mut **ofi;
-    let ok = inner.update(bid_px, bid_qty, ask_px, ask_qty, out).or_throw()?;
+    let ok = inner
+        .update(bid_px, bid_qty, ask_px, ask_qty, out)
+        .or_throw()?;
     Ok(ok.then(|| Float64Array::new(out.clone())))
 }
 
@@ -437,7 +453,12 @@ pub fn ofi_stats(ofi: &External<BindingOfi>) -> ModelStreamStats {
 
 /// Size-weighted mid per quote.
 #[napi(catch_unwind)]
-pub fn weighted_mid(bid: &[f64], bid_qty: &[f64], ask: &[f64], ask_qty: &[f64]) -> Result<Float64Array> {
+pub fn weighted_mid(
+    bid: &[f64],
+    bid_qty: &[f64],
+    ask: &[f64],
+    ask_qty: &[f64],
+) -> Result<Float64Array> {
     Ok(Float64Array::new(
         micro::weighted_mid(bid, bid_qty, ask, ask_qty).or_throw()?,
     ))
@@ -499,7 +520,11 @@ pub fn kyle_new(window_: u32) -> Result<External<BindingKyle>> {
 
 /// Adds an observation; the estimate, or null.
 #[napi]
-pub fn kyle_update(k: &mut External<BindingKyle>, price_change: f64, signed_flow: f64) -> Option<KyleEstimate> {
+pub fn kyle_update(
+    k: &mut External<BindingKyle>,
+    price_change: f64,
+    signed_flow: f64,
+) -> Option<KyleEstimate> {
     k.inner
         .update(price_change, signed_flow)
         .map(|e| KyleEstimate {
@@ -517,9 +542,20 @@ pub fn kyle_stats(k: &External<BindingKyle>) -> ModelStreamStats {
 
 /// Rolling Amihud illiquidity (NaN before the window is full).
 #[napi(catch_unwind)]
-pub fn amihud(returns: &[f64], dollar_volume: &[f64], window_: u32, scale: Option<f64>) -> Result<Float64Array> {
+pub fn amihud(
+    returns: &[f64],
+    dollar_volume: &[f64],
+    window_: u32,
+    scale: Option<f64>,
+) -> Result<Float64Array> {
     Ok(Float64Array::new(
-        micro::amihud(returns, dollar_volume, window_ as usize, scale.unwrap_or(1.0)).or_throw()?,
+        micro::amihud(
+            returns,
+            dollar_volume,
+            window_ as usize,
+            scale.unwrap_or(1.0),
+        )
+        .or_throw()?,
     ))
 }
 
@@ -625,4 +661,471 @@ pub fn effective_spread(
     Ok(Float64Array::new(
         micro::effective_spreads(price, mid, side, relative.unwrap_or(false)).or_throw()?,
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// GARCH simulation
+
+/// A simulated GARCH path.
+#[napi(object)]
+pub struct GarchSimulation {
+    /// Returns.
+    pub returns: Float64Array,
+    /// Conditional variances.
+    pub variances: Float64Array,
+}
+
+impl std::fmt::Debug for GarchSimulation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GarchSimulation").finish_non_exhaustive()
+    }
+}
+
+/// Simulates `n` returns (after `burn`, default 500) with the portable seeded generator.
+#[napi(catch_unwind)]
+pub fn garch_simulate(
+    spec: Option<GarchSpecOptions>,
+    params: GarchParameters,
+    n: u32,
+    seed: BigInt,
+    burn: Option<u32>,
+) -> Result<GarchSimulation> {
+    let spec = spec_of(&spec)?;
+    let seed = seed_of(&seed)?;
+    let s = garch::simulate(
+        &spec,
+        &GarchParams::from(params),
+        n as usize,
+        burn.unwrap_or(500) as usize,
+        seed,
+    )
+    .or_throw()?;
+    Ok(GarchSimulation {
+        returns: Float64Array::new(s.returns),
+        variances: Float64Array::new(s.variances),
+    })
+}
+
+fn seed_of(seed: &BigInt) -> Result<u64> {
+    let (sign, v, lossless) = seed.get_u64();
+    if sign || !lossless {
+        return Err(crate::error::invalid_arg(
+            "seed must be a bigint between 0 and 2^64 - 1",
+        ));
+    }
+    Ok(v)
+}
+
+/// Unconditional variance of a model (null where infinite or undefined).
+#[napi(catch_unwind)]
+pub fn garch_unconditional_variance(
+    spec: Option<GarchSpecOptions>,
+    params: GarchParameters,
+) -> Result<Option<f64>> {
+    let spec = spec_of(&spec)?;
+    let p = GarchParams::from(params);
+    p.validate(&spec).or_throw()?;
+    Ok(p.unconditional_variance(&spec))
+}
+
+// ---------------------------------------------------------------------------------------------
+// DCC
+
+/// A fitted DCC-GARCH model.
+#[napi(object)]
+pub struct DccFitResult {
+    /// Assets.
+    pub n_assets: u32,
+    /// Observations.
+    pub nobs: u32,
+    /// The univariate fits.
+    pub univariate: Vec<GarchFitResult>,
+    /// News coefficient `a`.
+    pub a: f64,
+    /// Decay coefficient `b`.
+    pub b: f64,
+    /// Standard errors of `(a, b)` (second step only), or null.
+    pub std_errors: Option<Vec<f64>>,
+    /// Robust standard errors of `(a, b)`, or null.
+    pub robust_std_errors: Option<Vec<f64>>,
+    /// Joint log-likelihood (univariate + correlation).
+    pub loglik: f64,
+    /// Correlation log-likelihood `L_c`.
+    pub loglik_correlation: f64,
+    /// Status of the whole fit (first non-converged step).
+    pub status: String,
+    /// `status === 'converged'`.
+    pub converged: bool,
+    /// Iterations of the correlation step.
+    pub iterations: u32,
+    /// Target `Q̄`, row-major `n × n`.
+    pub qbar: Float64Array,
+    /// `Q` for the period after the sample, row-major.
+    pub q_next: Float64Array,
+    /// Mean pairwise correlation of `R_t` per observation.
+    pub mean_correlation: Float64Array,
+}
+
+impl std::fmt::Debug for DccFitResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DccFitResult")
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .finish_non_exhaustive()
+    }
+}
+
+fn dcc_to_js(f: &DccFit) -> DccFitResult {
+    let c = &f.correlation;
+    let status = f.status();
+    DccFitResult {
+        n_assets: c.n_assets as u32,
+        nobs: c.nobs as u32,
+        univariate: f.univariate.iter().map(fit_to_js).collect(),
+        a: c.a,
+        b: c.b,
+        std_errors: c.std_errors.map(|s| s.to_vec()),
+        robust_std_errors: c.robust_std_errors.map(|s| s.to_vec()),
+        loglik: f.loglik,
+        loglik_correlation: c.loglik,
+        status: status.code().to_string(),
+        converged: status == garch::FitStatus::Converged,
+        iterations: c.iterations as u32,
+        qbar: Float64Array::new(c.qbar.clone()),
+        q_next: Float64Array::new(c.q_next.clone()),
+        mean_correlation: Float64Array::new(c.mean_correlation.clone()),
+    }
+}
+
+fn check_dcc_input(returns: &[f64], n: u32, opts: &DccOptions) -> Result<()> {
+    let n = n as usize;
+    if !(2..=dcc::MAX_ASSETS).contains(&n) {
+        return Err(crate::error::invalid_arg(format!(
+            "nAssets must be between 2 and {}, got {n}",
+            dcc::MAX_ASSETS
+        )));
+    }
+    if returns.len() % n != 0 {
+        return Err(crate::error::invalid_arg(format!(
+            "returns must hold nAssets × T values (row-major), got {} for {n} assets",
+            returns.len()
+        )));
+    }
+    let t = returns.len() / n;
+    let mut col = vec![0.0; t];
+    for i in 0..n {
+        for (k, c) in col.iter_mut().enumerate() {
+            *c = returns[k * n + i];
+        }
+        garch::validate_input(&col, &opts.univariate).or_throw()?;
+    }
+    Ok(())
+}
+
+/// Fits DCC-GARCH to `returns` (row-major `T × nAssets`; blocks, see `dccFitAsync`).
+#[napi(catch_unwind)]
+pub fn dcc_fit(
+    returns: &[f64],
+    n_assets: u32,
+    options: Option<DccFitOptions>,
+) -> Result<DccFitResult> {
+    let opts = dcc_options(&options)?;
+    check_dcc_input(returns, n_assets, &opts)?;
+    Ok(dcc_to_js(
+        &dcc::fit_dcc(returns, n_assets as usize, &opts).or_throw()?,
+    ))
+}
+
+/// The DCC fit on the libuv thread pool.
+#[derive(Debug)]
+pub struct DccFitTask {
+    returns: Vec<f64>,
+    n: usize,
+    opts: DccOptions,
+}
+
+impl Task for DccFitTask {
+    type Output = DccFit;
+    type JsValue = DccFitResult;
+
+    fn compute(&mut self) -> napi::Result<DccFit> {
+        compute(|| dcc::fit_dcc(&self.returns, self.n, &self.opts))
+    }
+
+    fn resolve(&mut self, _env: Env, out: DccFit) -> napi::Result<DccFitResult> {
+        Ok(dcc_to_js(&out))
+    }
+}
+
+/// `dccFit` on a worker thread (input checked first, as `dccFit`).
+#[napi(catch_unwind, ts_return_type = "Promise<DccFitResult>")]
+pub fn dcc_fit_async(
+    returns: &[f64],
+    n_assets: u32,
+    options: Option<DccFitOptions>,
+) -> Result<AsyncTask<DccFitTask>> {
+    let opts = dcc_options(&options)?;
+    check_dcc_input(returns, n_assets, &opts)?;
+    Ok(AsyncTask::new(DccFitTask {
+        returns: returns.to_vec(),
+        n: n_assets as usize,
+        opts,
+    }))
+}
+
+/// One asset of a DCC filter.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct DccAssetInit {
+    /// The univariate model.
+    pub spec: Option<GarchSpecOptions>,
+    /// Its parameters.
+    pub params: GarchParameters,
+    /// Its next-period variance.
+    pub variance: f64,
+}
+
+/// Native state of an online DCC filter.
+#[derive(Debug)]
+pub struct BindingDccFilter {
+    inner: DccFilter,
+}
+
+/// An online DCC filter from univariate models, `(a, b)`, `Q̄` and the current `Q`.
+#[napi(catch_unwind)]
+pub fn dcc_filter_new(
+    assets: Vec<DccAssetInit>,
+    a: f64,
+    b: f64,
+    qbar: &[f64],
+    q: &[f64],
+) -> Result<External<BindingDccFilter>> {
+    let uni = assets
+        .into_iter()
+        .map(|x| {
+            let spec = spec_of(&x.spec)?;
+            GarchFilter::new(&spec, &GarchParams::from(x.params), x.variance).or_throw()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(External::new(BindingDccFilter {
+        inner: DccFilter::new(uni, a, b, qbar, q).or_throw()?,
+    }))
+}
+
+/// Applies one vector of returns; false if skipped (a non-finite value).
+#[napi(catch_unwind)]
+pub fn dcc_filter_update(f: &mut External<BindingDccFilter>, returns: &[f64]) -> Result<bool> {
+    f.inner.update(returns).or_throw()
+}
+
+/// Applies one vector of standardised residuals (correlation only).
+#[napi(catch_unwind)]
+pub fn dcc_filter_update_standardized(
+    f: &mut External<BindingDccFilter>,
+    z: &[f64],
+) -> Result<bool> {
+    f.inner.update_standardized(z).or_throw()
+}
+
+/// Next-period correlation matrix (row-major).
+#[napi]
+pub fn dcc_filter_correlation(f: &External<BindingDccFilter>) -> Float64Array {
+    Float64Array::new(f.inner.correlation().to_vec())
+}
+
+/// Next-period covariance matrix (row-major).
+#[napi]
+pub fn dcc_filter_covariance(f: &External<BindingDccFilter>) -> Float64Array {
+    Float64Array::new(f.inner.covariance())
+}
+
+/// Next-period variances.
+#[napi]
+pub fn dcc_filter_variances(f: &External<BindingDccFilter>) -> Float64Array {
+    Float64Array::new(f.inner.variances())
+}
+
+/// Correlation forecasts for 1..=horizon, concatenated (`horizon × n × n`).
+#[napi]
+pub fn dcc_filter_forecast(f: &External<BindingDccFilter>, horizon: u32) -> Float64Array {
+    Float64Array::new(f.inner.forecast_correlation(horizon as usize).concat())
+}
+
+/// A correlation-breakdown reading.
+#[napi(object)]
+#[derive(Debug, Clone, Copy)]
+pub struct CorrelationBreakdown {
+    /// Mean pairwise correlation.
+    pub mean_correlation: f64,
+    /// Its change over the lookback (null until that many updates exist).
+    pub mean_correlation_change: Option<f64>,
+    /// Largest eigenvalue of R divided by the number of assets.
+    pub largest_eigenvalue_share: f64,
+}
+
+/// The breakdown indicator over `lookback` updates (default 20, at most 255).
+#[napi(catch_unwind)]
+pub fn dcc_filter_breakdown(
+    f: &External<BindingDccFilter>,
+    lookback: Option<u32>,
+) -> Result<CorrelationBreakdown> {
+    let b = f
+        .inner
+        .breakdown(lookback.unwrap_or(20) as usize)
+        .or_throw()?;
+    Ok(CorrelationBreakdown {
+        mean_correlation: b.mean_correlation,
+        mean_correlation_change: b.mean_correlation_change,
+        largest_eigenvalue_share: b.largest_eigenvalue_share,
+    })
+}
+
+/// Counters.
+#[napi]
+pub fn dcc_filter_stats(f: &External<BindingDccFilter>) -> ModelStreamStats {
+    f.inner.stats().into()
+}
+
+// ---------------------------------------------------------------------------------------------
+// VPIN
+
+/// VPIN over arrays.
+#[napi(object)]
+pub struct VpinSeries {
+    /// VPIN as of each bar (NaN until `window` buckets are complete).
+    pub by_bar: Float64Array,
+    /// VPIN after each completed bucket (NaN for the first `window - 1`).
+    pub by_bucket: Float64Array,
+    /// Bar index at which each bucket completed.
+    pub bucket_bar: Vec<u32>,
+    /// σ of price changes used.
+    pub sigma: f64,
+}
+
+impl std::fmt::Debug for VpinSeries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VpinSeries")
+            .field("sigma", &self.sigma)
+            .finish_non_exhaustive()
+    }
+}
+
+/// VPIN over arrays of bar prices and volumes.
+#[napi(catch_unwind)]
+pub fn vpin(prices: &[f64], volumes: &[f64], options: VpinConfig) -> Result<VpinSeries> {
+    let mode = sigma_mode(&options, false)?;
+    let w = window(options.window.unwrap_or(50), "window")?;
+    let s = vpin::vpin(prices, volumes, options.bucket_volume, w, mode).or_throw()?;
+    Ok(VpinSeries {
+        by_bar: Float64Array::new(s.by_bar),
+        by_bucket: Float64Array::new(s.by_bucket),
+        bucket_bar: s.bucket_bar.iter().map(|&i| i as u32).collect(),
+        sigma: s.sigma,
+    })
+}
+
+/// Native state of a streaming VPIN.
+#[derive(Debug)]
+pub struct BindingVpin {
+    inner: Vpin,
+}
+
+/// A streaming VPIN estimator.
+#[napi(catch_unwind)]
+pub fn vpin_new(options: VpinConfig) -> Result<External<BindingVpin>> {
+    let mode = sigma_mode(&options, true)?.unwrap_or(vpin::SigmaMode::Expanding);
+    let mut o = vpin::VpinOptions::new(options.bucket_volume);
+    o.window = window(options.window.unwrap_or(50), "window")?;
+    o.sigma = mode;
+    o.cdf_history = options.cdf_history.unwrap_or(5_000) as usize;
+    Ok(External::new(BindingVpin {
+        inner: Vpin::new(o).or_throw()?,
+    }))
+}
+
+/// Applies one bar; returns the number of buckets it completed.
+#[napi]
+pub fn vpin_update(v: &mut External<BindingVpin>, price: f64, volume: f64) -> u32 {
+    v.inner.update(price, volume)
+}
+
+/// Applies many bars; returns VPIN as of each (NaN before the window is full).
+#[napi(catch_unwind)]
+pub fn vpin_update_many(
+    v: &mut External<BindingVpin>,
+    prices: &[f64],
+    volumes: &[f64],
+) -> Result<Float64Array> {
+    if prices.len() != volumes.len() {
+        return Err(crate::error::invalid_arg(format!(
+            "prices and volumes must have the same length, got {} and {}",
+            prices.len(),
+            volumes.len()
+        )));
+    }
+    let out: Vec<f64> = prices
+        .iter()
+        .zip(volumes)
+        .map(|(p, q)| {
+            v.inner.update(*p, *q);
+            v.inner.value().unwrap_or(f64::NAN)
+        })
+        .collect();
+    Ok(Float64Array::new(out))
+}
+
+/// Current VPIN (null before `window` buckets).
+#[napi]
+pub fn vpin_value(v: &External<BindingVpin>) -> Option<f64> {
+    v.inner.value()
+}
+
+/// Empirical CDF of the current VPIN among the kept history (null if none).
+#[napi]
+pub fn vpin_cdf(v: &External<BindingVpin>, x: Option<f64>) -> Option<f64> {
+    match x {
+        Some(x) => v.inner.cdf_of(x),
+        None => v.inner.cdf(),
+    }
+}
+
+/// The `p`-quantile of the kept VPIN history (null if none or `p` outside [0, 1]).
+#[napi]
+pub fn vpin_quantile(v: &External<BindingVpin>, p: f64) -> Option<f64> {
+    v.inner.quantile(p)
+}
+
+/// Counters of a streaming VPIN.
+#[napi(object)]
+#[derive(Debug, Clone, Copy)]
+pub struct VpinStats {
+    /// Bars applied.
+    pub updates: f64,
+    /// Bars skipped (non-finite price, negative or non-finite volume).
+    pub skipped: f64,
+    /// Buckets completed.
+    pub buckets: f64,
+    /// Current σ of price changes.
+    pub sigma: f64,
+    /// Volume in the bucket being filled.
+    pub bucket_fill: f64,
+}
+
+/// Counters.
+#[napi]
+pub fn vpin_stats(v: &External<BindingVpin>) -> VpinStats {
+    let s = v.inner.stats();
+    VpinStats {
+        updates: s.updates as f64,
+        skipped: s.skipped as f64,
+        buckets: s.buckets as f64,
+        sigma: v.inner.sigma(),
+        bucket_fill: v.inner.bucket_fill(),
+    }
+}
+
+/// Empirical CDF of each value within a series (NaN stays NaN).
+#[napi]
+pub fn empirical_cdf(values: &[f64]) -> Float64Array {
+    Float64Array::new(vpin::empirical_cdf(values))
 }

@@ -3,10 +3,15 @@
 //! online one-observation update.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use tachyon_models::garch::{fit, loglik, FitOptions, GarchFilter, GarchKind, GarchSpec, ErrorDist};
+use tachyon_models::garch::{
+    fit, loglik, ErrorDist, FitOptions, GarchFilter, GarchKind, GarchSpec,
+};
 
 fn sp500_tail(n: usize) -> Vec<f64> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sp500_returns.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sp500_returns.csv"
+    );
     let text = std::fs::read_to_string(path).expect("fixture");
     let all: Vec<f64> = text
         .lines()

@@ -312,7 +312,8 @@ impl CorrLik<'_> {
                 let (ri, rs) = (rinv.as_slice(), r.as_slice());
                 let (mut sa, mut sb) = (0.0, 0.0);
                 for i in 0..n {
-                    let (qa_i, qb_i) = (dqa[i * n + i] / q[i * n + i], dqb[i * n + i] / q[i * n + i]);
+                    let (qa_i, qb_i) =
+                        (dqa[i * n + i] / q[i * n + i], dqb[i * n + i] / q[i * n + i]);
                     for j in 0..i {
                         let k = i * n + j;
                         let (qa_j, qb_j) =
@@ -383,7 +384,8 @@ pub fn fit_dcc_correlation(z: &[f64], n: usize, opts: &OptimOptions) -> Result<D
         qbar: target(z, n, t),
         evals: 0,
     };
-    let problem = Problem::new(vec![0.0, 0.0], vec![1.0, 1.0]).with_linear(vec![1.0, 1.0], MAX_PERSISTENCE);
+    let problem =
+        Problem::new(vec![0.0, 0.0], vec![1.0, 1.0]).with_linear(vec![1.0, 1.0], MAX_PERSISTENCE);
     let mut scratch = [0.0; 2];
     let mut starts: Vec<(f64, [f64; 2])> = [[0.01, 0.95], [0.03, 0.95], [0.05, 0.9], [0.1, 0.8]]
         .iter()
@@ -479,12 +481,18 @@ fn corr_std_errors(
             h[j][k] = -(gp[j] - gm[j]) / width;
         }
     }
-    let hs = [[h[0][0], 0.5 * (h[0][1] + h[1][0])], [0.5 * (h[0][1] + h[1][0]), h[1][1]]];
+    let hs = [
+        [h[0][0], 0.5 * (h[0][1] + h[1][0])],
+        [0.5 * (h[0][1] + h[1][0]), h[1][1]],
+    ];
     let det = hs[0][0] * hs[1][1] - hs[0][1] * hs[1][0];
     if !(hs[0][0] > 0.0 && det > 0.0) {
         return (None, None);
     }
-    let inv = [[hs[1][1] / det, -hs[0][1] / det], [-hs[1][0] / det, hs[0][0] / det]];
+    let inv = [
+        [hs[1][1] / det, -hs[0][1] / det],
+        [-hs[1][0] / det, hs[0][0] / det],
+    ];
     let se = [inv[0][0].sqrt(), inv[1][1].sqrt()];
     let mut j = [[0.0; 2]; 2];
     for s in scores {
@@ -558,8 +566,7 @@ pub fn simulate(
         .collect::<Result<Vec<_>>>()?;
     let mut f = DccFilter::new(filters, a, b, qbar, qbar)?;
     let n = f.n;
-    Matrix::from_vec(n, n, qbar.to_vec())
-        .and_then(|m| tachyon_stats::linalg::cholesky(&m))?;
+    Matrix::from_vec(n, n, qbar.to_vec()).and_then(|m| tachyon_stats::linalg::cholesky(&m))?;
     let mut rng = Rng::new(seed);
     let mut l = Matrix::zeros(n, n);
     let mut e = vec![0.0; n];
@@ -636,7 +643,12 @@ impl DccFilter {
         let n = uni.len();
         check_assets(n)?;
         check_param(a, a >= 0.0, "a", "must be >= 0")?;
-        check_param(b, b >= 0.0 && a + b < 1.0, "b", "must be >= 0 with a + b < 1")?;
+        check_param(
+            b,
+            b >= 0.0 && a + b < 1.0,
+            "b",
+            "must be >= 0 with a + b < 1",
+        )?;
         check_same_len(n * n, qbar.len(), "qbar")?;
         check_same_len(n * n, q.len(), "q")?;
         check_finite(qbar, "qbar")?;
@@ -879,7 +891,13 @@ mod tests {
         assert_eq!(f.correlation()[0], 1.0);
         // bad input: skipped and counted, state unchanged
         assert!(!f.update_standardized(&[f64::NAN, 0.0]).unwrap());
-        assert_eq!(f.stats(), StreamStats { updates: 1, skipped: 1 });
+        assert_eq!(
+            f.stats(),
+            StreamStats {
+                updates: 1,
+                skipped: 1
+            }
+        );
         assert_eq!(f.update(&[1.0]).unwrap_err().code(), "ERR_LENGTH_MISMATCH");
         // the breakdown indicator: two assets → largest eigenvalue share (1 + |ρ|)/2
         let b = f.breakdown(1).unwrap();
@@ -906,28 +924,41 @@ mod tests {
     fn bad_construction() {
         let qbar = [1.0, 0.5, 0.5, 1.0];
         assert_eq!(
-            DccFilter::new(filters(2), 0.5, 0.6, &qbar, &qbar).unwrap_err().code(),
+            DccFilter::new(filters(2), 0.5, 0.6, &qbar, &qbar)
+                .unwrap_err()
+                .code(),
             "ERR_INVALID_PARAMETER"
         );
         assert_eq!(
-            DccFilter::new(filters(1), 0.1, 0.8, &[1.0], &[1.0]).unwrap_err().code(),
+            DccFilter::new(filters(1), 0.1, 0.8, &[1.0], &[1.0])
+                .unwrap_err()
+                .code(),
             "ERR_INVALID_PARAMETER"
         );
         assert_eq!(
-            DccFilter::new(filters(2), 0.1, 0.8, &qbar, &[1.0]).unwrap_err().code(),
+            DccFilter::new(filters(2), 0.1, 0.8, &qbar, &[1.0])
+                .unwrap_err()
+                .code(),
             "ERR_LENGTH_MISMATCH"
         );
         assert_eq!(
-            fit_dcc(&[0.1; 31], 1, &DccOptions::default()).unwrap_err().code(),
+            fit_dcc(&[0.1; 31], 1, &DccOptions::default())
+                .unwrap_err()
+                .code(),
             "ERR_INVALID_PARAMETER"
         );
         assert_eq!(
-            fit_dcc(&[0.1; 31], 2, &DccOptions::default()).unwrap_err().code(),
+            fit_dcc(&[0.1; 31], 2, &DccOptions::default())
+                .unwrap_err()
+                .code(),
             "ERR_LENGTH_MISMATCH"
         );
         let mut nan = vec![0.1; 200];
         nan[5] = f64::NAN;
-        assert_eq!(fit_dcc(&nan, 2, &DccOptions::default()).unwrap_err().code(), "ERR_NOT_FINITE");
+        assert_eq!(
+            fit_dcc(&nan, 2, &DccOptions::default()).unwrap_err().code(),
+            "ERR_NOT_FINITE"
+        );
     }
 
     #[test]

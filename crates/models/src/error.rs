@@ -213,7 +213,10 @@ mod tests {
             got: 3,
         };
         assert_eq!(e.code(), "ERR_TOO_SHORT");
-        assert_eq!(e.to_string(), "returns needs at least 10 observations, got 3");
+        assert_eq!(
+            e.to_string(),
+            "returns needs at least 10 observations, got 3"
+        );
         assert_eq!(
             check_finite(&[1.0, f64::NAN], "x").unwrap_err(),
             ModelError::NotFinite {

@@ -166,9 +166,7 @@ fn snapshot_valid(bp: &[f64], bq: &[f64], ap: &[f64], aq: &[f64]) -> bool {
             .zip(q)
             .all(|(p, q)| q.is_finite() && *q >= 0.0 && (*q == 0.0 || p.is_finite()))
     };
-    side_ok(bp, bq)
-        && side_ok(ap, aq)
-        && !(bq[0] > 0.0 && aq[0] > 0.0 && bp[0] >= ap[0])
+    side_ok(bp, bq) && side_ok(ap, aq) && !(bq[0] > 0.0 && aq[0] > 0.0 && bp[0] >= ap[0])
 }
 
 /// Order-flow imbalance over a sequence of `n` snapshots stored row-major (`n × levels`
@@ -201,12 +199,18 @@ pub fn order_flow_imbalance(
     let mut row = vec![0.0; levels];
     for i in 0..n {
         let s = i * levels..(i + 1) * levels;
-        let (bp, bq, ap, aq) = (&bid_px[s.clone()], &bid_qty[s.clone()], &ask_px[s.clone()], &ask_qty[s]);
+        let (bp, bq, ap, aq) = (
+            &bid_px[s.clone()],
+            &bid_qty[s.clone()],
+            &ask_px[s.clone()],
+            &ask_qty[s],
+        );
         if !snapshot_valid(bp, bq, ap, aq) {
             return Err(ModelError::InvalidInput {
                 what: "snapshot",
                 index: i,
-                reason: "has a negative or non-finite quantity, a non-finite price or a crossed book",
+                reason:
+                    "has a negative or non-finite quantity, a non-finite price or a crossed book",
             });
         }
         if t.update(bp, bq, ap, aq, &mut row)? {
@@ -224,7 +228,12 @@ pub fn order_flow_imbalance(
 /// # Errors
 /// [`ModelError::LengthMismatch`]; [`ModelError::InvalidInput`] for a non-finite price, a
 /// negative or non-finite quantity, or both quantities zero.
-pub fn weighted_mid(bid: &[f64], bid_qty: &[f64], ask: &[f64], ask_qty: &[f64]) -> Result<Vec<f64>> {
+pub fn weighted_mid(
+    bid: &[f64],
+    bid_qty: &[f64],
+    ask: &[f64],
+    ask_qty: &[f64],
+) -> Result<Vec<f64>> {
     let n = bid.len();
     check_same_len(n, bid_qty.len(), "bid quantities")?;
     check_same_len(n, ask.len(), "ask prices")?;
@@ -232,7 +241,11 @@ pub fn weighted_mid(bid: &[f64], bid_qty: &[f64], ask: &[f64], ask_qty: &[f64]) 
     (0..n)
         .map(|i| {
             let (b, bq, a, aq) = (bid[i], bid_qty[i], ask[i], ask_qty[i]);
-            let ok = b.is_finite() && a.is_finite() && bq >= 0.0 && aq >= 0.0 && bq + aq > 0.0
+            let ok = b.is_finite()
+                && a.is_finite()
+                && bq >= 0.0
+                && aq >= 0.0
+                && bq + aq > 0.0
                 && (bq + aq).is_finite();
             if ok {
                 Ok((b * aq + a * bq) / (bq + aq))
@@ -407,10 +420,18 @@ impl Amihud {
 /// # Errors
 /// [`ModelError::LengthMismatch`]; [`ModelError::InvalidInput`] for a non-finite return or a
 /// dollar volume that is not positive and finite; window/scale errors.
-pub fn amihud(returns: &[f64], dollar_volume: &[f64], window: usize, scale: f64) -> Result<Vec<f64>> {
+pub fn amihud(
+    returns: &[f64],
+    dollar_volume: &[f64],
+    window: usize,
+    scale: f64,
+) -> Result<Vec<f64>> {
     check_same_len(returns.len(), dollar_volume.len(), "dollar volume")?;
     crate::error::check_finite(returns, "returns")?;
-    if let Some(index) = dollar_volume.iter().position(|v| !(*v > 0.0 && v.is_finite())) {
+    if let Some(index) = dollar_volume
+        .iter()
+        .position(|v| !(*v > 0.0 && v.is_finite()))
+    {
         return Err(ModelError::InvalidInput {
             what: "dollar volume",
             index,
@@ -573,32 +594,70 @@ mod tests {
         let mut out = [0.0; 2];
         // snapshot 0: bids 100 x 5, 99 x 7; asks 101 x 4, 102 x 6
         assert!(!t
-            .update(&[100.0, 99.0], &[5.0, 7.0], &[101.0, 102.0], &[4.0, 6.0], &mut out)
+            .update(
+                &[100.0, 99.0],
+                &[5.0, 7.0],
+                &[101.0, 102.0],
+                &[4.0, 6.0],
+                &mut out
+            )
             .unwrap());
         // snapshot 1: bid L1 size up to 8 (same price) → +8 − 5 = +3;
         //             ask L1 price down to 100.5 x 2 → −2 (new ask) + 0 → −2;   level 1 total +1
         //             L2: bid 99 → 99.5 x 1 (up) → +1; ask 102 x 6 → 102 x 9 same → −9 + 6 = −3 → −2
         assert!(t
-            .update(&[100.0, 99.5], &[8.0, 1.0], &[100.5, 102.0], &[2.0, 9.0], &mut out)
+            .update(
+                &[100.0, 99.5],
+                &[8.0, 1.0],
+                &[100.5, 102.0],
+                &[2.0, 9.0],
+                &mut out
+            )
             .unwrap());
         assert_eq!(out, [1.0, -2.0]);
         // snapshot 2: L1 bid disappears (qty 0 → −∞): −8; ask L1 up to 101 x 3 → +2 (old ask
         // left); L2 unchanged → 1 − 1 − 9 + 9 = 0
         assert!(t
-            .update(&[0.0, 99.5], &[0.0, 1.0], &[101.0, 102.0], &[3.0, 9.0], &mut out)
+            .update(
+                &[0.0, 99.5],
+                &[0.0, 1.0],
+                &[101.0, 102.0],
+                &[3.0, 9.0],
+                &mut out
+            )
             .unwrap());
         assert_eq!(out, [-8.0 + 2.0, 0.0]);
         assert_eq!(t.cumulative(), &[1.0 - 6.0, -2.0]);
         // crossed and negative snapshots are skipped
         assert!(!t
-            .update(&[102.0, 99.0], &[1.0, 1.0], &[101.0, 103.0], &[1.0, 1.0], &mut out)
+            .update(
+                &[102.0, 99.0],
+                &[1.0, 1.0],
+                &[101.0, 103.0],
+                &[1.0, 1.0],
+                &mut out
+            )
             .unwrap());
         assert!(!t
-            .update(&[100.0, 99.0], &[-1.0, 1.0], &[101.0, 103.0], &[1.0, 1.0], &mut out)
+            .update(
+                &[100.0, 99.0],
+                &[-1.0, 1.0],
+                &[101.0, 103.0],
+                &[1.0, 1.0],
+                &mut out
+            )
             .unwrap());
-        assert_eq!(t.stats(), StreamStats { updates: 3, skipped: 2 });
         assert_eq!(
-            t.update(&[1.0], &[1.0], &[2.0], &[1.0], &mut out).unwrap_err().code(),
+            t.stats(),
+            StreamStats {
+                updates: 3,
+                skipped: 2
+            }
+        );
+        assert_eq!(
+            t.update(&[1.0], &[1.0], &[2.0], &[1.0], &mut out)
+                .unwrap_err()
+                .code(),
             "ERR_LENGTH_MISMATCH"
         );
     }
@@ -623,7 +682,12 @@ mod tests {
     fn weighted_mid_by_hand() {
         let m = weighted_mid(&[100.0], &[3.0], &[101.0], &[1.0]).unwrap();
         assert!((m[0] - (100.0 * 1.0 + 101.0 * 3.0) / 4.0).abs() < 1e-12);
-        assert_eq!(weighted_mid(&[100.0], &[0.0], &[101.0], &[0.0]).unwrap_err().code(), "ERR_INVALID_INPUT");
+        assert_eq!(
+            weighted_mid(&[100.0], &[0.0], &[101.0], &[0.0])
+                .unwrap_err()
+                .code(),
+            "ERR_INVALID_INPUT"
+        );
     }
 
     #[test]
@@ -635,7 +699,13 @@ mod tests {
         let e = k.update(0.1 + 0.5 * 4.0, 4.0).unwrap();
         assert!((e.lambda - 0.5).abs() < 1e-12 && (e.intercept - 0.1).abs() < 1e-12);
         assert!((e.r2 - 1.0).abs() < 1e-12);
-        assert_eq!(k.stats(), StreamStats { updates: 3, skipped: 1 });
+        assert_eq!(
+            k.stats(),
+            StreamStats {
+                updates: 3,
+                skipped: 1
+            }
+        );
         // constant flow: not estimable
         let mut c = KyleLambda::new(3).unwrap();
         for _ in 0..5 {
@@ -661,17 +731,23 @@ mod tests {
         assert!(a[0].is_nan());
         assert!((a[1] - 1e6 * (0.01 / 1e6 + 0.02 / 2e6) / 2.0).abs() < 1e-15);
         assert!((a[2] - 1e6 * (0.02 / 2e6 + 0.03 / 3e6) / 2.0).abs() < 1e-15);
-        assert_eq!(amihud(&[0.1], &[0.0], 1, 1.0).unwrap_err().code(), "ERR_INVALID_INPUT");
+        assert_eq!(
+            amihud(&[0.1], &[0.0], 1, 1.0).unwrap_err().code(),
+            "ERR_INVALID_INPUT"
+        );
         let mut s = Amihud::new(1, 1.0).unwrap();
         assert_eq!(s.update(0.1, 0.0), None);
         assert_eq!(s.stats().skipped, 1);
 
-        let e = effective_spreads(&[100.02, 99.97], &[100.0, 100.0], Some(&[1.0, -1.0]), false).unwrap();
+        let e = effective_spreads(&[100.02, 99.97], &[100.0, 100.0], Some(&[1.0, -1.0]), false)
+            .unwrap();
         assert!((e[0] - 0.04).abs() < 1e-9 && (e[1] - 0.06).abs() < 1e-9);
         let r = effective_spreads(&[100.02], &[100.0], None, true).unwrap();
         assert!((r[0] - 0.0004).abs() < 1e-12);
         assert_eq!(
-            effective_spreads(&[1.0], &[1.0], Some(&[0.0]), false).unwrap_err().code(),
+            effective_spreads(&[1.0], &[1.0], Some(&[0.0]), false)
+                .unwrap_err()
+                .code(),
             "ERR_INVALID_INPUT"
         );
     }

@@ -327,8 +327,7 @@ impl<'a, O: Objective + ?Sized> Run<'a, O> {
             for (k, c) in p.linear.iter().enumerate() {
                 let slack = c.b - dot(&c.a, x);
                 let tol = 1e-12 * (1.0 + c.b.abs());
-                if slack <= tol && !self.work.contains(&k) && dot(&c.a, d) > 1e-14 * inf_norm(d)
-                {
+                if slack <= tol && !self.work.contains(&k) && dot(&c.a, d) > 1e-14 * inf_norm(d) {
                     self.work.push(k);
                     changed = true;
                 }
@@ -586,12 +585,32 @@ pub fn minimize<O: Objective + ?Sized>(
         .iter()
         .any(|c| dot(&c.a, &x) > c.b + 1e-12 * (1.0 + c.b.abs()))
     {
-        return result(x, f64::NAN, g, f64::NAN, 0, 0, 0, OptimStatus::InfeasibleStart, false);
+        return result(
+            x,
+            f64::NAN,
+            g,
+            f64::NAN,
+            0,
+            0,
+            0,
+            OptimStatus::InfeasibleStart,
+            false,
+        );
     }
     let mut f = run.eval(&x, &mut g);
     if !f.is_finite() {
         let ev = run.evals;
-        return result(x, f, g, f64::NAN, 0, ev, 0, OptimStatus::NonFiniteStart, false);
+        return result(
+            x,
+            f,
+            g,
+            f64::NAN,
+            0,
+            ev,
+            0,
+            OptimStatus::NonFiniteStart,
+            false,
+        );
     }
     let g0 = inf_norm(&g);
     run.reset_h(if g0 > 0.0 { (0.1 / g0).min(1.0) } else { 1.0 });
@@ -688,7 +707,10 @@ mod tests {
         let mut f = rosenbrock;
         let r = minimize(&mut f, &[-1.2, 1.0], &p, &OptimOptions::default());
         assert!(r.status.is_converged(), "{r:?}");
-        assert!((r.x[0] - 1.0).abs() < 1e-8 && (r.x[1] - 1.0).abs() < 1e-8, "{r:?}");
+        assert!(
+            (r.x[0] - 1.0).abs() < 1e-8 && (r.x[1] - 1.0).abs() < 1e-8,
+            "{r:?}"
+        );
     }
 
     #[test]
@@ -705,8 +727,11 @@ mod tests {
     #[test]
     fn linear_constraint_active() {
         // min (x-2)² + (y-2)² + (z-1)²  s.t. x + y ≤ 1, z ≤ 0.5 → (0.5, 0.5, 0.5)
-        let p = Problem::new(vec![f64::NEG_INFINITY; 3], vec![f64::INFINITY, f64::INFINITY, 0.5])
-            .with_linear(vec![1.0, 1.0, 0.0], 1.0);
+        let p = Problem::new(
+            vec![f64::NEG_INFINITY; 3],
+            vec![f64::INFINITY, f64::INFINITY, 0.5],
+        )
+        .with_linear(vec![1.0, 1.0, 0.0], 1.0);
         let mut f = |x: &[f64], g: &mut [f64]| {
             g[0] = 2.0 * (x[0] - 2.0);
             g[1] = 2.0 * (x[1] - 2.0);

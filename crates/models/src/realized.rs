@@ -117,8 +117,18 @@ impl RangeVol {
         } else {
             2
         };
-        check_param(window as f64, window >= min, "window", "must be >= 2 (3 for close-to-close)")?;
-        check_param(annualization, annualization > 0.0, "annualization", "must be > 0")?;
+        check_param(
+            window as f64,
+            window >= min,
+            "window",
+            "must be >= 2 (3 for close-to-close)",
+        )?;
+        check_param(
+            annualization,
+            annualization > 0.0,
+            "annualization",
+            "must be > 0",
+        )?;
         let nf = window as f64;
         // Close-to-close uses n − 1 returns.
         let roll_len = if estimator == RangeEstimator::CloseToClose {
@@ -177,20 +187,30 @@ impl RangeVol {
                 if !self.roll.full() {
                     return None;
                 }
-                Some((n_ann / (4.0 * nf * LN2) * self.roll.sums[0]).max(0.0).sqrt())
+                Some(
+                    (n_ann / (4.0 * nf * LN2) * self.roll.sums[0])
+                        .max(0.0)
+                        .sqrt(),
+                )
             }
             RangeEstimator::GarmanKlass => {
                 let hl = (high / low).ln();
                 let co = (close / open).ln();
-                self.roll
-                    .push([0.5 * hl * hl - (2.0 * LN2 - 1.0) * co * co, 0.0, 0.0, 0.0, 0.0]);
+                self.roll.push([
+                    0.5 * hl * hl - (2.0 * LN2 - 1.0) * co * co,
+                    0.0,
+                    0.0,
+                    0.0,
+                    0.0,
+                ]);
                 if !self.roll.full() {
                     return None;
                 }
                 Some((n_ann / nf * self.roll.sums[0]).max(0.0).sqrt())
             }
             RangeEstimator::RogersSatchell => {
-                self.roll.push([rs_term(open, high, low, close), 0.0, 0.0, 0.0, 0.0]);
+                self.roll
+                    .push([rs_term(open, high, low, close), 0.0, 0.0, 0.0, 0.0]);
                 if !self.roll.full() {
                     return None;
                 }
@@ -267,7 +287,10 @@ pub fn range_volatility(
     }
     let mut est = RangeVol::new(estimator, window, annualization)?;
     Ok((0..n)
-        .map(|i| est.update(open[i], high[i], low[i], close[i]).unwrap_or(f64::NAN))
+        .map(|i| {
+            est.update(open[i], high[i], low[i], close[i])
+                .unwrap_or(f64::NAN)
+        })
         .collect())
 }
 
@@ -281,8 +304,14 @@ mod tests {
         assert!((realized_variance(&r).unwrap() - (1e-4 + 4e-4 + 0.25e-4)).abs() < 1e-18);
         let bv = std::f64::consts::FRAC_PI_2 * (0.01 * 0.02 + 0.02 * 0.005);
         assert!((bipower_variation(&r).unwrap() - bv).abs() < 1e-18);
-        assert_eq!(realized_variance(&[f64::NAN]).unwrap_err().code(), "ERR_NOT_FINITE");
-        assert_eq!(log_returns(&[1.0, 0.0]).unwrap_err().code(), "ERR_INVALID_INPUT");
+        assert_eq!(
+            realized_variance(&[f64::NAN]).unwrap_err().code(),
+            "ERR_NOT_FINITE"
+        );
+        assert_eq!(
+            log_returns(&[1.0, 0.0]).unwrap_err().code(),
+            "ERR_INVALID_INPUT"
+        );
     }
 
     #[test]
@@ -296,7 +325,13 @@ mod tests {
         assert!((v - want).abs() < 1e-15);
         // an invalid bar is skipped and counted
         assert_eq!(p.update(10.0, 9.0, 11.0, 10.0), None);
-        assert_eq!(p.stats(), StreamStats { updates: 2, skipped: 1 });
+        assert_eq!(
+            p.stats(),
+            StreamStats {
+                updates: 2,
+                skipped: 1
+            }
+        );
     }
 
     #[test]
@@ -305,7 +340,12 @@ mod tests {
         let mut a = RangeVol::new(RangeEstimator::YangZhang, 10, 1.0).unwrap();
         let bar = |i: usize| {
             let o = 100.0 + (i % 7) as f64;
-            (o, o + 2.0 + (i % 3) as f64, o - 1.5, o + 0.5 * ((i % 5) as f64 - 2.0))
+            (
+                o,
+                o + 2.0 + (i % 3) as f64,
+                o - 1.5,
+                o + 0.5 * ((i % 5) as f64 - 2.0),
+            )
         };
         let mut last = 0.0;
         for i in 0..1_000_000 {
@@ -344,7 +384,9 @@ mod tests {
             }
         );
         assert_eq!(
-            RangeVol::new(RangeEstimator::CloseToClose, 2, 1.0).unwrap_err().code(),
+            RangeVol::new(RangeEstimator::CloseToClose, 2, 1.0)
+                .unwrap_err()
+                .code(),
             "ERR_INVALID_PARAMETER"
         );
     }

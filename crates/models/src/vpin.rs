@@ -69,7 +69,12 @@ impl VpinOptions {
             "bucket volume",
             "must be > 0",
         )?;
-        check_param(self.window as f64, self.window >= 1, "window", "must be >= 1")?;
+        check_param(
+            self.window as f64,
+            self.window >= 1,
+            "window",
+            "must be >= 1",
+        )?;
         match self.sigma {
             SigmaMode::Fixed(s) => check_param(s, s > 0.0, "sigma", "must be > 0"),
             SigmaMode::Ewma(l) => check_param(l, l > 0.0 && l < 1.0, "lambda", "must be in (0, 1)"),
@@ -229,7 +234,11 @@ impl Vpin {
         // one, and account for the rest in bulk.
         let whole = (rest / vb).floor();
         if whole >= 1.0 {
-            let k = if whole < 1.8e19 { whole as u64 } else { u64::MAX };
+            let k = if whole < 1.8e19 {
+                whole as u64
+            } else {
+                u64::MAX
+            };
             let each = k.min(self.opts.window as u64);
             for _ in 0..each {
                 self.complete(vb * frac, on_bucket);
@@ -466,7 +475,7 @@ mod tests {
         o.sigma = SigmaMode::Fixed(1.0);
         let mut v = Vpin::new(o).unwrap();
         assert_eq!(v.update(100.0, 7.0), 0); // primes the price; volume not bucketed
-        // ΔP = +1 → buy fraction Φ(1); 15 units: bucket 1 full (10), 5 carried
+                                             // ΔP = +1 → buy fraction Φ(1); 15 units: bucket 1 full (10), 5 carried
         assert_eq!(v.update(101.0, 15.0), 1);
         let b1 = 10.0 * PHI1;
         assert!((v.last_bucket().unwrap().0 - b1).abs() < 1e-12);
@@ -477,7 +486,11 @@ mod tests {
         let b2 = 5.0 * PHI1 + 5.0 * PHI_M1;
         assert!((b2 - 5.0).abs() < 1e-12);
         let want = ((10.0 - 2.0 * b1).abs() + (10.0 - 2.0 * b2).abs()) / (2.0 * 10.0);
-        assert!((v.value().unwrap() - want).abs() < 1e-12, "{:?} vs {want}", v.value());
+        assert!(
+            (v.value().unwrap() - want).abs() < 1e-12,
+            "{:?} vs {want}",
+            v.value()
+        );
         assert!((want - 0.341_344_746_068_542_9).abs() < 1e-12);
         // a bar of 35 units at ΔP = 0 (fraction ½): 3 whole buckets + 5 carried, balanced
         assert_eq!(v.update(100.0, 35.0), 3);
@@ -525,15 +538,36 @@ mod tests {
         }
         assert_eq!(s.by_bucket.len() as u64, v.stats().buckets);
         // CDF of the final value among the history vs the batch empirical CDF
-        let finite: Vec<f64> = s.by_bucket.iter().copied().filter(|x| x.is_finite()).collect();
+        let finite: Vec<f64> = s
+            .by_bucket
+            .iter()
+            .copied()
+            .filter(|x| x.is_finite())
+            .collect();
         let c = empirical_cdf(&finite);
         assert!((v.cdf().unwrap() - c[c.len() - 1]).abs() < 1e-12);
         let q = v.quantile(0.5).unwrap();
         assert!((v.cdf_of(q).unwrap() - 0.5).abs() <= 1.0 / finite.len() as f64 + 1e-12);
         // errors
-        assert_eq!(vpin(&[1.0, 1.0], &[1.0, 1.0], 1.0, 2, None).unwrap_err().code(), "ERR_CONSTANT_SERIES");
-        assert_eq!(vpin(&[1.0], &[1.0], 1.0, 2, None).unwrap_err().code(), "ERR_TOO_SHORT");
-        assert_eq!(vpin(&[1.0, 2.0], &[1.0, -1.0], 1.0, 2, None).unwrap_err().code(), "ERR_INVALID_INPUT");
-        assert_eq!(Vpin::new(VpinOptions::new(0.0)).unwrap_err().code(), "ERR_INVALID_PARAMETER");
+        assert_eq!(
+            vpin(&[1.0, 1.0], &[1.0, 1.0], 1.0, 2, None)
+                .unwrap_err()
+                .code(),
+            "ERR_CONSTANT_SERIES"
+        );
+        assert_eq!(
+            vpin(&[1.0], &[1.0], 1.0, 2, None).unwrap_err().code(),
+            "ERR_TOO_SHORT"
+        );
+        assert_eq!(
+            vpin(&[1.0, 2.0], &[1.0, -1.0], 1.0, 2, None)
+                .unwrap_err()
+                .code(),
+            "ERR_INVALID_INPUT"
+        );
+        assert_eq!(
+            Vpin::new(VpinOptions::new(0.0)).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
     }
 }

@@ -82,7 +82,9 @@ impl TryFrom<&GarchSpecOptions> for GarchSpec {
                 return Err(invalid_arg("init 'fixed' needs initialVariance"))
             }
             (Some(_), Some(_)) => {
-                return Err(invalid_arg("initialVariance is only used with init 'fixed'"))
+                return Err(invalid_arg(
+                    "initialVariance is only used with init 'fixed'",
+                ))
             }
         };
         Ok(GarchSpec {
@@ -132,9 +134,9 @@ pub fn spec_names(s: &GarchSpec) -> GarchSpecOptions {
 }
 
 /// Parameters of a GARCH-family model.
-#[napi(object, js_name = "GarchParams")]
+#[napi(object)]
 #[derive(Debug, Clone, Copy)]
-pub struct GarchParamsObject {
+pub struct GarchParameters {
     /// Mean (ignored for `mean: 'zero'`); default 0.
     pub mu: Option<f64>,
     /// Constant of the variance equation (of the log-variance for EGARCH).
@@ -149,8 +151,8 @@ pub struct GarchParamsObject {
     pub nu: Option<f64>,
 }
 
-impl From<GarchParamsObject> for GarchParams {
-    fn from(p: GarchParamsObject) -> Self {
+impl From<GarchParameters> for GarchParams {
+    fn from(p: GarchParameters) -> Self {
         Self {
             mu: p.mu.unwrap_or(0.0),
             omega: p.omega,
@@ -162,10 +164,14 @@ impl From<GarchParamsObject> for GarchParams {
     }
 }
 
-impl From<(&GarchParams, &GarchSpec)> for GarchParamsObject {
+impl From<(&GarchParams, &GarchSpec)> for GarchParameters {
     fn from((p, s): (&GarchParams, &GarchSpec)) -> Self {
         Self {
-            mu: Some(if s.mean == MeanModel::Constant { p.mu } else { 0.0 }),
+            mu: Some(if s.mean == MeanModel::Constant {
+                p.mu
+            } else {
+                0.0
+            }),
             omega: p.omega,
             alpha: p.alpha,
             gamma: if s.kind == GarchKind::Garch {
@@ -182,7 +188,7 @@ impl From<(&GarchParams, &GarchSpec)> for GarchParamsObject {
 /// Options of a maximum-likelihood fit.
 #[napi(object)]
 #[derive(Debug, Clone, Default)]
-pub struct FitOptionsObject {
+pub struct ModelFitOptions {
     /// Iteration budget of the optimiser; default 500.
     pub max_iterations: Option<u32>,
     /// Convergence tolerance on the projected gradient of the mean log-likelihood (scaled
@@ -196,7 +202,7 @@ pub struct FitOptionsObject {
 ///
 /// # Errors
 /// As [`optim_options`].
-pub fn fit_options(o: &Option<FitOptionsObject>) -> Result<FitOptions> {
+pub fn fit_options(o: &Option<ModelFitOptions>) -> Result<FitOptions> {
     let d = FitOptions::default();
     let o = match o {
         Some(o) => o,
@@ -212,7 +218,7 @@ pub fn fit_options(o: &Option<FitOptionsObject>) -> Result<FitOptions> {
 ///
 /// # Errors
 /// `ERR_INVALID_ARG` for a zero iteration budget or a tolerance that is not positive.
-pub fn optim_options(o: &FitOptionsObject) -> Result<OptimOptions> {
+pub fn optim_options(o: &ModelFitOptions) -> Result<OptimOptions> {
     let d = OptimOptions::default();
     let max_iter = o.max_iterations.unwrap_or(d.max_iter as u32);
     if max_iter == 0 {
@@ -220,7 +226,9 @@ pub fn optim_options(o: &FitOptionsObject) -> Result<OptimOptions> {
     }
     let gtol = o.tolerance.unwrap_or(d.gtol);
     if !(gtol > 0.0 && gtol.is_finite()) {
-        return Err(invalid_arg(format!("tolerance must be a positive number, got {gtol}")));
+        return Err(invalid_arg(format!(
+            "tolerance must be a positive number, got {gtol}"
+        )));
     }
     Ok(OptimOptions {
         max_iter: max_iter as usize,
@@ -278,4 +286,106 @@ pub fn window(w: u32, what: &str) -> Result<usize> {
         return Err(invalid_arg(format!("{what} must be at least 1")));
     }
     Ok(w as usize)
+}
+
+/// How VPIN estimates the standard deviation of price changes.
+#[napi(string_enum = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigmaModeName {
+    /// A given value (`sigma`).
+    Fixed,
+    /// Standard deviation of all price changes so far (streaming default).
+    Expanding,
+    /// Exponentially weighted RMS with decay `ewmaLambda`.
+    Ewma,
+    /// Full-sample standard deviation (batch `vpin` only; its default).
+    Sample,
+}
+
+/// Options of VPIN.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct VpinConfig {
+    /// Volume per bucket (> 0), e.g. average daily volume / 50.
+    pub bucket_volume: f64,
+    /// Buckets in the VPIN window; default 50.
+    pub window: Option<u32>,
+    /// σ estimation; default `'expanding'` (streaming) or `'sample'` (batch).
+    pub sigma_mode: Option<SigmaModeName>,
+    /// σ for `sigmaMode: 'fixed'`.
+    pub sigma: Option<f64>,
+    /// Decay for `sigmaMode: 'ewma'`, in (0, 1).
+    pub ewma_lambda: Option<f64>,
+    /// VPIN values kept for the CDF (streaming); default 5000, 0 disables.
+    pub cdf_history: Option<u32>,
+}
+
+/// The σ mode of VPIN options; `None` means the full-sample σ (batch only).
+///
+/// # Errors
+/// `ERR_INVALID_ARG` for a missing `sigma`/`ewmaLambda`, or `'sample'` where not allowed.
+pub fn sigma_mode(
+    o: &VpinConfig,
+    streaming: bool,
+) -> Result<Option<tachyon_models::vpin::SigmaMode>> {
+    use tachyon_models::vpin::SigmaMode;
+    let default = if streaming {
+        SigmaModeName::Expanding
+    } else {
+        SigmaModeName::Sample
+    };
+    let mode = o.sigma_mode.unwrap_or(if o.sigma.is_some() {
+        SigmaModeName::Fixed
+    } else {
+        default
+    });
+    Ok(match mode {
+        SigmaModeName::Fixed => {
+            Some(SigmaMode::Fixed(o.sigma.ok_or_else(|| {
+                invalid_arg("sigmaMode 'fixed' needs sigma")
+            })?))
+        }
+        SigmaModeName::Expanding => Some(SigmaMode::Expanding),
+        SigmaModeName::Ewma => {
+            Some(SigmaMode::Ewma(o.ewma_lambda.ok_or_else(|| {
+                invalid_arg("sigmaMode 'ewma' needs ewmaLambda")
+            })?))
+        }
+        SigmaModeName::Sample if streaming => {
+            return Err(invalid_arg(
+                "sigmaMode 'sample' needs the whole series: use vpin() or a fixed sigma",
+            ))
+        }
+        SigmaModeName::Sample => None,
+    })
+}
+
+/// Options of a DCC fit.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct DccFitOptions {
+    /// The univariate model of every asset; default GARCH(1,1), Normal, constant mean.
+    pub univariate: Option<GarchSpecOptions>,
+    /// Fit options (applied to both steps).
+    pub fit: Option<ModelFitOptions>,
+}
+
+/// Validated DCC options.
+///
+/// # Errors
+/// As [`GarchSpec::try_from`] and [`fit_options`].
+pub fn dcc_options(o: &Option<DccFitOptions>) -> Result<tachyon_models::dcc::DccOptions> {
+    let d = DccFitOptions::default();
+    let o = o.as_ref().unwrap_or(&d);
+    let univariate = GarchSpec::try_from(
+        o.univariate
+            .as_ref()
+            .unwrap_or(&GarchSpecOptions::default()),
+    )?;
+    let uf = fit_options(&o.fit)?;
+    Ok(tachyon_models::dcc::DccOptions {
+        univariate,
+        univariate_fit: uf,
+        optim: uf.optim,
+    })
 }

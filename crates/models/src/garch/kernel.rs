@@ -212,7 +212,9 @@ pub(crate) fn eval<D: Density, S: Sink>(
     sink: &mut S,
 ) -> Eval {
     match kind {
-        GarchKind::Garch | GarchKind::Gjr => eval_garch(kind == GarchKind::Gjr, p, r, start, dens, sink),
+        GarchKind::Garch | GarchKind::Gjr => {
+            eval_garch(kind == GarchKind::Gjr, p, r, start, dens, sink)
+        }
         GarchKind::Egarch => eval_egarch(p, r, start, dens, sink),
     }
 }
@@ -460,7 +462,14 @@ pub(crate) mod tests {
         let p = [0.04, 0.06, 0.08, 0.07, 0.84, 7.0];
         for kind in [GarchKind::Garch, GarchKind::Gjr, GarchKind::Egarch] {
             let mut c = Collect::<true>::default();
-            let e = eval(kind, &p, &r, Start::Backcast(1.1), StudentT::new(7.0), &mut c);
+            let e = eval(
+                kind,
+                &p,
+                &r,
+                Start::Backcast(1.1),
+                StudentT::new(7.0),
+                &mut c,
+            );
             assert_eq!(c.variances.len(), 300);
             for i in 0..6 {
                 let s: f64 = c.scores.iter().map(|s| s[i]).sum();
@@ -473,7 +482,14 @@ pub(crate) mod tests {
     fn invalid_parameters_give_minus_infinity() {
         let r = sample(50);
         let p = [0.0, -1.0, 0.1, 0.0, 0.8, f64::INFINITY];
-        let e = eval(GarchKind::Garch, &p, &r, Start::Backcast(1.0), Normal::default(), &mut ());
+        let e = eval(
+            GarchKind::Garch,
+            &p,
+            &r,
+            Start::Backcast(1.0),
+            Normal::default(),
+            &mut (),
+        );
         assert_eq!(e.loglik, f64::NEG_INFINITY);
     }
 }

@@ -159,9 +159,11 @@ impl GarchSpec {
     /// [`ModelError::InvalidParameter`] for a fixed start that is not a positive number.
     pub fn validate(&self) -> Result<()> {
         match self.init {
-            VarianceInit::FGarch if self.kind == GarchKind::Egarch => Err(ModelError::InvalidSpec {
-                reason: "the fGarch variance start is defined for GARCH and GJR only",
-            }),
+            VarianceInit::FGarch if self.kind == GarchKind::Egarch => {
+                Err(ModelError::InvalidSpec {
+                    reason: "the fGarch variance start is defined for GARCH and GJR only",
+                })
+            }
             VarianceInit::Fixed(v) => check_param(v, v > 0.0, "initial variance", "must be > 0"),
             _ => Ok(()),
         }
@@ -303,7 +305,12 @@ impl GarchParams {
                 check_param(self.omega, true, "omega", "must be finite")?;
                 check_param(self.alpha, true, "alpha", "must be finite")?;
                 check_param(self.gamma, true, "gamma", "must be finite")?;
-                check_param(self.beta, self.beta.abs() < 1.0, "beta", "must satisfy |beta| < 1")?;
+                check_param(
+                    self.beta,
+                    self.beta.abs() < 1.0,
+                    "beta",
+                    "must satisfy |beta| < 1",
+                )?;
             }
         }
         if spec.dist == ErrorDist::StudentT {
@@ -383,7 +390,13 @@ fn start_for(spec: &GarchSpec, r: &[f64], m: f64, scale2: f64) -> Start {
             let resid: Vec<f64> = r
                 .iter()
                 .take(75)
-                .map(|x| if spec.mean == MeanModel::Constant { x - m } else { *x })
+                .map(|x| {
+                    if spec.mean == MeanModel::Constant {
+                        x - m
+                    } else {
+                        *x
+                    }
+                })
                 .collect();
             Start::Backcast(ewma_backcast(&resid))
         }
@@ -714,7 +727,11 @@ pub fn fit(returns: &[f64], spec: &GarchSpec, opts: &FitOptions) -> Result<Garch
     };
     // Score the starting grid.
     let mut scratch = vec![0.0; layout.len()];
-    let mu0 = if spec.mean == MeanModel::Constant { ms } else { 0.0 };
+    let mu0 = if spec.mean == MeanModel::Constant {
+        ms
+    } else {
+        0.0
+    };
     let mut starts: Vec<(f64, Vec<f64>)> = start_grid(spec, &layout, mu0, v)
         .into_iter()
         .filter(|x| problem.is_feasible(x, 0.0))
@@ -931,10 +948,7 @@ fn std_errors(
             }
         }
     }
-    let sandwich = cov
-        .matmul(&opg)
-        .and_then(|m| m.matmul(&cov))
-        .ok();
+    let sandwich = cov.matmul(&opg).and_then(|m| m.matmul(&cov)).ok();
     // Jacobian of the map to the original scale.
     let mut jac = Matrix::identity(k);
     for (a, &ia) in layout.iter().enumerate() {
@@ -952,7 +966,10 @@ fn std_errors(
         }
     }
     let to_se = |c: &Matrix| -> Option<Vec<f64>> {
-        let m = jac.matmul(c).and_then(|m| m.matmul(&jac.transpose())).ok()?;
+        let m = jac
+            .matmul(c)
+            .and_then(|m| m.matmul(&jac.transpose()))
+            .ok()?;
         let d = m.diag();
         if d.iter().all(|v| *v >= 0.0 && v.is_finite()) {
             Some(d.iter().map(|v| v.sqrt()).collect())
@@ -1018,7 +1035,11 @@ impl GarchFilter {
         let (h, lnh) = match self.spec.kind {
             GarchKind::Garch => (p[OMEGA] + p[ALPHA] * e * e + p[BETA] * self.h, f64::NAN),
             GarchKind::Gjr => {
-                let a = if e < 0.0 { p[ALPHA] + p[GAMMA] } else { p[ALPHA] };
+                let a = if e < 0.0 {
+                    p[ALPHA] + p[GAMMA]
+                } else {
+                    p[ALPHA]
+                };
                 (p[OMEGA] + a * e * e + p[BETA] * self.h, f64::NAN)
             }
             GarchKind::Egarch => {
@@ -1122,13 +1143,20 @@ pub fn simulate(
     params.validate(spec)?;
     let h0 = match spec.kind {
         GarchKind::Egarch => (params.omega / (1.0 - params.beta)).exp(),
-        _ => params.unconditional_variance(spec).ok_or(ModelError::InvalidParameter {
-            name: "persistence",
-            reason: "must be < 1 to simulate from the stationary variance",
-            value: params.persistence(spec.kind),
-        })?,
+        _ => params
+            .unconditional_variance(spec)
+            .ok_or(ModelError::InvalidParameter {
+                name: "persistence",
+                reason: "must be < 1 to simulate from the stationary variance",
+                value: params.persistence(spec.kind),
+            })?,
     };
-    check_param(h0, h0 > 0.0, "initial variance", "must be a positive finite number")?;
+    check_param(
+        h0,
+        h0 > 0.0,
+        "initial variance",
+        "must be a positive finite number",
+    )?;
     let mut filter = GarchFilter::new_unchecked(*spec, *params, h0);
     let mut rng = Rng::new(seed);
     let mu = if spec.mean == MeanModel::Constant {
@@ -1251,7 +1279,14 @@ mod tests {
         let t = truth.to_full(&spec);
         for (k, &i) in spec.layout().iter().enumerate() {
             let z = (f.estimates[k] - t[i]) / se[k];
-            assert!(z.abs() < 4.0, "{spec:?} {}: est {} truth {} se {}", f.names[k], f.estimates[k], t[i], se[k]);
+            assert!(
+                z.abs() < 4.0,
+                "{spec:?} {}: est {} truth {} se {}",
+                f.names[k],
+                f.estimates[k],
+                t[i],
+                se[k]
+            );
         }
     }
 
@@ -1317,7 +1352,10 @@ mod tests {
             f.update(*r);
         }
         let ig = GarchParams { beta: 0.9, ..p };
-        assert_eq!(simulate(&spec, &ig, 10, 0, 1).unwrap_err().code(), "ERR_INVALID_PARAMETER");
+        assert_eq!(
+            simulate(&spec, &ig, 10, 0, 1).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
     }
 
     #[test]
@@ -1348,15 +1386,25 @@ mod tests {
             acc += g.variance();
         }
         let mc = acc / m as f64;
-        assert!((mc / fc[4] - 1.0).abs() < 0.01, "MC {mc} vs analytic {}", fc[4]);
+        assert!(
+            (mc / fc[4] - 1.0).abs() < 0.01,
+            "MC {mc} vs analytic {}",
+            fc[4]
+        );
     }
 
     #[test]
     fn bad_inputs_are_typed_errors() {
         let spec = GarchSpec::default();
         let o = FitOptions::default();
-        assert_eq!(fit(&[1.0; 10], &spec, &o).unwrap_err().code(), "ERR_TOO_SHORT");
-        assert_eq!(fit(&[0.5; 100], &spec, &o).unwrap_err().code(), "ERR_CONSTANT_SERIES");
+        assert_eq!(
+            fit(&[1.0; 10], &spec, &o).unwrap_err().code(),
+            "ERR_TOO_SHORT"
+        );
+        assert_eq!(
+            fit(&[0.5; 100], &spec, &o).unwrap_err().code(),
+            "ERR_CONSTANT_SERIES"
+        );
         let mut r = sample(100);
         r[7] = f64::NAN;
         assert_eq!(
@@ -1371,7 +1419,10 @@ mod tests {
             init: VarianceInit::FGarch,
             ..spec
         };
-        assert_eq!(fit(&sample(100), &bad, &o).unwrap_err().code(), "ERR_INVALID_SPEC");
+        assert_eq!(
+            fit(&sample(100), &bad, &o).unwrap_err().code(),
+            "ERR_INVALID_SPEC"
+        );
     }
 
     #[test]
@@ -1389,6 +1440,12 @@ mod tests {
         assert_eq!(f.update(f64::NAN), 1.0);
         assert_eq!(f.update(f64::INFINITY), 1.0);
         assert!((f.update(1.0) - (0.1 + 0.1 + 0.8)).abs() < 1e-15);
-        assert_eq!(f.stats(), FilterStats { updates: 1, skipped: 2 });
+        assert_eq!(
+            f.stats(),
+            FilterStats {
+                updates: 1,
+                skipped: 2
+            }
+        );
     }
 }

@@ -25,7 +25,13 @@ pub fn csv_column(name: &str, column: &str) -> Vec<f64> {
         .unwrap_or_else(|| panic!("column {column} in {name}"));
     lines
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(',').nth(idx).expect("field").parse().expect("number"))
+        .map(|l| {
+            l.split(',')
+                .nth(idx)
+                .expect("field")
+                .parse()
+                .expect("number")
+        })
         .collect()
 }
 

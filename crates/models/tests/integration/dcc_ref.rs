@@ -29,7 +29,13 @@ fn correlation_step_matches_pymgarch() {
     assert_eq!(c.status, FitStatus::Converged);
     close("a", c.a, fx["a"].as_f64().unwrap(), 1e-4, 0.0);
     close("b", c.b, fx["b"].as_f64().unwrap(), 1e-4, 0.0);
-    close("loglik_c", c.loglik, fx["loglik_correlation"].as_f64().unwrap(), 1e-6, 0.0);
+    close(
+        "loglik_c",
+        c.loglik,
+        fx["loglik_correlation"].as_f64().unwrap(),
+        1e-6,
+        0.0,
+    );
     for (g, w) in c.qbar.iter().zip(f64s(&fx["qbar"])) {
         close("qbar", *g, w, 1e-12, 1e-15);
     }
@@ -42,7 +48,14 @@ fn correlation_step_matches_pymgarch() {
     let (a, b) = (fx["a"].as_f64().unwrap(), fx["b"].as_f64().unwrap());
     let uni: Vec<GarchFilter> = (0..3)
         .map(|_| {
-            let p = GarchParams { mu: 0.0, omega: 0.1, alpha: 0.1, gamma: 0.0, beta: 0.8, nu: None };
+            let p = GarchParams {
+                mu: 0.0,
+                omega: 0.1,
+                alpha: 0.1,
+                gamma: 0.0,
+                beta: 0.8,
+                nu: None,
+            };
             GarchFilter::new(&GarchSpec::default(), &p, 1.0).unwrap()
         })
         .collect();
@@ -71,12 +84,24 @@ fn two_step_fit_matches_pymgarch() {
     for (i, u) in f.univariate.iter().enumerate() {
         let want = f64s(&fx["univariate_params"][i]);
         for (k, w) in want.iter().enumerate() {
-            close(&format!("asset {i} param {k}"), u.estimates[k], *w, 1e-4, 1e-6);
+            close(
+                &format!("asset {i} param {k}"),
+                u.estimates[k],
+                *w,
+                1e-4,
+                1e-6,
+            );
         }
     }
     close("a", f.correlation.a, fx["a"].as_f64().unwrap(), 1e-3, 0.0);
     close("b", f.correlation.b, fx["b"].as_f64().unwrap(), 1e-3, 0.0);
-    close("loglik", f.loglik, fx["loglik"].as_f64().unwrap(), 1e-6, 0.0);
+    close(
+        "loglik",
+        f.loglik,
+        fx["loglik"].as_f64().unwrap(),
+        1e-6,
+        0.0,
+    );
     // The online filter continues where the sample ended.
     let filt = f.filter().unwrap();
     for (g, w) in filt.q().iter().zip(&f.correlation.q_next) {

@@ -41,7 +41,11 @@ fn params_of(spec: &GarchSpec, names: &[String], values: &[f64]) -> GarchParams 
         alpha: get("alpha").unwrap(),
         gamma: get("gamma").unwrap_or(0.0),
         beta: get("beta").unwrap(),
-        nu: if spec.dist == ErrorDist::StudentT { get("nu") } else { None },
+        nu: if spec.dist == ErrorDist::StudentT {
+            get("nu")
+        } else {
+            None
+        },
     }
 }
 
@@ -79,33 +83,78 @@ fn check_arch_case(name: &str) {
 
     // (1) the likelihood itself, at the reference estimates
     let l = loglik(&r, &spec, &ref_params).unwrap();
-    close(&format!("{name} loglik at arch params"), l.loglik, want_ll, 1e-9, 0.0);
+    close(
+        &format!("{name} loglik at arch params"),
+        l.loglik,
+        want_ll,
+        1e-9,
+        0.0,
+    );
     for (i, &t) in f64s(&case["variance_index"]).iter().enumerate() {
         let h = f64s(&case["variances"])[i];
-        close(&format!("{name} h[{t}] at arch params"), l.variances[t as usize], h, 1e-9, 0.0);
+        close(
+            &format!("{name} h[{t}] at arch params"),
+            l.variances[t as usize],
+            h,
+            1e-9,
+            0.0,
+        );
     }
 
     // (2) the fit
     let f = fit(&r, &spec, &FitOptions::default()).unwrap();
     assert_eq!(f.status, FitStatus::Converged, "{name}: {:?}", f.status);
-    assert_eq!(f.names, names.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        f.names,
+        names.iter().map(String::as_str).collect::<Vec<_>>()
+    );
     for (k, n) in names.iter().enumerate() {
         close(&format!("{name} {n}"), f.estimates[k], want[k], 1e-4, 1e-6);
     }
     close(&format!("{name} loglik"), f.loglik, want_ll, 1e-6, 0.0);
-    assert!(f.loglik >= want_ll - 1e-6, "{name}: ours {} below arch {}", f.loglik, want_ll);
+    assert!(
+        f.loglik >= want_ll - 1e-6,
+        "{name}: ours {} below arch {}",
+        f.loglik,
+        want_ll
+    );
 
     // (3) closed-form statistics
-    close(&format!("{name} aic"), f.aic, case["aic"].as_f64().unwrap(), 1e-6, 0.0);
-    close(&format!("{name} bic"), f.bic, case["bic"].as_f64().unwrap(), 1e-6, 0.0);
-    close(&format!("{name} backcast"), f.backcast.unwrap(), case["backcast"].as_f64().unwrap(), 1e-12, 0.0);
+    close(
+        &format!("{name} aic"),
+        f.aic,
+        case["aic"].as_f64().unwrap(),
+        1e-6,
+        0.0,
+    );
+    close(
+        &format!("{name} bic"),
+        f.bic,
+        case["bic"].as_f64().unwrap(),
+        1e-6,
+        0.0,
+    );
+    close(
+        &format!("{name} backcast"),
+        f.backcast.unwrap(),
+        case["backcast"].as_f64().unwrap(),
+        1e-12,
+        0.0,
+    );
     for (i, &t) in f64s(&case["variance_index"]).iter().enumerate() {
         let h = f64s(&case["variances"])[i];
-        close(&format!("{name} fitted h[{t}]"), f.variances[t as usize], h, 1e-3, 0.0);
+        close(
+            &format!("{name} fitted h[{t}]"),
+            f.variances[t as usize],
+            h,
+            1e-3,
+            0.0,
+        );
     }
 
     // (4) forecasts from the end of the sample, at the reference estimates
-    let filt = tachyon_models::garch::GarchFilter::new(&spec, &ref_params, l.next_variance).unwrap();
+    let filt =
+        tachyon_models::garch::GarchFilter::new(&spec, &ref_params, l.next_variance).unwrap();
     let fc = f64s(&case["forecast"]);
     let ours = filt.forecast(fc.len()).unwrap();
     for (k, (a, b)) in ours.iter().zip(&fc).enumerate() {
@@ -122,7 +171,13 @@ fn check_arch_case(name: &str) {
             continue; // a Hessian at a bound depends on how each side differences across it
         }
         close(&format!("{name} se({n})"), se[k], want_se, 1e-3, 0.0);
-        close(&format!("{name} robust se({n})"), rse[k], want_rse, 1e-3, 0.0);
+        close(
+            &format!("{name} robust se({n})"),
+            rse[k],
+            want_rse,
+            1e-3,
+            0.0,
+        );
     }
 }
 
@@ -164,10 +219,22 @@ fn check_fgarch_case(name: &str) {
     let ref_params = params_of(&spec, &names, &want);
 
     let l = loglik(r, &spec, &ref_params).unwrap();
-    close(&format!("{name} loglik at fGarch params"), l.loglik, want_ll, 1e-9, 0.0);
+    close(
+        &format!("{name} loglik at fGarch params"),
+        l.loglik,
+        want_ll,
+        1e-9,
+        0.0,
+    );
     for (i, &t) in f64s(&case["variance_index"]).iter().enumerate() {
         let h = f64s(&case["variances"])[i];
-        close(&format!("{name} h[{t}] at fGarch params"), l.variances[t as usize], h, 1e-9, 0.0);
+        close(
+            &format!("{name} h[{t}] at fGarch params"),
+            l.variances[t as usize],
+            h,
+            1e-9,
+            0.0,
+        );
     }
 
     let f = fit(r, &spec, &FitOptions::default()).unwrap();
@@ -185,7 +252,13 @@ fn check_fgarch_case(name: &str) {
         // fGarch's Hessian is R's optimHess on finite-difference gradients with steps of 1e-3
         // (in its scaled parameters): its truncation error is ~1e-2 here (we agree with arch's
         // Hessian to ~3e-5), hence the looser tolerance.
-        close(&format!("{name} se({n})"), se[k], f64s(&case["std_errors"])[k], 5e-2, 0.0);
+        close(
+            &format!("{name} se({n})"),
+            se[k],
+            f64s(&case["std_errors"])[k],
+            5e-2,
+            0.0,
+        );
     }
 }
 

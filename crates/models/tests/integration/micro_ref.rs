@@ -32,8 +32,18 @@ fn amihud_matches_pandas_rolling_mean() {
 fn roll_matches_pandas_rolling_cov() {
     let px = csv_column_na(FILE, "close");
     let (spread, autocov) = roll_spread(&px, 21).unwrap();
-    same("roll autocov", &autocov, &csv_column_na(FILE, "roll_autocov_21"), 1e-8);
-    same("roll spread", &spread, &csv_column_na(FILE, "roll_spread_21"), 1e-8);
+    same(
+        "roll autocov",
+        &autocov,
+        &csv_column_na(FILE, "roll_autocov_21"),
+        1e-8,
+    );
+    same(
+        "roll spread",
+        &spread,
+        &csv_column_na(FILE, "roll_spread_21"),
+        1e-8,
+    );
 }
 
 #[test]
@@ -41,15 +51,42 @@ fn kyle_matches_statsmodels_rolling_ols() {
     let dp = csv_column_na(FILE, "dp");
     let flow = csv_column_na(FILE, "flow");
     let (l, c, r2) = kyle_lambda(&dp[1..], &flow[1..], 50).unwrap();
-    same("kyle lambda", &l, &csv_column_na(FILE, "kyle_lambda_50")[1..], 1e-8);
-    same("kyle const", &c, &csv_column_na(FILE, "kyle_const_50")[1..], 1e-7);
-    same("kyle r2", &r2, &csv_column_na(FILE, "kyle_r2_50")[1..], 1e-8);
+    same(
+        "kyle lambda",
+        &l,
+        &csv_column_na(FILE, "kyle_lambda_50")[1..],
+        1e-8,
+    );
+    same(
+        "kyle const",
+        &c,
+        &csv_column_na(FILE, "kyle_const_50")[1..],
+        1e-7,
+    );
+    same(
+        "kyle r2",
+        &r2,
+        &csv_column_na(FILE, "kyle_r2_50")[1..],
+        1e-8,
+    );
 }
 
 #[test]
 fn realized_matches_numpy() {
     let meta = json("micro_sp500.json");
     let lr = log_returns(&csv_column_na(FILE, "close")).unwrap();
-    close("rv", realized_variance(&lr).unwrap(), meta["realized"]["rv"].as_f64().unwrap(), 1e-12, 0.0);
-    close("bv", bipower_variation(&lr).unwrap(), meta["realized"]["bv"].as_f64().unwrap(), 1e-12, 0.0);
+    close(
+        "rv",
+        realized_variance(&lr).unwrap(),
+        meta["realized"]["rv"].as_f64().unwrap(),
+        1e-12,
+        0.0,
+    );
+    close(
+        "bv",
+        bipower_variation(&lr).unwrap(),
+        meta["realized"]["bv"].as_f64().unwrap(),
+        1e-12,
+        0.0,
+    );
 }

@@ -33,7 +33,11 @@ fn ttr_volatility_estimators() {
         let mut s = RangeVol::new(est, 20, 260.0).unwrap();
         for i in 0..c.len() {
             let v = s.update(o[i], h[i], l[i], c[i]).unwrap_or(f64::NAN);
-            assert!(v.to_bits() == got[i].to_bits(), "{col}[{i}] streaming {v} batch {}", got[i]);
+            assert!(
+                v.to_bits() == got[i].to_bits(),
+                "{col}[{i}] streaming {v} batch {}",
+                got[i]
+            );
         }
     }
 }

@@ -9,8 +9,18 @@ use crate::common::{close, json};
 fn bars() -> (Vec<f64>, Vec<f64>) {
     // The fixture carries the bars it was computed on (arch's sp500: Adj Close, Volume / 1e6).
     let fx = json("vpin_sp500.json");
-    let price: Vec<f64> = fx["price"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
-    let volume: Vec<f64> = fx["volume"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    let price: Vec<f64> = fx["price"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let volume: Vec<f64> = fx["volume"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
     (price, volume)
 }
 
