@@ -27,7 +27,15 @@ export type ErrorCode =
   | 'ERR_RING_CAPACITY'
   | 'ERR_RING_SIZE'
   | 'ERR_RING_ALIGNMENT'
-  | 'ERR_RING_CORRUPT';
+  | 'ERR_RING_CORRUPT'
+  | 'ERR_TOO_SHORT'
+  | 'ERR_LENGTH_MISMATCH'
+  | 'ERR_CONSTANT_SERIES'
+  | 'ERR_INVALID_PARAMETER'
+  | 'ERR_INVALID_INPUT'
+  | 'ERR_INVALID_SPEC'
+  | 'ERR_NOT_POSITIVE_DEFINITE'
+  | 'ERR_SHAPE';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {

@@ -377,7 +377,9 @@ fn check_returns(r: &[f64], spec: &GarchSpec) -> Result<(f64, f64)> {
     let m = mean(r);
     let var = r.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / r.len() as f64;
     let sd = var.sqrt();
-    if !(sd > 1e-150 * m.abs().max(1e-150)) || !sd.is_finite() {
+    // Constant up to rounding: a series whose spread is below 1e-12 of its level (the mean of
+    // a constant series is rarely exact in floating point, so `sd` is a few ulps, not 0).
+    if !(sd > 1e-12 * m.abs()) || sd == 0.0 || !sd.is_finite() {
         return Err(ModelError::Constant { what: "returns" });
     }
     Ok((m, sd))
