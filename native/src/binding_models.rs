@@ -933,6 +933,26 @@ pub fn dcc_filter_correlation(f: &External<BindingDccFilter>) -> Float64Array {
     Float64Array::new(f.inner.correlation().to_vec())
 }
 
+/// Writes the next-period correlation matrix into `out` (length `n × n`; no allocation).
+#[napi(catch_unwind)]
+pub fn dcc_filter_correlation_into(
+    f: &External<BindingDccFilter>,
+    mut out: Float64Array,
+) -> Result<()> {
+    let r = f.inner.correlation();
+    if out.len() != r.len() {
+        return Err(crate::error::invalid_arg(format!(
+            "out must hold {} values, got {}",
+            r.len(),
+            out.len()
+        )));
+    }
+    // SAFETY: a synchronous call on the JS thread: JS cannot touch the buffer while this runs
+    // and no other Rust reference to it exists; the view's length was checked above.
+    unsafe { out.as_mut() }.copy_from_slice(r);
+    Ok(())
+}
+
 /// Next-period covariance matrix (row-major).
 #[napi]
 pub fn dcc_filter_covariance(f: &External<BindingDccFilter>) -> Float64Array {

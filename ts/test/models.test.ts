@@ -206,6 +206,10 @@ describe('DCC-GARCH', () => {
     // online: correlation is a valid correlation matrix, forecasts revert to Q̄
     const c = dcc.correlation();
     expect([c[0], c[4], c[8]]).toEqual([1, 1, 1]);
+    const into = new Float64Array(9);
+    expect(dcc.correlation(into)).toBe(into);
+    expect(Array.from(into)).toEqual(Array.from(c));
+    expect(codeOf(() => dcc.correlation(new Float64Array(4)))).toBe('ERR_INVALID_ARG');
     const far = dcc.forecast(2000)[1999]!;
     const qbar = r.qbar;
     for (let k = 0; k < 9; k++) expect(Math.abs(far[k]! - qbar[k]!)).toBeLessThan(1e-9);

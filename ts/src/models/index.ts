@@ -482,9 +482,21 @@ export class Dcc {
     return native.dccFilterUpdateStandardized(this.h, f64(z));
   }
 
-  /** Next-period correlation matrix (row-major). */
-  correlation(): Float64Array {
-    return native.dccFilterCorrelation(this.h);
+  /**
+   * Next-period correlation matrix (row-major). Pass `out` (length `nAssets²`) to fill it in
+   * place without allocating.
+   *
+   * @example
+   * ```ts
+   * const r = new Float64Array(dcc.nAssets ** 2);
+   * dcc.update(day);
+   * dcc.correlation(r);
+   * ```
+   */
+  correlation(out?: Float64Array): Float64Array {
+    if (out === undefined) return native.dccFilterCorrelation(this.h);
+    native.dccFilterCorrelationInto(this.h, out);
+    return out;
   }
 
   /** Next-period covariance matrix `D R D` (row-major). */

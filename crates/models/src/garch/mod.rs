@@ -993,6 +993,8 @@ pub struct GarchFilter {
     p: Full,
     h: f64,
     lnh: f64,
+    /// `1/√h` (EGARCH standardises with it).
+    isd: f64,
     updates: u64,
     skipped: u64,
 }
@@ -1024,6 +1026,7 @@ impl GarchFilter {
             params,
             h: h_next,
             lnh: h_next.ln(),
+            isd: 1.0 / h_next.sqrt(),
             updates: 0,
             skipped: 0,
         }
@@ -1034,29 +1037,36 @@ impl GarchFilter {
     pub fn update(&mut self, r: f64) -> f64 {
         let p = &self.p;
         let e = r - p[MU];
-        let (h, lnh) = match self.spec.kind {
-            GarchKind::Garch => (p[OMEGA] + p[ALPHA] * e * e + p[BETA] * self.h, f64::NAN),
+        let (h, lnh, isd) = match self.spec.kind {
+            GarchKind::Garch => (
+                p[OMEGA] + p[ALPHA] * e * e + p[BETA] * self.h,
+                f64::NAN,
+                f64::NAN,
+            ),
             GarchKind::Gjr => {
                 let a = if e < 0.0 {
                     p[ALPHA] + p[GAMMA]
                 } else {
                     p[ALPHA]
                 };
-                (p[OMEGA] + a * e * e + p[BETA] * self.h, f64::NAN)
+                (p[OMEGA] + a * e * e + p[BETA] * self.h, f64::NAN, f64::NAN)
             }
             GarchKind::Egarch => {
-                let z = e * (-0.5 * self.lnh).exp();
+                let z = e * self.isd;
                 let lnh = p[OMEGA]
                     + p[ALPHA] * (z.abs() - SQRT_2_OVER_PI)
                     + p[GAMMA] * z
                     + p[BETA] * self.lnh;
-                (lnh.exp(), lnh)
+                // One exponential: √h, then h and 1/√h from it.
+                let sd = (0.5 * lnh).exp();
+                (sd * sd, lnh, 1.0 / sd)
             }
         };
         // Also rejects NaN/±∞ inputs (they make h non-finite).
         if h > 0.0 && h < f64::INFINITY {
             self.h = h;
             self.lnh = lnh;
+            self.isd = isd;
             self.updates += 1;
         } else {
             self.skipped += 1;
@@ -1112,6 +1122,7 @@ impl GarchFilter {
         check_param(h_next, h_next > 0.0, "variance", "must be > 0")?;
         self.h = h_next;
         self.lnh = h_next.ln();
+        self.isd = 1.0 / h_next.sqrt();
         Ok(())
     }
 }
