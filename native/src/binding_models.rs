@@ -805,7 +805,7 @@ fn check_dcc_input(returns: &[f64], n: u32, opts: &DccOptions) -> Result<()> {
             dcc::MAX_ASSETS
         )));
     }
-    if returns.len() % n != 0 {
+    if !returns.len().is_multiple_of(n) {
         return Err(crate::error::invalid_arg(format!(
             "returns must hold nAssets × T values (row-major), got {} for {n} assets",
             returns.len()

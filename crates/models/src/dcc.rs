@@ -37,7 +37,7 @@ pub const MAX_ASSETS: usize = 50;
 const MAX_PERSISTENCE: f64 = 1.0 - 1e-6;
 
 /// Options of [`fit_dcc`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DccOptions {
     /// The univariate model of every asset (default GARCH(1,1), Normal, constant mean,
     /// backcast start).
@@ -46,16 +46,6 @@ pub struct DccOptions {
     pub univariate_fit: FitOptions,
     /// Optimiser options of the correlation step.
     pub optim: OptimOptions,
-}
-
-impl Default for DccOptions {
-    fn default() -> Self {
-        Self {
-            univariate: GarchSpec::default(),
-            univariate_fit: FitOptions::default(),
-            optim: OptimOptions::default(),
-        }
-    }
 }
 
 /// The correlation step of a DCC fit.
@@ -718,9 +708,15 @@ impl DccFilter {
             self.stats.skipped += 1;
             return Ok(false);
         }
-        for i in 0..self.n {
-            self.z[i] = (returns[i] - self.mu[i]) / self.uni[i].variance().sqrt();
-            self.uni[i].update(returns[i]);
+        for (((z, &r), mu), f) in self
+            .z
+            .iter_mut()
+            .zip(returns)
+            .zip(&self.mu)
+            .zip(&mut self.uni)
+        {
+            *z = (r - mu) / f.variance().sqrt();
+            f.update(r);
         }
         self.advance();
         Ok(true)

@@ -313,7 +313,7 @@ impl KyleLambda {
         let sxx = s[2] - s[0] * s[0] / n;
         let sxy = s[3] - s[0] * s[1] / n;
         let syy = s[4] - s[1] * s[1] / n;
-        if !(sxx > 1e-12 * s[2].abs()) {
+        if sxx.is_nan() || sxx <= 1e-12 * s[2].abs() {
             return None;
         }
         let lambda = sxy / sxx;

@@ -234,8 +234,8 @@ impl<'a, O: Objective + ?Sized> Run<'a, O> {
     /// `out = H v` restricted to free coordinates (zero elsewhere).
     fn h_free(&self, v: &[f64], out: &mut [f64]) {
         let n = self.n;
-        for i in 0..n {
-            out[i] = if self.free[i] {
+        for (i, o) in out.iter_mut().enumerate().take(n) {
+            *o = if self.free[i] {
                 (0..n)
                     .filter(|&j| self.free[j])
                     .map(|j| self.h[i * n + j] * v[j])
@@ -426,7 +426,7 @@ impl<'a, O: Objective + ?Sized> Run<'a, O> {
         gn: &mut [f64],
     ) -> Option<f64> {
         let dphi0 = dot(g0, d);
-        if !(dphi0 < 0.0) {
+        if dphi0.is_nan() || dphi0 >= 0.0 {
             return None;
         }
         let n = self.n;
@@ -494,7 +494,7 @@ impl<'a, O: Objective + ?Sized> Run<'a, O> {
                     } else {
                         0.25
                     };
-                    a_lo + t.max(0.1).min(0.9) * width
+                    a_lo + t.clamp(0.1, 0.9) * width
                 }
             };
         }
@@ -511,7 +511,7 @@ impl<'a, O: Objective + ?Sized> Run<'a, O> {
         let n = self.n;
         let sy = dot(s, y);
         let yy = dot(y, y);
-        if !(sy > 1e-12 * dot(s, s).sqrt() * yy.sqrt()) || !sy.is_finite() {
+        if !sy.is_finite() || sy <= 1e-12 * dot(s, s).sqrt() * yy.sqrt() {
             return;
         }
         if self.fresh {
@@ -527,8 +527,8 @@ impl<'a, O: Objective + ?Sized> Run<'a, O> {
         // H + ρ²(yᵀHy) s sᵀ + ρ s sᵀ − ρ (Hy sᵀ + s (Hy)ᵀ).
         let rho = 1.0 / sy;
         let mut hy = vec![0.0; n];
-        for i in 0..n {
-            hy[i] = (0..n).map(|j| self.h[i * n + j] * y[j]).sum();
+        for (i, v) in hy.iter_mut().enumerate() {
+            *v = (0..n).map(|j| self.h[i * n + j] * y[j]).sum();
         }
         let yhy = dot(y, &hy);
         let k = rho * rho * yhy + rho;

@@ -27,12 +27,12 @@ impl<const K: usize> Window<K> {
         let old = self.buf[self.pos];
         self.buf[self.pos] = x;
         if self.len == w {
-            for k in 0..K {
-                self.sums[k] += x[k] - old[k];
+            for ((s, xk), ok) in self.sums.iter_mut().zip(&x).zip(&old) {
+                *s += xk - ok;
             }
         } else {
-            for k in 0..K {
-                self.sums[k] += x[k];
+            for (s, xk) in self.sums.iter_mut().zip(&x) {
+                *s += xk;
             }
             self.len += 1;
         }
@@ -41,8 +41,8 @@ impl<const K: usize> Window<K> {
             self.pos = 0;
             let mut s = [0.0; K];
             for row in &self.buf[..self.len] {
-                for k in 0..K {
-                    s[k] += row[k];
+                for (sk, rk) in s.iter_mut().zip(row) {
+                    *sk += rk;
                 }
             }
             self.sums = s;

@@ -397,7 +397,7 @@ pub fn vpin(
                 })
                 .sum::<f64>()
                 / n;
-            if !(var > 0.0) {
+            if var.is_nan() || var <= 0.0 {
                 return Err(ModelError::Constant {
                     what: "price changes",
                 });

@@ -138,7 +138,11 @@ fn naive_dcc(q: &mut Matrix, qbar: &Matrix, z: &[f64], a: f64, b: f64) -> Matrix
         (1.0 - a - b) * qbar[(i, j)] + a * zz[(i, j)] + b * q[(i, j)]
     });
     *q = next;
-    let d = Matrix::from_fn(n, n, |i, j| if i == j { 1.0 / q[(i, i)].sqrt() } else { 0.0 });
+    let d = Matrix::from_fn(
+        n,
+        n,
+        |i, j| if i == j { 1.0 / q[(i, i)].sqrt() } else { 0.0 },
+    );
     d.matmul(q)
         .and_then(|m| m.matmul(&d))
         .unwrap_or_else(|e| panic!("{e}"))
@@ -188,7 +192,9 @@ impl NaiveVpin {
                 self.fill = 0.0;
                 self.buy = 0.0;
                 if self.imbalances.len() >= self.n {
-                    let s: f64 = self.imbalances[self.imbalances.len() - self.n..].iter().sum();
+                    let s: f64 = self.imbalances[self.imbalances.len() - self.n..]
+                        .iter()
+                        .sum();
                     self.value = s / (self.n as f64 * self.vb);
                 }
             }
@@ -236,12 +242,26 @@ pub fn run(r: &mut Runner) {
     let g = "garch: GARCH(1,1) fit, 2000 S&P 500 returns (fGarch start, with std errors)";
     let r2000 = last2000();
     let spec = fgarch_spec();
-    r.throughput(g, "tachyon garch::fit (analytic gradients)", false, 1, || {
-        bb(garch::fit(bb(&r2000), &spec, &FitOptions::default()).map(|f| f.loglik).ok());
-    });
-    r.throughput(g, "naive: numerical gradients, same optimiser", true, 1, || {
-        bb(naive_fit(bb(&r2000)));
-    });
+    r.throughput(
+        g,
+        "tachyon garch::fit (analytic gradients)",
+        false,
+        1,
+        || {
+            bb(garch::fit(bb(&r2000), &spec, &FitOptions::default())
+                .map(|f| f.loglik)
+                .ok());
+        },
+    );
+    r.throughput(
+        g,
+        "naive: numerical gradients, same optimiser",
+        true,
+        1,
+        || {
+            bb(naive_fit(bb(&r2000)));
+        },
+    );
 
     // --- DCC online update
     let g = "dcc: online update, 10 assets";
@@ -259,10 +279,15 @@ pub fn run(r: &mut Runner) {
     let n = 10;
     let qbar = Matrix::from_fn(n, n, |i, j| if i == j { 1.0 } else { 0.3 });
     let mut q = qbar.clone();
-    r.latency(g, "naive: allocating matrix ops (Q, then D^-1/2 Q D^-1/2)", true, || {
-        k = (k + 1) & 1023;
-        bb(naive_dcc(&mut q, &qbar, bb(&rows[k]), 0.04, 0.93));
-    });
+    r.latency(
+        g,
+        "naive: allocating matrix ops (Q, then D^-1/2 Q D^-1/2)",
+        true,
+        || {
+            k = (k + 1) & 1023;
+            bb(naive_dcc(&mut q, &qbar, bb(&rows[k]), 0.04, 0.93));
+        },
+    );
 
     // --- VPIN per bar
     let g = "vpin: per-bar update (bucket 2000, window 50)";

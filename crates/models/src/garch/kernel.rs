@@ -374,7 +374,7 @@ fn eval_egarch<D: Density, S: Sink>(
     }
     let (ll_d, dnu) = dens.finish(n);
     let loglik = ll_d - 0.5 * sum_g;
-    if !loglik.is_finite() || !(g < 700.0) {
+    if !loglik.is_finite() || g.is_nan() || g >= 700.0 {
         return INVALID;
     }
     Eval {

@@ -255,7 +255,8 @@ impl GarchParams {
                 }
             }
             GarchKind::Egarch => {
-                if spec.dist == ErrorDist::StudentT || !(self.beta.abs() < 1.0) {
+                if spec.dist == ErrorDist::StudentT || self.beta.is_nan() || self.beta.abs() >= 1.0
+                {
                     return None;
                 }
                 let mut log_m = 0.0;
@@ -379,7 +380,7 @@ fn check_returns(r: &[f64], spec: &GarchSpec) -> Result<(f64, f64)> {
     let sd = var.sqrt();
     // Constant up to rounding: a series whose spread is below 1e-12 of its level (the mean of
     // a constant series is rarely exact in floating point, so `sd` is a few ulps, not 0).
-    if !(sd > 1e-12 * m.abs()) || sd == 0.0 || !sd.is_finite() {
+    if !sd.is_finite() || sd == 0.0 || sd <= 1e-12 * m.abs() {
         return Err(ModelError::Constant { what: "returns" });
     }
     Ok((m, sd))
@@ -1275,9 +1276,9 @@ mod tests {
         }
         // Filtering the sample reproduces the in-sample variances.
         let mut filt = GarchFilter::new(&spec, &f.params, f.variances[0]).unwrap();
-        for t in 0..r.len() {
-            assert!((filt.variance() - f.variances[t]).abs() < 1e-12 * f.variances[t]);
-            filt.update(r[t]);
+        for (x, h) in r.iter().zip(&f.variances) {
+            assert!((filt.variance() - h).abs() < 1e-12 * h);
+            filt.update(*x);
         }
         assert!((filt.variance() - f.next_variance).abs() < 1e-12 * f.next_variance);
         assert_eq!(filt.stats().updates, 2000);
