@@ -26,7 +26,7 @@ function jsGarchUpdate(r: number): number {
   return jsH;
 }
 rows.push(
-  ...(await runGroup('garch: GARCH(1,1) online variance update (per return)', [
+  ...(await runGroup('models: garch GARCH(1,1) online variance update (per return)', [
     { name: 'plain JS recursion', anchor: true, opsPerCall: N, fn: () => { for (let i = 0; i < N; i++) sink += jsGarchUpdate(returns[i]!); } },
     { name: 'Garch11.update(r) (one N-API call each)', opsPerCall: N, fn: () => { for (let i = 0; i < N; i++) sink += model.update(returns[i]!); } },
     { name: 'Garch11.updateMany(1000 returns)', opsPerCall: N, fn: () => { sink += model.updateMany(returns)[N - 1]!; } },
@@ -65,7 +65,7 @@ function jsDccUpdate(r: Float64Array): void {
 const M = 64;
 const rOut = new Float64Array(A * A);
 rows.push(
-  ...(await runGroup('dcc: online update, 10 assets (per update)', [
+  ...(await runGroup('models: dcc online update, 10 assets (per update)', [
     { name: 'plain JS recursion (typed arrays)', anchor: true, opsPerCall: M, fn: () => { for (let i = 0; i < M; i++) jsDccUpdate(obs[i]!); sink += jr[1]!; } },
     { name: 'Dcc.update(returns)', opsPerCall: M, fn: () => { for (let i = 0; i < M; i++) sink += dcc.update(obs[i]!) ? 1 : 0; } },
     { name: 'Dcc.update + correlation(out) read-back', opsPerCall: M, fn: () => { for (let i = 0; i < M; i++) { dcc.update(obs[i]!); sink += dcc.correlation(rOut)[1]!; } } },
@@ -120,7 +120,7 @@ function jsVpinUpdate(price: number, volume: number): void {
   }
 }
 rows.push(
-  ...(await runGroup('vpin: per-bar update', [
+  ...(await runGroup('models: vpin per-bar update', [
     { name: 'plain JS (A&S erf approximation)', anchor: true, opsPerCall: N, fn: () => { for (let i = 0; i < N; i++) jsVpinUpdate(prices[i]!, volumes[i]!); sink += jsVpin; } },
     { name: 'Vpin.update(price, volume)', opsPerCall: N, fn: () => { for (let i = 0; i < N; i++) sink += v.update(prices[i]!, volumes[i]!); } },
     { name: 'Vpin.updateMany(1000 bars)', opsPerCall: N, fn: () => { sink += v.updateMany(prices, volumes)[N - 1]!; } },
