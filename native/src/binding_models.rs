@@ -13,6 +13,7 @@ use napi_derive::napi;
 use tachyon_models::dcc::{self, DccFilter, DccFit, DccOptions};
 use tachyon_models::garch::{self, FitOptions, GarchFilter, GarchFit, GarchParams, GarchSpec};
 use tachyon_models::micro::{self, Amihud, KyleLambda, OrderFlowImbalance, RollSpread};
+use tachyon_models::microprice::{self, MicropriceModel};
 use tachyon_models::realized::{self, RangeEstimator, RangeVol, StreamStats};
 use tachyon_models::vpin::{self, Vpin};
 
@@ -1148,4 +1149,117 @@ pub fn vpin_stats(v: &External<BindingVpin>) -> VpinStats {
 #[napi]
 pub fn empirical_cdf(values: &[f64]) -> Float64Array {
     Float64Array::new(vpin::empirical_cdf(values))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stoikov micro-price
+
+/// Options of the micro-price fit.
+#[napi(object)]
+#[derive(Debug, Clone, Copy)]
+pub struct MicropriceOptions {
+    /// Tick size (> 0).
+    pub tick: f64,
+    /// Imbalance buckets (quantiles); default 10.
+    pub imbalance_buckets: Option<u32>,
+    /// Spread states (1…n ticks); default 2.
+    pub spread_states: Option<u32>,
+    /// Quotes between a state and the next one; default 1.
+    pub dt: Option<u32>,
+}
+
+/// The fitted micro-price table.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct MicropriceTable {
+    /// Imbalance quantile edges (`imbalanceBuckets + 1`).
+    pub edges: Vec<f64>,
+    /// Adjustment `G*` (price units), row-major `spreadStates × imbalanceBuckets`.
+    pub adjustment: Vec<f64>,
+    /// Expected first mid move `G1`, same layout.
+    pub first_move: Vec<f64>,
+    /// Terms summed in `G* = Σ B^k G1`.
+    pub iterations: u32,
+    /// Quote pairs used.
+    pub pairs: u32,
+}
+
+/// Native state of a fitted micro-price model.
+#[derive(Debug)]
+pub struct BindingMicroprice {
+    inner: MicropriceModel,
+}
+
+/// Fits Stoikov's micro-price to quotes sampled at regular intervals.
+#[napi(catch_unwind)]
+pub fn microprice_fit(
+    bid: &[f64],
+    ask: &[f64],
+    bid_qty: &[f64],
+    ask_qty: &[f64],
+    options: MicropriceOptions,
+) -> Result<External<BindingMicroprice>> {
+    let m = microprice::fit_microprice(
+        bid,
+        ask,
+        bid_qty,
+        ask_qty,
+        options.tick,
+        options.imbalance_buckets.unwrap_or(10) as usize,
+        options.spread_states.unwrap_or(2) as usize,
+        options.dt.unwrap_or(1) as usize,
+    )
+    .or_throw()?;
+    Ok(External::new(BindingMicroprice { inner: m }))
+}
+
+/// The fitted table.
+#[napi]
+pub fn microprice_table(m: &External<BindingMicroprice>) -> MicropriceTable {
+    let t = &m.inner;
+    MicropriceTable {
+        edges: t.edges.clone(),
+        adjustment: t.adjustment.clone(),
+        first_move: t.first_move.clone(),
+        iterations: t.iterations as u32,
+        pairs: t.pairs as u32,
+    }
+}
+
+/// Micro-price of one quote (null outside the fitted spread states).
+#[napi]
+pub fn microprice_value(
+    m: &External<BindingMicroprice>,
+    bid: f64,
+    ask: f64,
+    bid_qty: f64,
+    ask_qty: f64,
+) -> Option<f64> {
+    m.inner.microprice(bid, ask, bid_qty, ask_qty)
+}
+
+/// Micro-prices of many quotes (NaN outside the fitted spread states).
+#[napi(catch_unwind)]
+pub fn microprice_many(
+    m: &External<BindingMicroprice>,
+    bid: &[f64],
+    ask: &[f64],
+    bid_qty: &[f64],
+    ask_qty: &[f64],
+) -> Result<Float64Array> {
+    let n = bid.len();
+    if ask.len() != n || bid_qty.len() != n || ask_qty.len() != n {
+        return Err(crate::error::invalid_arg(
+            "bid, ask, bidQty and askQty must have equal lengths",
+        ));
+    }
+    Ok(Float64Array::new(
+        (0..n)
+            .map(|i| {
+                m.inner
+                    .microprice(bid[i], ask[i], bid_qty[i], ask_qty[i])
+                    .unwrap_or(f64::NAN)
+            })
+            .collect(),
+    ))
 }

@@ -48,6 +48,7 @@ export {
   orderFlowImbalance,
   OrderFlowImbalance,
   weightedMid,
+  Microprice,
   kyleLambda,
   KyleLambda,
   amihud,
@@ -81,5 +82,7 @@ export {
   type KyleEstimate,
   type RollSeries,
   type RollEstimate,
+  type MicropriceOptions,
+  type MicropriceTable,
 } from './models/index.js';
 export { runDemo, type DemoOptions, type DemoResult } from './runtime/demo.js';

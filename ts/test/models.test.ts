@@ -24,6 +24,7 @@ import {
   vpin,
   vpinCdf,
   weightedMid,
+  Microprice,
 } from '../src/index.js';
 
 const FIX = new URL('../../crates/models/tests/fixtures/', import.meta.url);
@@ -343,5 +344,40 @@ describe('realized, range and microstructure measures', () => {
     expect(weightedMid([100], [3], [101], [1])[0]).toBeCloseTo(100.75, 12);
     expect(effectiveSpread([100.02, 99.97], [100, 100], { side: [1, -1] })[1]).toBeCloseTo(0.06, 12);
     expect(codeOf(() => effectiveSpread([1], [1], { side: [0] }))).toBe('ERR_INVALID_INPUT');
+  });
+});
+
+describe('Stoikov micro-price', () => {
+  it('fits the reference table from the same synthetic quotes (regenerated in JS)', () => {
+    const fx = json<{ n: number; seed: number; tick: number; n_imbalance: number; n_spread: number; adjustment: number[] }>('microprice_stoikov.json');
+    // the integer LCG of crates/models/src/microprice.rs
+    const M = (1n << 64n) - 1n;
+    let x = BigInt(fx.seed);
+    let [bid, spread, bq, aq] = [10000, 1, 5, 5];
+    const B: number[] = [], A: number[] = [], BQ: number[] = [], AQ: number[] = [];
+    for (let i = 0; i < fx.n; i++) {
+      B.push(bid * 0.01); A.push((bid + spread) * 0.01); BQ.push(bq); AQ.push(aq);
+      x = (x * 6364136223846793005n + 1442695040888963407n) & M;
+      const r = Number(x >> 33n);
+      const ev = r % 100;
+      const v = Math.floor(r / 100);
+      const up = v % (bq + aq) < bq;
+      if (ev < 30) bq = Math.max(bq + (v % 5) - 2, 1);
+      else if (ev < 60) aq = Math.max(aq + (v % 5) - 2, 1);
+      else if (ev < 70) {
+        if (spread === 1) { if (!up) bid -= 1; spread = 2; } else { if (up) bid += 1; spread = 1; }
+        bq = 1 + (v % 9); aq = 1 + (Math.floor(v / 9) % 9);
+      } else if (ev < 80) {
+        bid += up ? 1 : -1;
+        bq = 1 + (v % 9); aq = 1 + (Math.floor(v / 9) % 9);
+      }
+    }
+    const mp = Microprice.fit(B, A, BQ, AQ, { tick: fx.tick, imbalanceBuckets: fx.n_imbalance, spreadStates: fx.n_spread });
+    mp.table().adjustment.forEach((g, k) => expect(Math.abs(g - fx.adjustment[k]!)).toBeLessThan(1e-12));
+    const p = mp.price(100, 100.01, 9, 1)!;
+    expect(p).toBeGreaterThan(100.005);
+    expect(mp.price(100, 100.05, 9, 1)).toBeNull();
+    expect(Number.isNaN(mp.prices([100], [100.05], [9], [1])[0]!)).toBe(true);
+    expect(codeOf(() => Microprice.fit([1], [1.01], [1], [1], { tick: 0 }))).toBe('ERR_INVALID_PARAMETER');
   });
 });

@@ -15,6 +15,7 @@
 //!   batch, and the empirical VPIN CDF.
 //! - [`micro`]: multi-level order-flow imbalance, weighted mid, Kyle's lambda, Amihud
 //!   illiquidity, Roll spread, effective spread.
+//! - [`microprice`]: Stoikov's micro-price (Markov-chain estimate of the expected future mid).
 //! - [`optim`]: the constrained quasi-Newton minimiser behind every maximum-likelihood fit.
 //!
 //! Every fallible routine returns [`ModelError`], whose [`code`](ModelError::code) is the
@@ -28,6 +29,7 @@ pub mod dcc;
 pub mod error;
 pub mod garch;
 pub mod micro;
+pub mod microprice;
 pub mod optim;
 pub mod realized;
 mod rolling;

@@ -13,6 +13,7 @@
  * - Realized and range volatility: {@link realizedVariance}, {@link bipowerVariation},
  *   {@link rangeVolatility} / {@link RangeVolatility} (Yang-Zhang, Parkinson, …).
  * - Microstructure: {@link orderFlowImbalance} / {@link OrderFlowImbalance}, {@link weightedMid},
+ *   {@link Microprice} (Stoikov),
  *   {@link kyleLambda} / {@link KyleLambda}, {@link amihud} / {@link Amihud},
  *   {@link rollSpread} / {@link RollSpread}, {@link effectiveSpread}.
  *
@@ -934,4 +935,46 @@ export class RollSpread {
  */
 export function effectiveSpread(price: Numbers, mid: Numbers, options: { side?: Numbers; relative?: boolean } = {}): Float64Array {
   return native.effectiveSpread(f64(price), f64(mid), options.side === undefined ? undefined : f64(options.side), options.relative);
+}
+
+/** Options of the micro-price fit. */
+export type MicropriceOptions = Native.MicropriceOptions;
+/** The fitted micro-price table (edges, adjustments, first moves). */
+export type MicropriceTable = Native.MicropriceTable;
+
+/**
+ * Stoikov's micro-price: the expected future mid given spread and order-book imbalance,
+ * estimated from quotes sampled at regular intervals (an absorbing Markov chain on
+ * `(spread, imbalance bucket)`).
+ *
+ * @example
+ * ```ts
+ * import { Microprice } from 'tachyon';
+ * const mp = Microprice.fit(bid, ask, bidQty, askQty, { tick: 0.01, imbalanceBuckets: 10 });
+ * mp.price(100.0, 100.01, 900, 100);  // > the mid: the bid queue is much larger
+ * mp.table().adjustment;             // G* per (spread, bucket)
+ * ```
+ */
+export class Microprice {
+  private constructor(private readonly h: ReturnType<typeof native.micropriceFit>) {}
+
+  /** Fits the model. */
+  static fit(bid: Numbers, ask: Numbers, bidQty: Numbers, askQty: Numbers, options: MicropriceOptions): Microprice {
+    return new Microprice(native.micropriceFit(f64(bid), f64(ask), f64(bidQty), f64(askQty), options));
+  }
+
+  /** Micro-price of one quote, or `null` if its spread is outside the fitted states. */
+  price(bid: number, ask: number, bidQty: number, askQty: number): number | null {
+    return native.micropriceValue(this.h, bid, ask, bidQty, askQty);
+  }
+
+  /** Micro-prices of many quotes (NaN outside the fitted spread states). */
+  prices(bid: Numbers, ask: Numbers, bidQty: Numbers, askQty: Numbers): Float64Array {
+    return native.micropriceMany(this.h, f64(bid), f64(ask), f64(bidQty), f64(askQty));
+  }
+
+  /** The fitted table. */
+  table(): MicropriceTable {
+    return native.micropriceTable(this.h);
+  }
 }

@@ -5,5 +5,6 @@ mod common;
 mod dcc_ref;
 mod garch_ref;
 mod micro_ref;
+mod microprice_ref;
 mod realized_ref;
 mod vpin_ref;
