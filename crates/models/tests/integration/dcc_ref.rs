@@ -108,3 +108,44 @@ fn two_step_fit_matches_pymgarch() {
         assert_eq!(g, w);
     }
 }
+
+/// 50 assets (the documented maximum) fit end to end on simulated data and recover `(a, b)`.
+/// Slow in debug builds (O(n³) per observation and evaluation): run with
+/// `cargo test -p tachyon-models --release -- --ignored fifty`.
+#[test]
+#[ignore]
+fn fifty_assets_fit_and_recover() {
+    use tachyon_models::dcc::simulate;
+    use tachyon_models::garch::ErrorDist;
+    use tachyon_models::garch::GarchKind;
+    let n = 50;
+    let u: Vec<(GarchSpec, GarchParams)> = (0..n)
+        .map(|i| {
+            (
+                GarchSpec::new(GarchKind::Garch, ErrorDist::Normal),
+                GarchParams {
+                    mu: 0.01 * (i % 5) as f64,
+                    omega: 0.02 + 0.001 * i as f64,
+                    alpha: 0.05 + 0.001 * i as f64,
+                    gamma: 0.0,
+                    beta: 0.9 - 0.001 * i as f64,
+                    nu: None,
+                },
+            )
+        })
+        .collect();
+    let mut qbar = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..n {
+            qbar[i * n + j] = if i == j { 1.0 } else { 0.3 + 0.2 * ((i / 10 == j / 10) as u8 as f64) };
+        }
+    }
+    let sim = simulate(&u, 0.03, 0.95, &qbar, 1500, 200, 11).unwrap();
+    let t0 = std::time::Instant::now();
+    let f = fit_dcc(&sim.returns, n, &DccOptions::default()).unwrap();
+    eprintln!("50-asset DCC fit, T = 1500: {:?}", t0.elapsed());
+    assert_eq!(f.status(), FitStatus::Converged);
+    let se = f.correlation.std_errors.unwrap();
+    assert!(((f.correlation.a - 0.03) / se[0]).abs() < 4.0, "a {} se {}", f.correlation.a, se[0]);
+    assert!(((f.correlation.b - 0.95) / se[1]).abs() < 4.0, "b {} se {}", f.correlation.b, se[1]);
+}
