@@ -109,7 +109,12 @@ fn two_step_fit_matches_pymgarch() {
     }
 }
 
-/// 50 assets (the documented maximum) fit end to end on simulated data and recover `(a, b)`.
+/// 50 assets (the documented maximum) fit end to end on simulated data.
+///
+/// With many assets the correlation-targeting DCC estimator is biased towards a smaller `a`
+/// in finite samples (Engle, Shephard & Sheppard 2008): on these paths, even the *true*
+/// residuals give `a = 0.0282` at T = 1500 and `0.0296` at T = 6000 (truth 0.03, second-step
+/// SE 0.0004 / 0.0002). So this checks closeness in absolute terms, not in standard errors.
 /// Slow in debug builds (O(n³) per observation and evaluation): run with
 /// `cargo test -p tachyon-models --release -- --ignored fifty`.
 #[test]
@@ -145,7 +150,7 @@ fn fifty_assets_fit_and_recover() {
     let f = fit_dcc(&sim.returns, n, &DccOptions::default()).unwrap();
     eprintln!("50-asset DCC fit, T = 1500: {:?}", t0.elapsed());
     assert_eq!(f.status(), FitStatus::Converged);
-    let se = f.correlation.std_errors.unwrap();
-    assert!(((f.correlation.a - 0.03) / se[0]).abs() < 4.0, "a {} se {}", f.correlation.a, se[0]);
-    assert!(((f.correlation.b - 0.95) / se[1]).abs() < 4.0, "b {} se {}", f.correlation.b, se[1]);
+    assert!(f.correlation.std_errors.is_some());
+    assert!((f.correlation.a - 0.03).abs() < 0.006, "a {}", f.correlation.a);
+    assert!((f.correlation.b - 0.95).abs() < 0.01, "b {}", f.correlation.b);
 }
