@@ -113,6 +113,8 @@ pub struct Vpin {
     value: Option<f64>,
     history: Vec<f64>,
     hist_pos: usize,
+    /// Direct-mapped memo of `Φ` by the bits of `z` (64 slots; NaN marks an empty slot).
+    phi_cache: [(u64, f64); 64],
     stats: VpinStats,
 }
 
@@ -138,6 +140,7 @@ impl Vpin {
             last_bucket: None,
             value: None,
             hist_pos: 0,
+            phi_cache: [(0, f64::NAN); 64],
             stats: VpinStats::default(),
         })
     }
@@ -189,8 +192,24 @@ impl Vpin {
         self.observe_change(dp);
         let sigma = self.sigma();
         let z = if sigma > 0.0 { dp / sigma } else { 0.0 };
-        let frac = norm_cdf(z);
+        let frac = self.buy_fraction(z);
         self.add_volume(volume, frac, on_bucket)
+    }
+
+    /// `Φ(z)`, memoised by the exact bits of `z`: prices on a tick grid with a fixed σ repeat
+    /// the same few standardised changes, and the exact normal CDF costs tens of ns. A hit
+    /// returns the same bits as a fresh evaluation, so results do not depend on the cache.
+    #[inline]
+    fn buy_fraction(&mut self, z: f64) -> f64 {
+        let bits = z.to_bits();
+        let slot = ((bits ^ (bits >> 29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as usize;
+        let (key, value) = self.phi_cache[slot];
+        if key == bits && !value.is_nan() {
+            return value;
+        }
+        let v = norm_cdf(z);
+        self.phi_cache[slot] = (bits, v);
+        v
     }
 
     #[inline]
@@ -501,6 +520,21 @@ mod tests {
         assert_eq!(v.update(100.0, -1.0), 0);
         assert_eq!(v.stats().skipped, 2);
         assert_eq!(v.stats().updates, 4);
+    }
+
+    #[test]
+    fn phi_memo_returns_the_exact_cdf() {
+        let mut v = Vpin::new(VpinOptions::new(1.0)).unwrap();
+        for z in [0.0, 1.0, -1.0, 2.5, -3.7, 1.0, 0.0, 1e-300, -0.0] {
+            let want = norm_cdf(z);
+            assert_eq!(v.buy_fraction(z).to_bits(), want.to_bits());
+            assert_eq!(v.buy_fraction(z).to_bits(), want.to_bits()); // hit
+        }
+        // many distinct values through 64 slots: collisions evict, never corrupt
+        for i in 0..10_000 {
+            let z = (i as f64 - 5_000.0) * 1e-3;
+            assert_eq!(v.buy_fraction(z).to_bits(), norm_cdf(z).to_bits());
+        }
     }
 
     #[test]

@@ -148,12 +148,19 @@ fn naive_dcc(q: &mut Matrix, qbar: &Matrix, z: &[f64], a: f64, b: f64) -> Matrix
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn bars(n: usize) -> Vec<(f64, f64)> {
+/// Bars whose prices move on a 0.01 tick grid (as traded prices do) or continuously.
+fn bars(n: usize, tick_grid: bool) -> Vec<(f64, f64)> {
     let mut rng = Rng::new(3);
+    let mut ticks = 10_000.0_f64;
     let mut p = 100.0;
     (0..n)
         .map(|_| {
-            p += 0.05 * rng.normal();
+            if tick_grid {
+                ticks += (5.0 * rng.normal()).round();
+                p = ticks * 0.01;
+            } else {
+                p += 0.05 * rng.normal();
+            }
             (p, 50.0 + 100.0 * rng.next_f64())
         })
         .collect()
@@ -291,13 +298,20 @@ pub fn run(r: &mut Runner) {
 
     // --- VPIN per bar
     let g = "models: vpin per-bar update (bucket 2000, window 50)";
-    let b = bars(1 << 16);
+    let b = bars(1 << 16, true);
     let mut v = Vpin::new(vpin_opts()).unwrap_or_else(|e| panic!("{e}"));
     let mut j = 0usize;
-    r.latency(g, "tachyon Vpin::update", false, || {
+    r.latency(g, "tachyon Vpin::update (tick-grid prices)", false, || {
         j = (j + 1) & 0xffff;
         let (p, q) = b[j];
         bb(v.update(bb(p), bb(q)));
+    });
+    let bc = bars(1 << 16, false);
+    let mut vc = Vpin::new(vpin_opts()).unwrap_or_else(|e| panic!("{e}"));
+    r.latency(g, "tachyon Vpin::update (continuous prices)", false, || {
+        j = (j + 1) & 0xffff;
+        let (p, q) = bc[j];
+        bb(vc.update(bb(p), bb(q)));
     });
     let mut nv = NaiveVpin {
         vb: 2_000.0,
@@ -361,7 +375,7 @@ pub fn kernels() -> Vec<Kernel> {
         Kernel {
             id: "models/vpin_update",
             make: || {
-                let b = bars(1 << 16);
+                let b = bars(1 << 16, true);
                 let mut v = Vpin::new(vpin_opts()).unwrap_or_else(|e| panic!("{e}"));
                 Box::new(move |n| {
                     for i in 0..n as usize {
