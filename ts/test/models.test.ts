@@ -173,6 +173,11 @@ describe('GARCH family against the reference fixtures', () => {
     expect(codeOf(() => Egarch.fit(sp500, { init: 'fgarch' }))).toBe('ERR_INVALID_SPEC');
     expect(codeOf(() => new Garch11({ omega: -1, alpha: 0.1, beta: 0.8 }, 1))).toBe('ERR_INVALID_PARAMETER');
     expect(codeOf(() => Garch11.fit(sp500, { init: 'fixed' }))).toBe('ERR_INVALID_ARG');
+    // non-convergence is an answer, not an error
+    const short = Garch11.fit(sp500, { maxIterations: 2 }).fitResult!;
+    expect(short.status).toBe('max_iterations');
+    expect(short.converged).toBe(false);
+    expect(short.estimates.every(Number.isFinite)).toBe(true);
     const e = new Egarch({ omega: 0, alpha: 0.1, gamma: -0.05, beta: 0.95, nu: 6 }, 1, { dist: 'studentT' });
     expect(e.forecast(1).length).toBe(1);
     expect(codeOf(() => e.forecast(5))).toBe('ERR_INVALID_SPEC');

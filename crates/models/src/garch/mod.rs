@@ -765,11 +765,11 @@ pub fn fit(returns: &[f64], spec: &GarchSpec, opts: &FitOptions) -> Result<Garch
     let best = match best {
         Some(b) => b,
         None => {
-            return Ok(failed_fit(spec, n, nll.evals, returns, m, sd));
+            return Ok(failed_fit(spec, n, nll.evals, m));
         }
     };
     let xs = best.x.clone();
-    let at_bounds = at_bounds(spec, &layout, &problem, &xs);
+    let at_bounds = at_bounds(spec, &problem, &xs);
     let status = FitStatus::from_optim(best.status);
     // Back to the original scale.
     let full_s = nll.full(&xs);
@@ -811,8 +811,8 @@ pub fn fit(returns: &[f64], spec: &GarchSpec, opts: &FitOptions) -> Result<Garch
     })
 }
 
-fn failed_fit(spec: &GarchSpec, n: usize, evals: usize, r: &[f64], m: f64, sd: f64) -> GarchFit {
-    let _ = r;
+/// The result of a fit that found no starting point with a finite likelihood.
+fn failed_fit(spec: &GarchSpec, n: usize, evals: usize, m: f64) -> GarchFit {
     let params = GarchParams {
         mu: m,
         omega: f64::NAN,
@@ -821,7 +821,6 @@ fn failed_fit(spec: &GarchSpec, n: usize, evals: usize, r: &[f64], m: f64, sd: f
         beta: f64::NAN,
         nu: None,
     };
-    let _ = sd;
     GarchFit {
         spec: *spec,
         params,
@@ -855,7 +854,7 @@ fn unscale(spec: &GarchSpec, p: &Full, sd: f64) -> Full {
 }
 
 /// Names of parameters on a bound or in an active linear constraint.
-fn at_bounds(spec: &GarchSpec, layout: &[usize], prob: &Problem, x: &[f64]) -> Vec<&'static str> {
+fn at_bounds(spec: &GarchSpec, prob: &Problem, x: &[f64]) -> Vec<&'static str> {
     let names = spec.param_names();
     let mut out = Vec::new();
     for (k, name) in names.iter().enumerate() {
@@ -874,7 +873,6 @@ fn at_bounds(spec: &GarchSpec, layout: &[usize], prob: &Problem, x: &[f64]) -> V
             }
         }
     }
-    let _ = layout;
     out
 }
 
@@ -1405,6 +1403,23 @@ mod tests {
             "MC {mc} vs analytic {}",
             fc[4]
         );
+    }
+
+    #[test]
+    fn an_exhausted_budget_is_a_status_not_an_error() {
+        let r = sample(1000);
+        let opts = FitOptions {
+            optim: OptimOptions {
+                max_iter: 2,
+                ..OptimOptions::default()
+            },
+            std_errors: true,
+        };
+        let f = fit(&r, &GarchSpec::default(), &opts).unwrap();
+        assert_eq!(f.status, FitStatus::MaxIterations);
+        assert_eq!(f.status.code(), "max_iterations");
+        assert!(f.estimates.iter().all(|v| v.is_finite()));
+        assert!(f.loglik.is_finite());
     }
 
     #[test]

@@ -142,7 +142,11 @@ fn fifty_assets_fit_and_recover() {
     let mut qbar = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..n {
-            qbar[i * n + j] = if i == j { 1.0 } else { 0.3 + 0.2 * ((i / 10 == j / 10) as u8 as f64) };
+            qbar[i * n + j] = if i == j {
+                1.0
+            } else {
+                0.3 + 0.2 * ((i / 10 == j / 10) as u8 as f64)
+            };
         }
     }
     let sim = simulate(&u, 0.03, 0.95, &qbar, 1500, 200, 11).unwrap();
@@ -151,6 +155,14 @@ fn fifty_assets_fit_and_recover() {
     eprintln!("50-asset DCC fit, T = 1500: {:?}", t0.elapsed());
     assert_eq!(f.status(), FitStatus::Converged);
     assert!(f.correlation.std_errors.is_some());
-    assert!((f.correlation.a - 0.03).abs() < 0.006, "a {}", f.correlation.a);
-    assert!((f.correlation.b - 0.95).abs() < 0.01, "b {}", f.correlation.b);
+    assert!(
+        (f.correlation.a - 0.03).abs() < 0.006,
+        "a {}",
+        f.correlation.a
+    );
+    assert!(
+        (f.correlation.b - 0.95).abs() < 0.01,
+        "b {}",
+        f.correlation.b
+    );
 }
