@@ -967,9 +967,14 @@ pub fn dcc_filter_variances(f: &External<BindingDccFilter>) -> Float64Array {
 }
 
 /// Correlation forecasts for 1..=horizon, concatenated (`horizon × n × n`).
-#[napi]
-pub fn dcc_filter_forecast(f: &External<BindingDccFilter>, horizon: u32) -> Float64Array {
-    Float64Array::new(f.inner.forecast_correlation(horizon as usize).concat())
+#[napi(catch_unwind)]
+pub fn dcc_filter_forecast(f: &External<BindingDccFilter>, horizon: u32) -> Result<Float64Array> {
+    Ok(Float64Array::new(
+        f.inner
+            .forecast_correlation(horizon as usize)
+            .or_throw()?
+            .concat(),
+    ))
 }
 
 /// A correlation-breakdown reading.

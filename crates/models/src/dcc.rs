@@ -789,9 +789,17 @@ impl DccFilter {
     /// Correlation forecasts for 1…`horizon` periods ahead (each row-major `n × n`):
     /// `E Q_{t+k} ≈ (1 − (a+b)^{k−1}) Q̄ + (a+b)^{k−1} Q_{t+1}`, normalised to a correlation
     /// matrix (Engle & Sheppard 2001).
-    #[must_use]
-    pub fn forecast_correlation(&self, horizon: usize) -> Vec<Vec<f64>> {
+    ///
+    /// # Errors
+    /// [`ModelError::InvalidParameter`] when `horizon × n²` exceeds 1e8 values.
+    pub fn forecast_correlation(&self, horizon: usize) -> Result<Vec<Vec<f64>>> {
         let n = self.n;
+        check_param(
+            horizon as f64,
+            horizon.saturating_mul(n * n) <= garch::MAX_OUTPUT,
+            "horizon",
+            "must keep horizon × assets² at most 1e8",
+        )?;
         let p = self.a + self.b;
         let mut out = Vec::with_capacity(horizon);
         let mut pk = 1.0;
@@ -808,7 +816,7 @@ impl DccFilter {
             out.push(r.clone());
             pk *= p;
         }
-        out
+        Ok(out)
     }
 
     /// The correlation-breakdown indicator, with the change of the mean correlation over the
@@ -909,7 +917,8 @@ mod tests {
         let qbar = [1.0, 0.5, 0.5, 1.0];
         let q = [1.2, -0.3, -0.3, 0.9];
         let f = DccFilter::new(filters(2), 0.05, 0.9, &qbar, &q).unwrap();
-        let fc = f.forecast_correlation(500);
+        let fc = f.forecast_correlation(500).unwrap();
+        assert!(f.forecast_correlation(usize::MAX).is_err());
         assert_eq!(fc[0], f.correlation().to_vec());
         assert!((fc[499][1] - 0.5).abs() < 1e-9);
         // monotone move from the current correlation to the target

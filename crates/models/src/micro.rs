@@ -41,7 +41,7 @@ impl OrderFlowImbalance {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for zero levels.
     pub fn new(levels: usize) -> Result<Self> {
-        check_param(levels as f64, levels >= 1, "levels", "must be >= 1")?;
+        crate::rolling::check_window(levels, 1, "levels")?;
         Ok(Self {
             levels,
             prev: vec![[0.0; 4]; levels],
@@ -288,7 +288,7 @@ impl KyleLambda {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for a window below 3.
     pub fn new(window: usize) -> Result<Self> {
-        check_param(window as f64, window >= 3, "window", "must be >= 3")?;
+        crate::rolling::check_window(window, 3, "window")?;
         Ok(Self {
             win: Window::new(window),
             stats: StreamStats::default(),
@@ -381,7 +381,7 @@ impl Amihud {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for a zero window or a non-positive scale.
     pub fn new(window: usize, scale: f64) -> Result<Self> {
-        check_param(window as f64, window >= 1, "window", "must be >= 1")?;
+        crate::rolling::check_window(window, 1, "window")?;
         check_param(scale, scale > 0.0, "scale", "must be > 0")?;
         Ok(Self {
             win: Window::new(window),
@@ -475,7 +475,7 @@ impl RollSpread {
     /// # Errors
     /// [`ModelError::InvalidParameter`] for a window below 2.
     pub fn new(window: usize) -> Result<Self> {
-        check_param(window as f64, window >= 2, "window", "must be >= 2")?;
+        crate::rolling::check_window(window, 2, "window")?;
         Ok(Self {
             win: Window::new(window),
             prev_price: None,
@@ -653,6 +653,14 @@ mod tests {
                 updates: 3,
                 skipped: 2
             }
+        );
+        assert_eq!(
+            OrderFlowImbalance::new(1 << 40).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
+        assert_eq!(
+            KyleLambda::new(usize::MAX).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
         );
         assert_eq!(
             t.update(&[1.0], &[1.0], &[2.0], &[1.0], &mut out)

@@ -117,12 +117,7 @@ impl RangeVol {
         } else {
             2
         };
-        check_param(
-            window as f64,
-            window >= min,
-            "window",
-            "must be >= 2 (3 for close-to-close)",
-        )?;
+        crate::rolling::check_window(window, min, "window")?;
         check_param(
             annualization,
             annualization > 0.0,

@@ -2,6 +2,22 @@
 //! exact recomputation from the window every time the ring wraps, so rounding does not
 //! accumulate on long streams (the error stays that of summing one window).
 
+/// Largest window a rolling estimator accepts (guards memory against a mistyped size).
+pub const MAX_WINDOW: usize = 10_000_000;
+
+/// Checks `min ≤ window ≤ MAX_WINDOW`.
+///
+/// # Errors
+/// [`crate::ModelError::InvalidParameter`] naming `what`.
+pub(crate) fn check_window(window: usize, min: usize, what: &'static str) -> crate::Result<()> {
+    crate::error::check_param(
+        window as f64,
+        window >= min && window <= MAX_WINDOW,
+        what,
+        "is out of range (at least its minimum, at most 1e7)",
+    )
+}
+
 /// Rolling sums of `K` series over the last `window` observations.
 #[derive(Debug, Clone)]
 pub(crate) struct Window<const K: usize> {

@@ -69,12 +69,7 @@ impl VpinOptions {
             "bucket volume",
             "must be > 0",
         )?;
-        check_param(
-            self.window as f64,
-            self.window >= 1,
-            "window",
-            "must be >= 1",
-        )?;
+        crate::rolling::check_window(self.window, 1, "window")?;
         match self.sigma {
             SigmaMode::Fixed(s) => check_param(s, s > 0.0, "sigma", "must be > 0"),
             SigmaMode::Ewma(l) => check_param(l, l > 0.0 && l < 1.0, "lambda", "must be in (0, 1)"),

@@ -48,6 +48,9 @@ pub const SQRT_2_OVER_PI: f64 = 0.797_884_560_802_865_4;
 /// Fewest observations a fit accepts.
 pub const MIN_OBS: usize = 30;
 
+/// Most values a forecast or simulation produces (guards memory against a mistyped size).
+pub const MAX_OUTPUT: usize = 100_000_000;
+
 /// Which variance equation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GarchKind {
@@ -1153,6 +1156,12 @@ pub fn simulate(
     seed: u64,
 ) -> Result<Simulation> {
     params.validate(spec)?;
+    check_param(
+        n.saturating_add(burn) as f64,
+        n.saturating_add(burn) <= MAX_OUTPUT,
+        "n + burn",
+        "must be at most 1e8",
+    )?;
     let h0 = match spec.kind {
         GarchKind::Egarch => (params.omega / (1.0 - params.beta)).exp(),
         _ => params
@@ -1204,6 +1213,12 @@ fn forecast_from(
     h1: f64,
     horizon: usize,
 ) -> Result<Vec<f64>> {
+    check_param(
+        horizon as f64,
+        horizon <= MAX_OUTPUT,
+        "horizon",
+        "must be at most 1e8",
+    )?;
     let mut out = Vec::with_capacity(horizon);
     if horizon == 0 {
         return Ok(out);
@@ -1363,6 +1378,15 @@ mod tests {
             assert!((f.variance() - h).abs() <= 1e-12 * h);
             f.update(*r);
         }
+        assert_eq!(
+            simulate(&spec, &p, usize::MAX, 1, 1).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
+        let f = GarchFilter::new(&spec, &p, 1.0).unwrap();
+        assert_eq!(
+            f.forecast(MAX_OUTPUT + 1).unwrap_err().code(),
+            "ERR_INVALID_PARAMETER"
+        );
         let ig = GarchParams { beta: 0.9, ..p };
         assert_eq!(
             simulate(&spec, &ig, 10, 0, 1).unwrap_err().code(),
