@@ -107,6 +107,12 @@ pub fn fit_microprice(
         "must be >= 1",
     )?;
     check_param(dt as f64, dt >= 1, "dt", "must be >= 1")?;
+    check_param(
+        (n_imbalance.saturating_mul(n_spread)) as f64,
+        n_imbalance <= 1_000 && n_spread <= 100 && n_imbalance * n_spread <= 2_000,
+        "states (imbalance buckets × spread states)",
+        "must be at most 2000",
+    )?;
     let n = n_imbalance;
     let p = n * n_spread;
 
@@ -397,6 +403,12 @@ mod tests {
         );
         assert_eq!(
             fit_microprice(&b, &a, &bq, &aq, 0.0, 5, 2, 1)
+                .unwrap_err()
+                .code(),
+            "ERR_INVALID_PARAMETER"
+        );
+        assert_eq!(
+            fit_microprice(&b, &a, &bq, &aq, 0.01, 1 << 40, 2, 1)
                 .unwrap_err()
                 .code(),
             "ERR_INVALID_PARAMETER"
