@@ -2,6 +2,9 @@
 //! types). One file per area; shared argument helpers live here.
 
 pub mod core;
+pub mod indicators;
+pub mod signals;
+pub mod engine;
 pub mod models;
 
 pub use self::core::*;

@@ -5,11 +5,15 @@
 use crate::{Kernel, Runner};
 
 pub mod core;
+pub mod indicators;
+pub mod engine;
 pub mod models;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
     core::run(r);
+    indicators::run(r);
+    engine::run(r);
     models::run(r);
 }
 
@@ -18,6 +22,8 @@ pub fn run_all(r: &mut Runner) {
 pub fn kernels() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(core::kernels());
+    v.extend(indicators::kernels());
+    v.extend(engine::kernels());
     v.extend(models::kernels());
     v
 }
