@@ -18,6 +18,7 @@
 //! ## Features
 //! None.
 
+pub mod adf;
 pub mod error;
 pub mod linalg;
 pub mod rng;

@@ -1,0 +1,35 @@
+"""The real series the fixtures use, read from the committed CSVs (shared by the scripts)."""
+import os
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, "..", "..", "..", "crates", "stats", "tests", "fixtures", "data")
+
+
+def csv(name):
+    return pd.read_csv(os.path.join(DATA, name))
+
+
+def sp500_close():
+    return csv("sp500.csv")["adj_close"].to_numpy(dtype=float)
+
+
+def sp500_returns():
+    """Daily percentage log returns, 100 * diff(log(close)) (5030 values)."""
+    return 100.0 * np.diff(np.log(sp500_close()))
+
+
+def series():
+    """Named series for the time-series tests; each is described in the fixture."""
+    d = csv("default.csv")
+    cpi = csv("core_cpi.csv")["cpi"].to_numpy(dtype=float)
+    logp = np.log(sp500_close())
+    return {
+        "sp500_log_price": ("log of S&P 500 adjusted close (sp500.csv)", logp),
+        "sp500_log_price_120": ("first 120 values of sp500_log_price", logp[:120]),
+        "baa_aaa_spread": ("BAA - AAA yield (default.csv)", (d["BAA"] - d["AAA"]).to_numpy(dtype=float)),
+        "core_inflation": ("1200 * diff(log(cpi)) (core_cpi.csv)", 1200.0 * np.diff(np.log(cpi))),
+        "sp500_returns": ("100 * diff(log(adj_close)) (sp500.csv)", sp500_returns()),
+    }
