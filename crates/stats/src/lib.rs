@@ -19,6 +19,7 @@
 //! None.
 
 pub mod adf;
+pub mod diagnostics;
 pub mod error;
 pub mod linalg;
 pub mod rng;

@@ -3,6 +3,7 @@
 
 mod adf;
 mod common;
+mod diagnostics;
 mod linalg;
 mod rng;
 mod special;
