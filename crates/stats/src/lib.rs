@@ -21,7 +21,9 @@
 pub mod adf;
 pub mod diagnostics;
 pub mod error;
+pub mod isotonic;
 pub mod linalg;
+pub mod multitest;
 pub mod rng;
 pub mod special;
 

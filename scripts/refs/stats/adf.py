@@ -5,16 +5,13 @@ urca::ur.df (fixed lags, statistic only) on real series (see series.py / data.py
     python3 scripts/refs/stats/adf.py > crates/stats/tests/fixtures/adf.json
 """
 import json
-import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import statsmodels
 from statsmodels.tsa.stattools import adfuller
 
-from series import HERE, series
+from series import run_r, series
 
 S = series()
 names = ["sp500_log_price", "sp500_log_price_120", "baa_aaa_spread", "core_inflation"]
@@ -36,14 +33,7 @@ for name in names:
                 "ic_best": None if ic is None else float(ic),
             })
 
-with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-    json.dump({"series": {n: S[n][1].tolist() for n in names}, "lags": [0, 3, 12]}, f)
-    path = f.name
-try:
-    urca = json.loads(subprocess.run(["Rscript", os.path.join(HERE, "adf_urca.R"), path],
-                                     check=True, capture_output=True, text=True).stdout)
-finally:
-    os.unlink(path)
+urca = run_r("adf_urca.R", {"series": {n: S[n][1].tolist() for n in names}, "lags": [0, 3, 12]})
 
 out = {
     "meta": {

@@ -1,6 +1,7 @@
 # ADF statistics from R urca::ur.df at fixed lags, for the series in the JSON file given as the
 # first argument (written by adf.py). Prints JSON to stdout.
-suppressMessages({library(urca); library(jsonlite)})
+suppressMessages(library(urca))
+source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(), value = TRUE))), "r_json.R"))
 args <- commandArgs(trailingOnly = TRUE)
 input <- fromJSON(args[1])
 out <- list()
@@ -14,5 +15,5 @@ for (name in names(input$series)) {
     }
   }
 }
-cat(toJSON(list(urca = as.character(packageVersion("urca")), R = R.version.string,
-                cases = out), digits = NA, auto_unbox = TRUE))
+emit(list(urca = as.character(packageVersion("urca")), R = R.version.string,
+                cases = out))

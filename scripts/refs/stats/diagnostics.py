@@ -5,10 +5,7 @@ acorr_ljungbox) and R (tseries::jarque.bera.test, stats::Box.test) on real serie
     python3 scripts/refs/stats/diagnostics.py > crates/stats/tests/fixtures/diagnostics.json
 """
 import json
-import os
-import subprocess
 import sys
-import tempfile
 
 import numpy as np
 import scipy
@@ -17,7 +14,7 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 from statsmodels.stats.stattools import jarque_bera
 from statsmodels.tsa.stattools import acf
 
-from series import HERE, series
+from series import run_r, series
 
 S = series()
 ret = S["sp500_returns"][1]
@@ -45,15 +42,8 @@ for name, (_, x) in data.items():
             "box_pierce_p_value": [nan(v) for v in r["bp_pvalue"]],
         })
 
-with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-    json.dump({"series": {n: v[1].tolist() for n, v in data.items()}, "max_lag": MAX_LAG,
-               "model_df": MODEL_DF}, f)
-    path = f.name
-try:
-    r = json.loads(subprocess.run(["Rscript", os.path.join(HERE, "diagnostics_r.R"), path],
-                                  check=True, capture_output=True, text=True).stdout)
-finally:
-    os.unlink(path)
+r = run_r("diagnostics_r.R", {"series": {n: v[1].tolist() for n, v in data.items()},
+                              "max_lag": MAX_LAG, "model_df": MODEL_DF})
 out["r"] = {"jarque_bera": r["jarque_bera"], "ljung_box": r["ljung_box"]}
 out["meta"] = {
     "generator": "scripts/refs/stats/diagnostics.py (+ diagnostics_r.R)",

@@ -1,6 +1,7 @@
 # Jarque-Bera (tseries::jarque.bera.test) and Ljung-Box / Box-Pierce (stats::Box.test) for the
 # series in the JSON file given as the first argument (written by diagnostics.py).
-suppressMessages({library(tseries); library(jsonlite)})
+suppressMessages(library(tseries))
+source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(), value = TRUE))), "r_json.R"))
 input <- fromJSON(commandArgs(trailingOnly = TRUE)[1])
 jb <- list(); lb <- list()
 for (name in names(input$series)) {
@@ -21,5 +22,5 @@ for (name in names(input$series)) {
                                  statistic = q, p_value = p, box_pierce = qb, box_pierce_p_value = pb)
   }
 }
-cat(toJSON(list(tseries = as.character(packageVersion("tseries")), R = R.version.string,
-                jarque_bera = jb, ljung_box = lb), digits = NA, auto_unbox = TRUE))
+emit(list(tseries = as.character(packageVersion("tseries")), R = R.version.string,
+                jarque_bera = jb, ljung_box = lb))

@@ -33,3 +33,35 @@ def series():
         "core_inflation": ("1200 * diff(log(cpi)) (core_cpi.csv)", 1200.0 * np.diff(np.log(cpi))),
         "sp500_returns": ("100 * diff(log(adj_close)) (sp500.csv)", sp500_returns()),
     }
+
+
+def run_r(script, payload):
+    """Runs `Rscript <script> <payload.json>` and parses its JSON output. The R scripts print
+    numbers as strings with 17 significant digits (jsonlite stops at 15); they are turned back
+    into floats here."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(payload, f)
+        path = f.name
+    try:
+        text = subprocess.run(["Rscript", os.path.join(HERE, script), path], check=True,
+                              capture_output=True, text=True).stdout
+    finally:
+        os.unlink(path)
+
+    def conv(v):
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [conv(x) for x in v]
+        if isinstance(v, str):
+            try:
+                return float(v)
+            except ValueError:
+                return v
+        return v
+
+    return conv(json.loads(text))

@@ -91,7 +91,7 @@ fn adf_statistic_matches_urca() {
     for c in fx["urca"].as_array().unwrap() {
         let name = c["series"].as_str().unwrap();
         let reg = regression(c["type"].as_str().unwrap());
-        let lag = c["lags"].as_u64().unwrap() as usize;
+        let lag = num(&c["lags"]) as usize;
         let r = adf(
             &series(name),
             &AdfOptions {

@@ -122,8 +122,8 @@ fn ljung_box_matches_statsmodels_and_box_test() {
     }
     for c in fx["r"]["ljung_box"].as_array().unwrap() {
         let name = c["series"].as_str().unwrap();
-        let mdf = c["model_df"].as_u64().unwrap() as usize;
-        let first = c["first_lag"].as_u64().unwrap() as usize;
+        let mdf = num(&c["model_df"]) as usize;
+        let first = num(&c["first_lag"]) as usize;
         let q = nums(&c["statistic"]);
         let lb = ljung_box(&data(name), first + q.len() - 1, mdf).unwrap();
         for (i, qi) in q.iter().enumerate() {

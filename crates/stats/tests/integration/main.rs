@@ -5,5 +5,6 @@ mod adf;
 mod common;
 mod diagnostics;
 mod linalg;
+mod multitest;
 mod rng;
 mod special;
