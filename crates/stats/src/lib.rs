@@ -21,6 +21,7 @@
 pub mod adf;
 pub mod diagnostics;
 pub mod error;
+pub mod evt;
 pub mod isotonic;
 pub mod linalg;
 pub mod multitest;

@@ -4,6 +4,7 @@
 mod adf;
 mod common;
 mod diagnostics;
+mod evt;
 mod linalg;
 mod multitest;
 mod rng;
