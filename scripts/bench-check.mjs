@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm run bench:check`: the perf-regression gate (CI runs `-- --quick`).
+//
+// 1. Instruction counts (deterministic): every kernel of `tachyon-bench kernels` runs under
+//    `valgrind --tool=callgrind` for N and 2N iterations; (I(2N) - I(N)) / N is its cost per
+//    operation with set-up cancelled out. It must not exceed bench/baseline.json's figure by
+//    more than `instructionTolerance` (the count is repeatable to the instruction on one
+//    binary, so the tolerance only absorbs deliberate small changes).
+// 2. Floors and ratios (wall clock, measured in this run): each gate in baseline.json names a
+//    bench row and a bound; ratios compare a row to its anchor measured in the same run, which
+//    cancels most of a noisy host's drift. Bounds carry the margin BENCHMARKS.md justifies.
+//
+// Options: --quick (shorter wall-clock runs), --update (rewrite the instruction baseline),
+//          --skip-wall (instruction counts only)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const update = argv.includes('--update');
+const baselinePath = join(root, 'bench', 'baseline.json');
+const baseline = JSON.parse(readFileSync(baselinePath, 'utf8'));
+const failures = [];
+const notes = [];
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, ...opts });
+  if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
+  return r;
+}
+
+// ---- 1. instruction counts
+const build = run('cargo', ['build', '--release', '--quiet', '-p', 'tachyon-bench'], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status || 1);
+const bin = join(root, 'target', 'release', 'tachyon-bench');
+if (run('valgrind', ['--version']).status !== 0) {
+  console.error('bench:check needs valgrind (apt-get install valgrind)');
+  process.exit(1);
+}
+const kernels = run(bin, ['kernels']).stdout.trim().split('\n').filter(Boolean);
+const N = 4000;
+function instructions(id, n) {
+  const r = run('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', bin, 'count', id, String(n)]);
+  const m = /Collected\s*:\s*(\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`callgrind failed for ${id}: ${r.stderr.slice(-500)}`);
+  return Number(m[1]);
+}
+const measured = {};
+const tol = baseline.instructionTolerance ?? 0.03;
+console.log(`instruction counts per operation (callgrind; fail above baseline + ${(tol * 100).toFixed(0)}%)`);
+for (const id of kernels) {
+  const per = (instructions(id, 2 * N) - instructions(id, N)) / N;
+  measured[id] = Math.round(per * 100) / 100;
+  const base = baseline.instructions?.[id];
+  let status = 'ok';
+  if (base === undefined) {
+    status = 'NEW (not gated; run --update)';
+    notes.push(`${id}: no baseline`);
+  } else if (per > base * (1 + tol)) {
+    status = `REGRESSION (+${(((per - base) / base) * 100).toFixed(1)}%)`;
+    failures.push(`${id}: ${per.toFixed(2)} instructions/op vs baseline ${base}`);
+  } else if (per < base * (1 - tol)) {
+    status = `improved (${(((per - base) / base) * 100).toFixed(1)}%; run --update)`;
+  }
+  console.log(`  ${id.padEnd(44)} ${per.toFixed(2).padStart(10)}  baseline ${String(base ?? '-').padStart(10)}  ${status}`);
+}
+for (const id of Object.keys(baseline.instructions ?? {})) {
+  if (!kernels.includes(id)) failures.push(`${id}: in the baseline but no longer a kernel (remove it with --update)`);
+}
+if (update) {
+  baseline.instructions = measured;
+  baseline.updated = new Date().toISOString().slice(0, 10);
+  writeFileSync(baselinePath, `${JSON.stringify(baseline, null, 2)}\n`);
+  console.log(`bench/baseline.json: instruction baseline rewritten (${kernels.length} kernels)`);
+  process.exit(0);
+}
+
+// ---- 2. wall-clock floors and ratios
+if (!argv.includes('--skip-wall')) {
+  const bench = run(process.execPath, [join(root, 'scripts', 'bench.mjs'), ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (bench.status !== 0) process.exit(bench.status || 1);
+  const rows = [];
+  for (const f of new Set(baseline.gates.map((g) => g.results))) {
+    const p = join(root, 'bench', 'results', f);
+    if (existsSync(p)) rows.push(...JSON.parse(readFileSync(p, 'utf8')).map((r) => ({ ...r, file: f })));
+  }
+  const find = (file, group, name) => rows.find((r) => r.file === file && r.group === group && r.name === name);
+  console.log('\nfloors and ratios (wall clock, this run)');
+  for (const g of baseline.gates) {
+    const row = find(g.results, g.group, g.name);
+    if (!row) {
+      failures.push(`gate "${g.id}": no result row ${g.results} / ${g.group} / ${g.name}`);
+      continue;
+    }
+    const v = row[g.metric];
+    let value = v;
+    let bound = '';
+    let ok = true;
+    if (g.anchor) {
+      const a = find(g.results, g.group, g.anchor);
+      if (!a) {
+        failures.push(`gate "${g.id}": anchor row ${g.anchor} missing`);
+        continue;
+      }
+      value = v / a[g.metric];
+      if (g.maxRatio !== undefined) { ok = value <= g.maxRatio; bound = `≤ ${g.maxRatio}× anchor`; }
+      if (g.minRatio !== undefined) { ok = value >= g.minRatio; bound = `≥ ${g.minRatio}× anchor`; }
+    } else {
+      if (g.max !== undefined) { ok = v <= g.max; bound = `≤ ${g.max}`; }
+      if (g.min !== undefined) { ok = v >= g.min; bound = `≥ ${g.min}`; }
+    }
+    const shown = g.anchor ? `${value.toFixed(2)}×` : `${Number(v).toPrecision(4)} ${g.metric}`;
+    console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${g.id.padEnd(52)} ${shown.padStart(16)}  (${bound})`);
+    if (!ok) failures.push(`gate "${g.id}": ${shown}, bound ${bound}`);
+  }
+}
+
+if (failures.length) {
+  console.error(`\nbench:check FAILED:\n  - ${failures.join('\n  - ')}`);
+  process.exit(1);
+}
+console.log(`\nbench:check passed${notes.length ? ` (${notes.length} note(s): ${notes.join('; ')})` : ''}`);
