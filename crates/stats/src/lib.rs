@@ -22,6 +22,7 @@ pub mod adf;
 pub mod diagnostics;
 pub mod error;
 pub mod evt;
+pub mod hmm;
 pub mod isotonic;
 pub mod linalg;
 pub mod multitest;

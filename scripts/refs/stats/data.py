@@ -3,6 +3,7 @@
 the `arch` package (arch.data), to CSV files in crates/stats/tests/fixtures/data/.
 
 - sp500.csv:    S&P 500 index daily, 1999-01-04 .. 2018-12-31 (arch.data.sp500), Adj Close.
+- nasdaq.csv:   NASDAQ Composite daily, same dates (arch.data.nasdaq), Adj Close.
 - default.csv:  Moody's AAA and BAA corporate bond yields, monthly 1919-2018 (arch.data.default).
 - core_cpi.csv: US core CPI (CPILFESL), monthly 1957-2018 (arch.data.core_cpi).
 
@@ -13,6 +14,7 @@ import os
 import arch
 import arch.data.core_cpi
 import arch.data.default
+import arch.data.nasdaq
 import arch.data.sp500
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -22,6 +24,10 @@ os.makedirs(out, exist_ok=True)
 sp = arch.data.sp500.load()[["Adj Close"]].rename(columns={"Adj Close": "adj_close"})
 sp.index.name = "date"
 sp.to_csv(os.path.join(out, "sp500.csv"))
+
+nq = arch.data.nasdaq.load()[["Adj Close"]].rename(columns={"Adj Close": "adj_close"})
+nq.index.name = "date"
+nq.to_csv(os.path.join(out, "nasdaq.csv"))
 
 d = arch.data.default.load()
 d.index.name = "date"
@@ -40,6 +46,7 @@ Exported by `scripts/refs/stats/data.py` from the data sets bundled with the Pyt
 | file | content | source module |
 |------|---------|---------------|
 | sp500.csv | S&P 500 daily adjusted close, 1999-01-04 .. 2018-12-31 (5031 rows) | arch.data.sp500 |
+| nasdaq.csv | NASDAQ Composite daily adjusted close, same dates (5031 rows) | arch.data.nasdaq |
 | default.csv | Moody's AAA and BAA corporate bond yields, monthly 1919-2018 (1200 rows) | arch.data.default |
 | core_cpi.csv | US core CPI (FRED CPILFESL), monthly 1957-2018 (743 rows) | arch.data.core_cpi |
 

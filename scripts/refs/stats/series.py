@@ -21,6 +21,11 @@ def sp500_returns():
     return 100.0 * np.diff(np.log(sp500_close()))
 
 
+def nasdaq_returns():
+    """Daily percentage log returns of the NASDAQ Composite (5030 values)."""
+    return 100.0 * np.diff(np.log(csv("nasdaq.csv")["adj_close"].to_numpy(dtype=float)))
+
+
 def series():
     """Named series for the time-series tests; each is described in the fixture."""
     d = csv("default.csv")

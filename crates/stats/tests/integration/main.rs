@@ -5,6 +5,7 @@ mod adf;
 mod common;
 mod diagnostics;
 mod evt;
+mod hmm;
 mod linalg;
 mod multitest;
 mod rng;
