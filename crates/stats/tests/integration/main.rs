@@ -7,6 +7,7 @@ mod diagnostics;
 mod evt;
 mod hmm;
 mod linalg;
+mod mc;
 mod multitest;
 mod rng;
 mod special;

@@ -174,3 +174,30 @@ fn split_streams_are_uncorrelated_and_reproducible() {
         r
     });
 }
+
+#[test]
+fn split_stream_means_are_unbiased_across_seeds() {
+    // For each of 60 seeds, 2,000 split streams × 50 normals: the z-score of the grand mean
+    // must behave like N(0, 1) across seeds (chi-square on their sum of squares, and no single
+    // |z| beyond 4.5).
+    let mut ss = 0.0;
+    let seeds = 60;
+    for seed in 0..seeds {
+        let mut root = Rng::new(1000 + seed);
+        let mut sum = 0.0;
+        for _ in 0..2_000 {
+            let mut c = root.split();
+            for _ in 0..50 {
+                sum += c.normal();
+            }
+        }
+        let z = sum / (100_000_f64).sqrt();
+        assert!(z.abs() < 4.5, "seed {seed}: z {z}");
+        ss += z * z;
+    }
+    let p = chi2_sf(ss, seeds as f64);
+    assert!(
+        p > 1e-4 && p < 1.0 - 1e-4,
+        "sum of z² {ss} on {seeds} df, p = {p}"
+    );
+}
