@@ -7,11 +7,14 @@
 //!
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
+//! - [`binding_stats`]: statistical tests, EVT, multiple testing, isotonic calibration, HMMs,
+//!   Monte Carlo paths, distribution functions (`tachyon_stats`).
 //! - [`options`]: every option object and its validation.
 
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
 pub mod binding_core;
+pub mod binding_stats;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

@@ -27,7 +27,16 @@ export type ErrorCode =
   | 'ERR_RING_CAPACITY'
   | 'ERR_RING_SIZE'
   | 'ERR_RING_ALIGNMENT'
-  | 'ERR_RING_CORRUPT';
+  | 'ERR_RING_CORRUPT'
+  // statistics (crates/stats)
+  | 'ERR_TOO_SHORT'
+  | 'ERR_LENGTH_MISMATCH'
+  | 'ERR_CONSTANT_SERIES'
+  | 'ERR_INVALID_PARAMETER'
+  | 'ERR_SHAPE'
+  | 'ERR_NOT_POSITIVE_DEFINITE'
+  | 'ERR_SINGULAR'
+  | 'ERR_NO_CONVERGENCE';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {

@@ -392,6 +392,14 @@ fn gamma_pq(a: f64, x: f64) -> (f64, f64) {
     if x.is_infinite() {
         return (1.0, 0.0);
     }
+    // Closed forms for the two most common chi-square cases (1 and 2 degrees of freedom).
+    if a == 1.0 {
+        return (-(-x).exp_m1(), (-x).exp());
+    }
+    if a == 0.5 {
+        let r = x.sqrt();
+        return (erf(r), erfc(r));
+    }
     let prefix = gamma_prefix(a, x);
     if x < a + 1.0 {
         // P = prefix / a · Σ xⁿ / ((a+1)…(a+n))
@@ -586,7 +594,7 @@ fn mills_cf(s: f64) -> f64 {
 }
 
 /// Below this `z` the normal CDF uses the power series, above it the continued fraction.
-const NORM_SPLIT: f64 = 2.0;
+const NORM_SPLIT: f64 = 1.5;
 
 /// Upper normal tail `Q(z) = 1 − Φ(z)` for `z ≥ NORM_SPLIT` (continued fraction).
 fn norm_upper_cf(z: f64) -> f64 {

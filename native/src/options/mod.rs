@@ -2,6 +2,7 @@
 //! types). One file per area; shared argument helpers live here.
 
 pub mod core;
+pub mod stats;
 
 pub use self::core::*;
 
