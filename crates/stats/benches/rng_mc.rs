@@ -15,7 +15,7 @@ use tachyon_stats::rng::Rng;
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("normal draw");
     let mut r = Rng::new(1);
-    g.bench_function("tachyon Rng::normal (polar, portable)", |b| {
+    g.bench_function("tachyon Rng::normal (ziggurat, bit-portable)", |b| {
         b.iter(|| r.normal())
     });
     let mut x = Xoshiro256StarStar::seed_from_u64(1);

@@ -54,6 +54,8 @@ cases = {}
 
 
 def add(name, args, exact, scipy_val):
+    if exact != 0 and abs(exact) < mp.mpf("1e-300"):
+        return  # subnormal results: no relative accuracy to test (documented in special.rs)
     cases.setdefault(name, []).append({"args": [float(a) for a in args], "exact": fl(exact),
                                         "scipy": sci(scipy_val)})
 
@@ -75,7 +77,8 @@ for x in [1e-8, 1e-3, 0.1, 0.5, 0.9, 1.0, 1.2, 1.3, 1.4, 1.46, 1.461632144968362
 for x in [-6.0, -3.0, -1.5, -0.5, -1e-5, 1e-300, 1e-10, 0.001, 0.1, 0.5, 0.7, 0.71, 0.9, 1.0, 1.05,
           1.06, 1.07, 1.2, 1.4, 1.414, 1.42, 1.6, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0]:
     add("erf", [x], mp.erf(M(x)), sp.erf(x))
-for x in [-6.0, -3.0, -1.5, -0.5, -1e-5, 0.0, 1e-10, 0.001, 0.1, 0.5, 0.7, 0.71, 0.9, 1.0, 1.05,
+for x in [float(v) for v in np.linspace(-5.9, 27.0, 117)] + [
+          -6.0, -3.0, -1.5, -0.5, -1e-5, 0.0, 1e-10, 0.001, 0.1, 0.5, 0.7, 0.71, 0.9, 1.0, 1.05,
           1.06, 1.07, 1.2, 1.4, 1.414, 1.42, 1.6, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 25.0, 26.5]:
     add("erfc", [x], mp.erfc(M(x)), sp.erfc(x))
 
@@ -83,7 +86,7 @@ for x in [-6.0, -3.0, -1.5, -0.5, -1e-5, 0.0, 1e-10, 0.001, 0.1, 0.5, 0.7, 0.71,
 for x in [-37.0, -30.0, -20.0, -10.0, -8.0, -5.0, -3.0, -2.01, -2.0, -1.99, -1.959963984540054,
           -1.8, -1.51, -1.5, -1.49, -1.4, -1.2, -1.01, -1.0, -0.99, -0.8, -0.3, 0.0, 0.3, 0.99, 1.0,
           1.01, 1.2, 1.49, 1.5, 1.51, 1.99, 2.0, 2.01,
-          3.0, 5.0, 8.0]:
+          3.0, 5.0, 8.0] + [float(v) for v in np.linspace(-38.3, 8.3, 233)]:
     add("norm_cdf", [x], mp.ncdf(M(x)), st.norm.cdf(x))
     add("norm_sf", [x], 1 - mp.ncdf(M(x)), st.norm.sf(x))
     add("norm_pdf", [x], mp.npdf(M(x)), st.norm.pdf(x))

@@ -38,12 +38,10 @@ fn terminal(paths: &[f64], cols: usize) -> Vec<f64> {
 #[test]
 fn gbm_log_returns_are_exactly_normal() {
     let (s0, mu, sigma, t) = (100.0, 0.08, 0.3, 1.0);
-    // (Seed 1 happens to give z = −4.6 for the mean of its 5M normals — a rare but genuine
-    // draw; rng.rs checks over many seeds that split streams give unbiased, N(0, 1) z-scores.)
     let spec = PathSpec {
         paths: 100_000,
         steps: 50,
-        seed: 11,
+        seed: 1,
     };
     let x = simulate(&Process::Gbm(Gbm { s0, mu, sigma }), t / 50.0, &spec).unwrap();
     let st = terminal(&x, 51);

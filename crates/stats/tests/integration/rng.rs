@@ -201,3 +201,31 @@ fn split_stream_means_are_unbiased_across_seeds() {
         "sum of z² {ss} on {seeds} df, p = {p}"
     );
 }
+
+#[test]
+fn normal_tail_beyond_the_ziggurat_base_has_the_exact_law() {
+    // The ziggurat's base strip hands draws beyond r = 3.6541… to a separate sampler: check
+    // how often they occur and their conditional distribution P(|Z| > x | |Z| > r).
+    use tachyon_stats::special::norm_sf;
+    let r0 = 3.654_152_885_361_009;
+    let mut r = Rng::new(21);
+    let n = 4_000_000;
+    let mut tail: Vec<f64> = Vec::new();
+    for _ in 0..n {
+        let z = r.normal();
+        if z.abs() > r0 {
+            tail.push(z.abs());
+        }
+    }
+    let p = 2.0 * norm_sf(r0);
+    let expected = p * n as f64;
+    let z = (tail.len() as f64 - expected) / (expected * (1.0 - p)).sqrt();
+    assert!(
+        z.abs() < 4.5,
+        "{} tail draws, expected {expected:.0} (z = {z:.2})",
+        tail.len()
+    );
+    let q0 = norm_sf(r0);
+    let d = ks(tail, |x| 1.0 - norm_sf(x) / q0);
+    assert!(d < KS_CRIT, "tail KS {d}");
+}
