@@ -15,7 +15,7 @@
 //! (`tests/fixtures/adf.json`).
 
 use crate::error::{check_finite, Result, StatsError};
-use crate::linalg::{lstsq, Matrix};
+use crate::linalg::{lstsq, nested_ols, Matrix};
 use crate::special::norm_cdf;
 
 /// Deterministic terms of the test regression.
@@ -180,7 +180,7 @@ pub fn adf(x: &[f64], opts: &AdfOptions) -> Result<AdfResult> {
     };
 
     // Final regression on every observation the chosen lag allows.
-    let (design, y) = design(x, &dx, used_lag, used_lag, opts.regression);
+    let (design, y) = design(x, &dx, used_lag, used_lag, opts.regression, false);
     let fit = lstsq(&design, &y)?;
     let statistic = fit.coef[0] / fit.std_errors[0];
     let nobs = y.len();
@@ -197,18 +197,20 @@ pub fn adf(x: &[f64], opts: &AdfOptions) -> Result<AdfResult> {
     })
 }
 
-/// Lag choice on the common sample that `max` lags leave (statsmodels `_autolag`).
+/// Lag choice on the common sample that `max` lags leave (statsmodels `_autolag`). The
+/// candidate models are nested — deterministic terms, the level, then lags 1, 2, … — so one QR
+/// of the largest design gives every candidate's RSS and last t-ratio ([`nested_ols`]).
 fn choose_lag(x: &[f64], dx: &[f64], max: usize, opts: &AdfOptions) -> Result<(usize, f64)> {
-    let mut best: Option<(f64, usize)> = None;
+    let k = opts.regression.n_terms();
+    let (d, y) = design(x, dx, max, max, opts.regression, true);
+    let fits = nested_ols(&d, &y)?;
+    let nobs = y.len() as f64;
     if let LagSelection::TStat(_) = opts.lags {
-        // From the longest model down: stop at the first whose last lag is significant.
+        // From the longest model down: stop at the first whose last regressor (the last lag,
+        // or the level when no lag is left) is significant at 5% (normal, two-sided).
         let mut last = (0.0, 0);
         for lag in (0..=max).rev() {
-            let (d, y) = design(x, dx, lag, max, opts.regression);
-            let fit = lstsq(&d, &y)?;
-            // The last column of statsmodels' design is the last lag (the level if lag = 0).
-            let col = if lag == 0 { 0 } else { lag };
-            let t = (fit.coef[col] / fit.std_errors[col]).abs();
+            let t = fits.last_t[k + lag].abs();
             last = (t, lag);
             if t >= 1.644_853_626_951_472_2 {
                 break;
@@ -216,27 +218,26 @@ fn choose_lag(x: &[f64], dx: &[f64], max: usize, opts: &AdfOptions) -> Result<(u
         }
         return Ok((last.1, last.0));
     }
+    let mut best = (f64::INFINITY, 0);
     for lag in 0..=max {
-        let (d, y) = design(x, dx, lag, max, opts.regression);
-        let fit = lstsq(&d, &y)?;
-        let p = d.cols() as f64;
-        let nobs = y.len() as f64;
-        let llf = fit.llf();
+        let cols = k + 1 + lag;
+        let llf = fits.llf(cols);
+        let p = cols as f64;
         let ic = match opts.lags {
             LagSelection::Bic(_) => -2.0 * llf + nobs.ln() * p,
             _ => -2.0 * llf + 2.0 * p,
         };
         // Ties go to the smaller lag (strict improvement required), as Python's min on tuples.
-        if best.map_or(true, |(b, _)| ic < b) {
-            best = Some((ic, lag));
+        if ic < best.0 {
+            best = (ic, lag);
         }
     }
-    let (ic, lag) = best.expect("max ≥ 0 gives at least one model");
-    Ok((lag, ic))
+    Ok((best.1, best.0))
 }
 
 /// The ADF design: columns `[x_{t−1}, Δx_{t−1}, …, Δx_{t−lag}, 1, t, t²]` (as many
-/// deterministic terms as `reg` asks for) on the sample that `sample_lag ≥ lag` lags leave,
+/// deterministic terms as `reg` asks for; with `prepend` the deterministic terms come first,
+/// statsmodels' order for lag selection) on the sample that `sample_lag ≥ lag` lags leave,
 /// and the response `Δx_t`.
 fn design(
     x: &[f64],
@@ -244,6 +245,7 @@ fn design(
     lag: usize,
     sample_lag: usize,
     reg: Regression,
+    prepend: bool,
 ) -> (Matrix, Vec<f64>) {
     let k = reg.n_terms();
     let cols = 1 + lag + k;
@@ -252,19 +254,17 @@ fn design(
     let mut y = Vec::with_capacity(rows);
     for (r, t) in (sample_lag..dx.len()).enumerate() {
         y.push(dx[t]);
+        let trend = (r + 1) as f64;
+        let terms = [1.0, trend, trend * trend];
+        if prepend {
+            data.extend_from_slice(&terms[..k]);
+        }
         data.push(x[t]);
         for i in 1..=lag {
             data.push(dx[t - i]);
         }
-        let trend = (r + 1) as f64;
-        if k >= 1 {
-            data.push(1.0);
-        }
-        if k >= 2 {
-            data.push(trend);
-        }
-        if k >= 3 {
-            data.push(trend * trend);
+        if !prepend {
+            data.extend_from_slice(&terms[..k]);
         }
     }
     (

@@ -205,10 +205,80 @@ pub fn run(r: &mut Runner) {
     );
 }
 
-/// Callgrind kernels.
+/// Callgrind kernels: ours, and each anchor under `stats/anchor_*` so the two can be compared
+/// deterministically when wall clock is too noisy.
 #[must_use]
 pub fn kernels() -> Vec<Kernel> {
     vec![
+        Kernel {
+            id: "stats/anchor_libm_erfc",
+            make: || {
+                let xs = xs();
+                Box::new(move |n| {
+                    for k in 0..n {
+                        let x = bb(xs[(k & 63) as usize]);
+                        bb(0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2));
+                    }
+                })
+            },
+        },
+        Kernel {
+            id: "stats/anchor_rand_distr_normal",
+            make: || {
+                let mut x = Xoshiro256StarStar::seed_from_u64(1);
+                Box::new(move |n| {
+                    for _ in 0..n {
+                        let z: f64 = StandardNormal.sample(&mut x);
+                        bb(z);
+                    }
+                })
+            },
+        },
+        Kernel {
+            id: "stats/anchor_gbm_step_rand_distr",
+            make: || {
+                let mut x = Xoshiro256StarStar::seed_from_u64(1);
+                let (drift, vol) = ((0.05 - 0.02) / 252.0, 0.2 / 252f64.sqrt());
+                let mut s = 100.0_f64;
+                Box::new(move |n| {
+                    for _ in 0..n {
+                        let z: f64 = StandardNormal.sample(&mut x);
+                        s *= (drift + vol * z).exp();
+                        bb(s);
+                    }
+                })
+            },
+        },
+        Kernel {
+            id: "stats/anchor_hmm_naive_step",
+            make: || {
+                let data = returns(4096);
+                let m = hmm2();
+                let ln_a: Vec<f64> = m.transitions().iter().map(|a| a.ln()).collect();
+                let mut log_alpha: Vec<f64> = m.start().iter().map(|p| p.ln()).collect();
+                let (means, vars) = (m.means().to_vec(), m.variances().to_vec());
+                Box::new(move |n| {
+                    for k in 0..n {
+                        let x = bb(data[(k & 4095) as usize]);
+                        bb(naive_forward_step(&mut log_alpha, x, &ln_a, &means, &vars));
+                    }
+                })
+            },
+        },
+        Kernel {
+            id: "stats/anchor_calibrator_linear_scan",
+            make: || {
+                let (scores, labels) = calibration_data();
+                let cal = IsotonicCalibrator::fit(&scores, &labels, None)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let (kx, ky) = (cal.knots().0.to_vec(), cal.knots().1.to_vec());
+                Box::new(move |n| {
+                    for k in 0..n {
+                        bb(naive_predict(&kx, &ky, bb(scores[(k % 2000) as usize])));
+                    }
+                })
+            },
+        },
         Kernel {
             id: "stats/norm_cdf",
             make: || {
