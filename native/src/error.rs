@@ -43,6 +43,13 @@ coded!(
     tachyon_core::time::ClockError,
     tachyon_core::ring::CapacityError,
     tachyon_core::shm::RingError,
+    tachyon_indicators::IndicatorError,
+    tachyon_indicators::InputError,
+    tachyon_signals::SignalError,
+    tachyon_engine::EngineError,
+    tachyon_riskmath::SizingError,
+    tachyon_riskmath::VarError,
+    tachyon_models::ModelError,
     tachyon_stats::StatsError,
 );
 

@@ -6,7 +6,12 @@
 //! [`error`] only; every export that could panic is wrapped with `catch_unwind`.
 //!
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
+//! - [`binding_engine`]: `DecisionEngine`, `RiskEngine` (limits, control modes, kill switch),
+//!   VaR and sizing.
+//! - [`binding_models`]: GARCH family, DCC, VPIN, realized and microstructure measures.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
+//! - [`binding_indicators`]: one class per indicator (`Ema`, `Adx`, …) and `IndicatorBank`.
+//! - [`binding_signals`]: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
 //! - [`binding_stats`]: statistical tests, EVT, multiple testing, isotonic calibration, HMMs,
 //!   Monte Carlo paths, distribution functions (`tachyon_stats`).
 //! - [`options`]: every option object and its validation.
@@ -14,6 +19,10 @@
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
 pub mod binding_core;
+pub mod binding_engine;
+pub mod binding_indicators;
+pub mod binding_models;
+pub mod binding_signals;
 pub mod binding_stats;
 pub mod binding_stream;
 pub mod error;

@@ -2,6 +2,10 @@
 //! types). One file per area; shared argument helpers live here.
 
 pub mod core;
+pub mod engine;
+pub mod indicators;
+pub mod models;
+pub mod signals;
 pub mod stats;
 
 pub use self::core::*;
