@@ -809,9 +809,9 @@ impl SimArgs {
     fn from(process: &ProcessOptions, o: &SimulationOptions) -> Result<Self> {
         let process = Process::try_from(process)?;
         let total = u64::from(o.paths) * (u64::from(o.steps) + 1);
-        if total > 1 << 28 {
+        if total > 1 << 25 {
             return Err(invalid_arg(format!(
-                "paths × (steps + 1) = {total} values is above the limit of 2^28 per call"
+                "paths × (steps + 1) = {total} values is above the limit of 2^25 (256 MiB) per call"
             )));
         }
         Ok(Self {

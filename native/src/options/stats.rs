@@ -358,7 +358,7 @@ impl TryFrom<&ProcessOptions> for Process {
 #[napi(object)]
 #[derive(Debug, Clone)]
 pub struct SimulationOptions {
-    /// Number of paths.
+    /// Number of paths (`paths × (steps + 1)` may not exceed 2^25 values per call).
     pub paths: u32,
     /// Steps per path (each path has `steps + 1` values; the first is the initial value).
     pub steps: u32,
