@@ -51,7 +51,9 @@ export type ErrorCode =
   | 'ERR_INVALID_PARAMETER'
   | 'ERR_INVALID_SPEC'
   | 'ERR_NOT_POSITIVE_DEFINITE'
-  | 'ERR_SHAPE';
+  | 'ERR_SHAPE'
+  | 'ERR_SINGULAR'
+  | 'ERR_NO_CONVERGENCE';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {
