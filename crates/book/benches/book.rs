@@ -6,8 +6,9 @@
 //! is zero (delete) 30% of the time. About 1,000 levels per side live in the book.
 
 use std::collections::BTreeMap;
+use std::hint::black_box;
 
-use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use tachyon_book::{parse_depth_update, BookSide, Level, OrderBook, Scales, SeqRule};
 
 /// SplitMix64: a tiny deterministic generator for the bench feed.
@@ -34,7 +35,7 @@ fn feed(n: usize, seed: u64) -> Vec<Update> {
     let mut mid: i64 = 1_000_000;
     (0..n)
         .map(|_| {
-            if r.next() % 64 == 0 {
+            if r.next().is_multiple_of(64) {
                 mid += (r.next() % 5) as i64 - 2;
             }
             let u = r.next();
