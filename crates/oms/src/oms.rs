@@ -597,12 +597,14 @@ impl Oms {
         self.next_id += 1;
         o.id = id;
         self.stats.orders += 1;
-        self.remember_client_id(o.client_id, id);
         if o.is_open() {
             self.book.adjust_open(o.instrument, o.side, o.leaves());
             self.book.open_orders += 1;
         }
+        let client_id = o.client_id;
+        // The order must be in the map before the dedup window looks at it.
         self.orders.insert(id.0, o);
+        self.remember_client_id(client_id, id);
         id
     }
 
