@@ -1306,7 +1306,13 @@ impl Oms {
         let ts = ev.ts();
         match *ev {
             VenueEvent::Accepted { .. } => {
-                if !allowed(o.status, Transition::Accept) {
+                // An acknowledgement overtaken by fills, a cancel or an expiry (a delayed ack)
+                // is harmless; one for a rejected or never-sent order is not.
+                let late = matches!(
+                    o.status,
+                    OrderStatus::Filled | OrderStatus::Cancelled | OrderStatus::Expired
+                );
+                if !late && !allowed(o.status, Transition::Accept) {
                     return Err(Self::transition_err(o, Transition::Accept));
                 }
                 if o.status == OrderStatus::New {
