@@ -134,7 +134,7 @@ fn bad_input_is_typed_counted_and_changes_nothing() {
             },
             "ERR_UNKNOWN_INSTRUMENT",
         ),
-        (buy_limit("x2", "1", "100.01").clone(), "OK"),
+        (buy_limit("x2", "1", "100.01"), "OK"),
         (
             OrderRequest {
                 price: Some(Price::parse("100.005", 3).unwrap()),

@@ -381,8 +381,10 @@ fn rate_limit_refuses_like_a_429_with_retry_after() {
 
 #[test]
 fn fault_dropped_command_is_found_by_reconciliation() {
-    let mut faults = FaultConfig::default();
-    faults.drop_inbound = 1.0;
+    let faults = FaultConfig {
+        drop_inbound: 1.0,
+        ..FaultConfig::default()
+    };
     let (mut oms, mut v) = setup(SimConfig {
         faults,
         ..SimConfig::default()
@@ -411,8 +413,10 @@ fn fault_dropped_command_is_found_by_reconciliation() {
 
 #[test]
 fn fault_dropped_events_show_up_as_fill_and_position_mismatches() {
-    let mut faults = FaultConfig::default();
-    faults.drop_outbound = 1.0;
+    let faults = FaultConfig {
+        drop_outbound: 1.0,
+        ..FaultConfig::default()
+    };
     let (mut oms, mut v) = setup(SimConfig {
         faults,
         ..SimConfig::default()
@@ -437,8 +441,10 @@ fn fault_dropped_events_show_up_as_fill_and_position_mismatches() {
 
 #[test]
 fn fault_injected_reject() {
-    let mut faults = FaultConfig::default();
-    faults.reject = 1.0;
+    let faults = FaultConfig {
+        reject: 1.0,
+        ..FaultConfig::default()
+    };
     let (mut oms, mut v) = setup(SimConfig {
         faults,
         ..SimConfig::default()
@@ -463,9 +469,11 @@ fn fault_injected_reject() {
 
 #[test]
 fn fault_delayed_ack_is_overtaken_by_fills() {
-    let mut faults = FaultConfig::default();
-    faults.delay_ack = 1.0;
-    faults.delay_ack_ns = 5 * MS;
+    let faults = FaultConfig {
+        delay_ack: 1.0,
+        delay_ack_ns: 5 * MS,
+        ..FaultConfig::default()
+    };
     let (mut oms, mut v) = setup(SimConfig {
         faults,
         latency_out: LatencyModel::Constant(MS),
@@ -493,9 +501,11 @@ fn fault_delayed_ack_is_overtaken_by_fills() {
 
 #[test]
 fn fault_disconnect_refuses_commands_loses_events_and_cancels_on_disconnect() {
-    let mut faults = FaultConfig::default();
-    faults.disconnects = vec![(t(10 * MS), t(20 * MS))];
-    faults.cancel_on_disconnect = true;
+    let faults = FaultConfig {
+        disconnects: vec![(t(10 * MS), t(20 * MS))],
+        cancel_on_disconnect: true,
+        ..FaultConfig::default()
+    };
     let (mut oms, mut v) = setup(SimConfig {
         faults,
         ..SimConfig::default()
@@ -541,11 +551,13 @@ fn fault_disconnect_refuses_commands_loses_events_and_cancels_on_disconnect() {
 #[test]
 fn same_seed_same_events_other_seed_other_events() {
     fn run(seed: u64) -> Vec<VenueEvent> {
-        let mut faults = FaultConfig::default();
-        faults.drop_outbound = 0.1;
-        faults.reject = 0.1;
-        faults.delay_ack = 0.2;
-        faults.delay_ack_ns = 50_000;
+        let faults = FaultConfig {
+            drop_outbound: 0.1,
+            reject: 0.1,
+            delay_ack: 0.2,
+            delay_ack_ns: 50_000,
+            ..FaultConfig::default()
+        };
         let cfg = SimConfig {
             seed,
             latency_in: LatencyModel::LogNormal {
