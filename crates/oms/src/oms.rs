@@ -531,10 +531,19 @@ impl Oms {
     /// Control mode + reduce-only + gate. `Err((reason, gate code, text))` refuses.
     fn admit(
         &mut self,
-        o: &Order,
+        id: OrderId,
         is_release: bool,
     ) -> Result<(), (Reason, Option<&'static str>, Option<String>)> {
-        let reduces = self.book.reduces(o.instrument, o.side, o.leaves());
+        let o = &self.orders[&id.0];
+        let (instrument, side, order_type, leaves, price, reduce_only) = (
+            o.instrument,
+            o.side,
+            o.order_type,
+            o.leaves(),
+            o.price,
+            o.reduce_only,
+        );
+        let reduces = self.book.reduces(instrument, side, leaves);
         match self.gate.mode() {
             ControlMode::Normal => {}
             ControlMode::Pause => {
@@ -549,18 +558,17 @@ impl Oms {
             }
             ControlMode::Emergency => return Err((Reason::ControlEmergency, None, None)),
         }
-        if o.reduce_only && !reduces {
+        if reduce_only && !reduces {
             return Err((Reason::ReduceOnly, None, None));
         }
-        let scale = self.book.instruments[o.instrument as usize].qty_scale();
-        let pscale = self.book.instruments[o.instrument as usize].price_scale();
+        let inst = &self.book.instruments[instrument as usize];
         let intent = OrderIntent {
-            instrument: o.instrument,
-            side: o.side,
-            order_type: o.order_type,
-            qty: Quantity::from_mantissa(o.leaves(), scale).unwrap_or(Quantity::zero(0)),
-            price: o.price.and_then(|p| Price::from_mantissa(p, pscale).ok()),
-            reduce_only: o.reduce_only,
+            instrument,
+            side,
+            order_type,
+            qty: Quantity::from_mantissa(leaves, inst.qty_scale()).unwrap_or(Quantity::zero(0)),
+            price: price.and_then(|p| Price::from_mantissa(p, inst.price_scale()).ok()),
+            reduce_only,
             reduces_position: reduces,
             is_release,
         };
@@ -634,9 +642,8 @@ impl Oms {
 
     /// Admits and dispatches an inserted order: a venue command (New), or held, or rejected.
     fn dispatch(&mut self, id: OrderId, now: Timestamp) -> SubmitOutcome {
-        let o = self.orders[&id.0].clone();
-        let held_for_parent = o.links.parent.is_some();
-        match self.admit(&o, false) {
+        let held_for_parent = self.orders[&id.0].links.parent.is_some();
+        match self.admit(id, false) {
             Err((reason, code, text)) => {
                 self.reject_local(id, reason, text, now);
                 SubmitOutcome {
@@ -957,8 +964,7 @@ impl Oms {
 
     /// Sends a held order to the venue (after admission with `is_release = true`).
     fn release(&mut self, id: OrderId, now: Timestamp) {
-        let o = self.orders[&id.0].clone();
-        if let Err((reason, _, text)) = self.admit(&o, true) {
+        if let Err((reason, _, text)) = self.admit(id, true) {
             self.reject_local(id, reason, text, now);
             return;
         }

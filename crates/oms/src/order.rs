@@ -232,6 +232,17 @@ impl Order {
         if self.filled == 0 {
             return None;
         }
+        // Fast path: both fit in i64 (the usual case); i128 division is several times slower.
+        if let Ok(num) = i64::try_from(self.filled_notional) {
+            let den = self.filled;
+            let q = num.div_euclid(den);
+            let r = num.rem_euclid(den);
+            return Some(match (2 * i128::from(r)).cmp(&i128::from(den)) {
+                std::cmp::Ordering::Less => q,
+                std::cmp::Ordering::Greater => q + 1,
+                std::cmp::Ordering::Equal => q + (q & 1),
+            });
+        }
         let num = self.filled_notional;
         let den = i128::from(self.filled);
         let q = num.div_euclid(den);

@@ -30,4 +30,4 @@ pub use config::{
     fee_of, FaultConfig, FeeSchedule, FeeTier, ImpactModel, LatencyModel, QueueModel, RateLimit,
     SimConfig, SimError,
 };
-pub use venue::{pump, SimOrder, SimStats, SimVenue, VenueStatus};
+pub use venue::{pump, Pump, SimOrder, SimStats, SimVenue, VenueStatus, MAX_CLOSED_ORDERS};

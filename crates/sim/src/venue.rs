@@ -159,7 +159,11 @@ pub struct SimVenue {
     bucket: Option<TokenBucket>,
     volume: i128,
     stats: SimStats,
+    closed: std::collections::VecDeque<u64>,
 }
+
+/// Closed orders the venue remembers (for cancel answers and reconciliation).
+pub const MAX_CLOSED_ORDERS: usize = 100_000;
 
 const DAY_NS: i64 = 86_400_000_000_000;
 
@@ -190,6 +194,7 @@ impl SimVenue {
             now: Timestamp::EPOCH,
             volume: 0,
             stats: SimStats::default(),
+            closed: std::collections::VecDeque::new(),
         })
     }
 
@@ -582,6 +587,7 @@ impl SimVenue {
                         expires: None,
                     },
                 );
+                self.close(order_id, VenueStatus::Expired);
                 self.stats.expired += 1;
                 self.emit(VenueEvent::Expired {
                     order_id,
@@ -720,6 +726,12 @@ impl SimVenue {
             let r = &mut self.insts[o.instrument as usize].resting;
             if let Some(i) = r.iter().position(|&x| x == order_id.0) {
                 r.swap_remove(i);
+            }
+            self.closed.push_back(order_id.0);
+            if self.closed.len() > MAX_CLOSED_ORDERS {
+                if let Some(old) = self.closed.pop_front() {
+                    self.orders.remove(&old);
+                }
             }
         }
     }
@@ -1025,24 +1037,53 @@ impl SimVenue {
     }
 }
 
-/// Moves everything between an OMS and a simulated venue up to `now`: the OMS's commands go
-/// out, the venue processes what is due, and the events delivered by `now` come back into
-/// the OMS. Returns the number of venue events the OMS refused (each is counted in its
-/// stats). Repeats until nothing moves, so a zero-latency round trip completes in one call.
-pub fn pump(oms: &mut Oms, venue: &mut SimVenue, now: Timestamp) -> usize {
-    let mut cmds = Vec::new();
-    let mut evs = Vec::new();
-    let mut refused = 0;
-    loop {
-        cmds.clear();
-        evs.clear();
-        oms.drain_commands(&mut cmds);
-        venue.submit_all(&cmds, now);
-        venue.step(now, &mut evs);
-        refused += oms.on_venue_events(&evs);
-        if cmds.is_empty() && evs.is_empty() {
-            break;
-        }
+/// Reusable buffers for moving events between an OMS and a simulated venue (so the loop does
+/// not allocate).
+#[derive(Debug, Default)]
+pub struct Pump {
+    cmds: Vec<tachyon_oms::VenueCommand>,
+    evs: Vec<VenueEvent>,
+}
+
+impl Pump {
+    /// Empty buffers.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
     }
-    refused
+
+    /// Moves everything up to `now`: the OMS's commands go out, the venue processes what is
+    /// due, and the events delivered by `now` come back into the OMS; repeats until nothing
+    /// moves, so a zero-latency round trip completes in one call. Returns the number of venue
+    /// events the OMS refused (each is counted in its stats). The events passed to the OMS
+    /// are appended to `log` when one is given.
+    pub fn run(
+        &mut self,
+        oms: &mut Oms,
+        venue: &mut SimVenue,
+        now: Timestamp,
+        mut log: Option<&mut Vec<VenueEvent>>,
+    ) -> usize {
+        let mut refused = 0;
+        loop {
+            self.cmds.clear();
+            self.evs.clear();
+            oms.drain_commands(&mut self.cmds);
+            venue.submit_all(&self.cmds, now);
+            venue.step(now, &mut self.evs);
+            refused += oms.on_venue_events(&self.evs);
+            if let Some(l) = log.as_deref_mut() {
+                l.extend_from_slice(&self.evs);
+            }
+            if self.cmds.is_empty() && self.evs.is_empty() {
+                break;
+            }
+        }
+        refused
+    }
+}
+
+/// One-off [`Pump::run`] (allocates its buffers; keep a [`Pump`] in a loop).
+pub fn pump(oms: &mut Oms, venue: &mut SimVenue, now: Timestamp) -> usize {
+    Pump::new().run(oms, venue, now, None)
 }
