@@ -146,7 +146,11 @@ fn bench(c: &mut Criterion) {
                         VenueEvent::Accepted { .. } => o.status = "accepted",
                         VenueEvent::Fill { qty, .. } => {
                             o.filled += qty;
-                            o.status = if o.filled >= o.qty { "filled" } else { "partial" };
+                            o.status = if o.filled >= o.qty {
+                                "filled"
+                            } else {
+                                "partial"
+                            };
                         }
                         _ => o.status = "cancelled",
                     }

@@ -6,7 +6,7 @@
 //! exposure, rate). The risk engine implements this trait; [`BasicGate`] is a small
 //! implementation for tests and simple setups, [`AllowAll`] lets everything through.
 
-use tachyon_core::{Instrument, InstrumentId, Price, Quantity};
+use tachyon_core::{Instrument, InstrumentId, Price, Quantity, Rounding};
 
 use crate::types::{FillInfo, OrderType, Side};
 
@@ -87,6 +87,13 @@ pub trait PreTradeGate: Send {
 
     /// Told about every booked fill (for exposure and loss tracking). Default: ignore.
     fn on_fill(&mut self, _fill: &FillInfo) {}
+
+    /// Asks the gate to switch to `mode` (an operator command). Returns `false` if this gate
+    /// takes its mode from elsewhere (e.g. a risk engine with its own triggers). Default:
+    /// `false`.
+    fn set_mode(&mut self, _mode: ControlMode) -> bool {
+        false
+    }
 }
 
 /// Lets everything through in [`ControlMode::Normal`].
@@ -104,15 +111,16 @@ impl PreTradeGate for AllowAll {
 
 /// A simple gate: a settable control mode, a maximum order quantity, a maximum absolute
 /// position (counting open orders on the increasing side) and a maximum number of open
-/// orders. Limits are quantity mantissas at each instrument's scale; `None` means no limit.
+/// orders. Quantity limits are compared numerically at each instrument's scale (a limit
+/// finer than the instrument's lot is floored to it); `None` means no limit.
 #[derive(Debug, Clone, Default)]
 pub struct BasicGate {
     /// Control mode reported to the OMS.
     pub mode: ControlMode,
     /// Largest quantity of one order.
-    pub max_order_qty: Option<i64>,
+    pub max_order_qty: Option<Quantity>,
     /// Largest absolute position including open orders that would increase it.
-    pub max_position: Option<i64>,
+    pub max_position: Option<Quantity>,
     /// Largest number of open orders.
     pub max_open_orders: Option<usize>,
     /// Orders checked.
@@ -138,13 +146,22 @@ impl PreTradeGate for BasicGate {
     fn mode(&self) -> ControlMode {
         self.mode
     }
+
+    fn set_mode(&mut self, mode: ControlMode) -> bool {
+        self.mode = mode;
+        true
+    }
 }
 
 impl BasicGate {
     fn decide(&self, i: &OrderIntent, view: &dyn PortfolioView) -> Result<(), GateRejection> {
         let q = i.qty.mantissa();
+        let at_scale = |m: Quantity| {
+            m.rescale(i.qty.scale(), Rounding::Floor)
+                .map_or(i64::MAX, Quantity::mantissa)
+        };
         if let Some(max) = self.max_order_qty {
-            if q > max {
+            if q > at_scale(max) {
                 return Err(GateRejection {
                     code: "MAX_ORDER_QTY",
                     message: format!("order quantity {} is above the limit {max}", i.qty),
@@ -160,6 +177,7 @@ impl BasicGate {
             }
         }
         if let Some(max) = self.max_position {
+            let max = at_scale(max);
             if !i.reduces_position {
                 let pos = view.position(i.instrument).mantissa();
                 let open = view.open_qty(i.instrument, i.side).mantissa();
@@ -168,7 +186,9 @@ impl BasicGate {
                     return Err(GateRejection {
                         code: "MAX_POSITION",
                         message: format!(
-                            "position would reach {after} (mantissa) with open orders; the limit is {max}"
+                            "position would reach {} with open orders; the limit is {}",
+                            Quantity::from_mantissa(after, i.qty.scale()).unwrap_or(i.qty),
+                            Quantity::from_mantissa(max, i.qty.scale()).unwrap_or(i.qty),
                         ),
                     });
                 }

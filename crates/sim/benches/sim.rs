@@ -94,8 +94,14 @@ impl Rig {
 
 #[derive(Clone)]
 enum NaiveCmd {
-    New { client_id: String, price: i64, qty: i64 },
-    Cancel { client_id: String },
+    New {
+        client_id: String,
+        price: i64,
+        qty: i64,
+    },
+    Cancel {
+        client_id: String,
+    },
 }
 
 #[derive(Clone)]
@@ -126,15 +132,21 @@ impl Naive {
     fn pump(&mut self) {
         while let Some(c) = self.outbox.pop_front() {
             match *c {
-                NaiveCmd::New { client_id, price, qty } => {
+                NaiveCmd::New {
+                    client_id,
+                    price,
+                    qty,
+                } => {
                     let crosses = self.asks.keys().next().is_some_and(|&a| a <= price);
                     assert!(!crosses);
                     self.venue_orders.insert(client_id.clone(), (price, qty));
-                    self.events.push_back(Box::new(NaiveEvent::Accepted { client_id }));
+                    self.events
+                        .push_back(Box::new(NaiveEvent::Accepted { client_id }));
                 }
                 NaiveCmd::Cancel { client_id } => {
                     self.venue_orders.remove(&client_id);
-                    self.events.push_back(Box::new(NaiveEvent::Cancelled { client_id }));
+                    self.events
+                        .push_back(Box::new(NaiveEvent::Cancelled { client_id }));
                 }
             }
         }
@@ -155,10 +167,16 @@ impl Naive {
         let t0 = Instant::now();
         assert!(!self.orders.contains_key(&id));
         self.orders.insert(id.clone(), (9_990, 1_000, "new"));
-        self.outbox.push_back(Box::new(NaiveCmd::New { client_id: id.clone(), price: 9_990, qty: 1_000 }));
+        self.outbox.push_back(Box::new(NaiveCmd::New {
+            client_id: id.clone(),
+            price: 9_990,
+            qty: 1_000,
+        }));
         self.pump();
         let d = t0.elapsed();
-        self.outbox.push_back(Box::new(NaiveCmd::Cancel { client_id: id.clone() }));
+        self.outbox.push_back(Box::new(NaiveCmd::Cancel {
+            client_id: id.clone(),
+        }));
         self.pump();
         self.orders.remove(&id);
         self.reports.clear();

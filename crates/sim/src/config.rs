@@ -3,7 +3,7 @@
 use rand::Rng;
 use rand_distr::{Distribution, LogNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use tachyon_core::Timestamp;
+use tachyon_core::{Notional, Timestamp};
 
 /// Why a simulator setting or input was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -114,13 +114,23 @@ pub enum QueueModel {
     },
 }
 
+/// Scale at which the venue accumulates traded volume across instruments.
+pub const VOLUME_SCALE: u8 = 18;
+
+/// `n` as an `i128` mantissa at [`VOLUME_SCALE`].
+#[must_use]
+pub fn volume_units(n: Notional) -> i128 {
+    let s = n.scale().min(VOLUME_SCALE);
+    i128::from(n.mantissa()) * 10i128.pow(u32::from(VOLUME_SCALE - s))
+}
+
 /// A maker/taker fee tier, in parts per million of notional (100 ppm = 1 bp; negative =
-/// rebate). The tier applies once the account's cumulative traded notional reaches
-/// `min_volume` (notional-scale mantissa).
+/// rebate). The tier applies once the account's cumulative traded notional (all instruments,
+/// in quote currency) reaches `min_volume`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeeTier {
-    /// Cumulative traded notional from which the tier applies.
-    pub min_volume: i128,
+    /// Cumulative traded notional from which the tier applies (any scale).
+    pub min_volume: Notional,
     /// Maker fee, ppm.
     pub maker_ppm: i64,
     /// Taker fee, ppm.
@@ -139,7 +149,7 @@ impl Default for FeeSchedule {
     fn default() -> Self {
         Self {
             tiers: vec![FeeTier {
-                min_volume: 0,
+                min_volume: Notional::zero(0),
                 maker_ppm: 1_000,
                 taker_ppm: 1_000,
             }],
@@ -149,13 +159,13 @@ impl Default for FeeSchedule {
 
 impl FeeSchedule {
     pub(crate) fn validate(&self) -> Result<(), SimError> {
-        if self.tiers.is_empty() || self.tiers[0].min_volume != 0 {
+        if self.tiers.is_empty() || !self.tiers[0].min_volume.is_zero() {
             return Err(cfg_err("fees", "the first tier must start at volume 0"));
         }
         if self
             .tiers
             .windows(2)
-            .any(|w| w[1].min_volume <= w[0].min_volume)
+            .any(|w| volume_units(w[1].min_volume) <= volume_units(w[0].min_volume))
         {
             return Err(cfg_err(
                 "fees",
@@ -172,14 +182,14 @@ impl FeeSchedule {
         Ok(())
     }
 
-    /// `(maker, taker)` ppm at a traded volume.
+    /// `(maker, taker)` ppm at a traded volume (a mantissa at [`VOLUME_SCALE`]).
     #[must_use]
     pub fn rates(&self, volume: i128) -> (i64, i64) {
         let t = self
             .tiers
             .iter()
             .rev()
-            .find(|t| volume >= t.min_volume)
+            .find(|t| volume >= volume_units(t.min_volume))
             .unwrap_or(&self.tiers[0]);
         (t.maker_ppm, t.taker_ppm)
     }
@@ -432,19 +442,21 @@ mod tests {
         let s = FeeSchedule {
             tiers: vec![
                 FeeTier {
-                    min_volume: 0,
+                    min_volume: Notional::zero(0),
                     maker_ppm: 1_000,
                     taker_ppm: 1_000,
                 },
                 FeeTier {
-                    min_volume: 1_000,
+                    min_volume: Notional::parse("10.00", 2).unwrap(),
                     maker_ppm: 0,
                     taker_ppm: 500,
                 },
             ],
         };
-        assert_eq!(s.rates(999), (1_000, 1_000));
-        assert_eq!(s.rates(1_000), (0, 500));
+        let ten = volume_units(Notional::parse("10", 0).unwrap());
+        assert_eq!(ten, 10 * 10i128.pow(18));
+        assert_eq!(s.rates(ten - 1), (1_000, 1_000));
+        assert_eq!(s.rates(ten), (0, 500));
         assert!(s.validate().is_ok());
     }
 

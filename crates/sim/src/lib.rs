@@ -27,7 +27,7 @@ pub mod config;
 pub mod venue;
 
 pub use config::{
-    fee_of, FaultConfig, FeeSchedule, FeeTier, ImpactModel, LatencyModel, QueueModel, RateLimit,
-    SimConfig, SimError,
+    fee_of, volume_units, FaultConfig, FeeSchedule, FeeTier, ImpactModel, LatencyModel, QueueModel,
+    RateLimit, SimConfig, SimError, VOLUME_SCALE,
 };
 pub use venue::{pump, Pump, SimOrder, SimStats, SimVenue, VenueStatus, MAX_CLOSED_ORDERS};

@@ -699,7 +699,10 @@ impl SimVenue {
                 Liquidity::Taker => taker,
             },
         );
-        self.volume += notional;
+        let ns = self.insts[inst as usize].inst.price_scale()
+            + self.insts[inst as usize].inst.qty_scale();
+        self.volume +=
+            notional * 10i128.pow(u32::from(crate::config::VOLUME_SCALE.saturating_sub(ns)));
         self.insts[inst as usize].position += side.sign() * qty;
         self.trade_id += 1;
         match liq {

@@ -318,7 +318,7 @@ fn impossible_venue_events_are_refused_and_counted() {
 #[test]
 fn control_modes_and_the_gate() {
     let gate = BasicGate {
-        max_order_qty: Some(5_000),
+        max_order_qty: Some(qty("5")),
         ..BasicGate::default()
     };
     let mut o = oms_with(Box::new(gate));
@@ -345,7 +345,7 @@ fn control_modes_and_the_gate() {
         // BasicGate is the concrete type behind the box; rebuild it with the new mode.
         o.set_gate(Box::new(BasicGate {
             mode: m,
-            max_order_qty: Some(5_000),
+            max_order_qty: Some(qty("5")),
             ..BasicGate::default()
         }));
     };

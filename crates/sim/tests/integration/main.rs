@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use tachyon_book::{BookSide, Level};
-use tachyon_core::{Instrument, InstrumentSpec, Price, Quantity, Timestamp};
+use tachyon_core::{Instrument, InstrumentSpec, Notional, Price, Quantity, Timestamp};
 use tachyon_oms::{
     AlgoState, AllowAll, BasicGate, ClientOrderId, ControlMode, Discrepancy, ExecAlgo, ExecReport,
     IcebergAlgo, Oms, OmsConfig, OrderId, OrderRequest, OrderStatus, ParentOrder, PovAlgo, Reason,
@@ -97,13 +97,13 @@ fn fee_tiers_switch_with_volume_and_impact_worsens_prices() {
     let fees = FeeSchedule {
         tiers: vec![
             FeeTier {
-                min_volume: 0,
+                min_volume: Notional::zero(0),
                 maker_ppm: 200,
                 taker_ppm: 1_000,
             },
             // from 100.00000 of traded notional (scale 5)
             FeeTier {
-                min_volume: 10_000_000,
+                min_volume: Notional::parse("100", 2).unwrap(),
                 maker_ppm: -100,
                 taker_ppm: 500,
             },
