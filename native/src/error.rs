@@ -43,6 +43,9 @@ coded!(
     tachyon_core::time::ClockError,
     tachyon_core::ring::CapacityError,
     tachyon_core::shm::RingError,
+    tachyon_book::BookError,
+    tachyon_oms::OmsError,
+    tachyon_sim::SimError,
 );
 
 /// Builds the JS error for a coded Rust error.

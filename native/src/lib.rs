@@ -7,11 +7,17 @@
 //!
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
+//! - [`binding_book`]: `OrderBook`, `BinanceDepthBook` (L2 book, Binance depth sync).
+//! - [`binding_oms`]: `Oms` (orders, positions, reconciliation, execution algorithms).
+//! - [`binding_sim`]: `SimVenue` (the simulated venue).
 //! - [`options`]: every option object and its validation.
 
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
+pub mod binding_book;
 pub mod binding_core;
+pub mod binding_oms;
+pub mod binding_sim;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

@@ -1,9 +1,15 @@
 //! Every option object a binding accepts, and its validation (`TryFrom` into the pure crates'
 //! types). One file per area; shared argument helpers live here.
 
+pub mod book;
 pub mod core;
+pub mod oms;
+pub mod sim;
 
+pub use self::book::*;
 pub use self::core::*;
+pub use self::oms::*;
+pub use self::sim::*;
 
 use napi::bindgen_prelude::BigInt;
 
