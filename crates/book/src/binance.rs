@@ -218,6 +218,16 @@ fn malformed(e: &serde_json::Error) -> BookError {
 /// [`BookError::Malformed`] for bad JSON, a missing field or another event type;
 /// [`BookError::Number`] for a price/quantity that is not a decimal at the given scales.
 pub fn parse_depth_update(text: &str, scales: Scales) -> Result<DepthUpdate, BookError> {
+    parse_depth_update_for(text, scales, None)
+}
+
+/// As [`parse_depth_update`], refusing a message for another symbol than `expect` (compared
+/// case-insensitively) before its numbers are parsed.
+fn parse_depth_update_for(
+    text: &str,
+    scales: Scales,
+    expect: Option<&str>,
+) -> Result<DepthUpdate, BookError> {
     let mut raw: RawDepth<'_> = serde_json::from_str(text).map_err(|e| malformed(&e))?;
     if let Some(inner) = raw.data.take() {
         raw = *inner;
@@ -244,6 +254,14 @@ pub fn parse_depth_update(text: &str, scales: Scales) -> Result<DepthUpdate, Boo
     let symbol = raw
         .symbol
         .ok_or_else(|| BookError::Malformed("missing field `s`".into()))?;
+    if let Some(e) = expect {
+        if !symbol.eq_ignore_ascii_case(e) {
+            return Err(BookError::UnknownSymbol {
+                got: symbol.to_owned(),
+                expected: e.to_owned(),
+            });
+        }
+    }
     let mut out = DepthUpdate {
         event_time_ms: raw.event_time.unwrap_or(0),
         tx_time_ms: raw.tx_time,
@@ -401,7 +419,7 @@ impl BinanceDepthSync {
     /// buffers again and [`BinanceDepthSync::needs_snapshot`] is true), or
     /// [`BookError::BufferFull`]. The book is unchanged by a refused message.
     pub fn on_depth_message(&mut self, text: &str) -> Result<SyncOutcome, BookError> {
-        let u = match parse_depth_update(text, self.scales) {
+        let u = match parse_depth_update_for(text, self.scales, Some(&self.symbol)) {
             Ok(u) => u,
             Err(e) => return self.fail(e),
         };
