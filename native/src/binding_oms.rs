@@ -12,7 +12,7 @@ use tachyon_oms::{
 
 use crate::binding_core::BindingInstrument;
 use crate::error::{invalid_arg, invalid_state, OrThrow, Result};
-use crate::options::oms::{instrument_of, price_of, qty_of, ts_arg};
+use crate::options::oms::{instrument_of, price_in, price_of, qty_in, qty_of, ts_arg};
 use crate::options::{
     safe_integer, AlgoKind, AlgoOptions, ControlModeName, OmsOptions, OrderInput, OrderKind,
     OrderSide,
@@ -560,7 +560,7 @@ impl BindingOms {
         order: OrderInput,
         now_ns: Either<BigInt, f64>,
     ) -> Result<SubmitResult> {
-        let req = order.to_request(&self.inner)?;
+        let req = order.to_request(&mut self.inner)?;
         let now = ts_arg(&now_ns, "nowNs")?;
         Ok((&self.inner.submit(&req, now).or_throw()?).into())
     }
@@ -574,7 +574,7 @@ impl BindingOms {
         b: OrderInput,
         now_ns: Either<BigInt, f64>,
     ) -> Result<Vec<SubmitResult>> {
-        let (ra, rb) = (a.to_request(&self.inner)?, b.to_request(&self.inner)?);
+        let (ra, rb) = (a.to_request(&mut self.inner)?, b.to_request(&mut self.inner)?);
         let now = ts_arg(&now_ns, "nowNs")?;
         let out = self.inner.submit_oco(&ra, &rb, now).or_throw()?;
         Ok(out.iter().map(Into::into).collect())
@@ -589,8 +589,8 @@ impl BindingOms {
         now_ns: Either<BigInt, f64>,
     ) -> Result<Vec<SubmitResult>> {
         let (w, p) = (
-            working.to_request(&self.inner)?,
-            pending.to_request(&self.inner)?,
+            working.to_request(&mut self.inner)?,
+            pending.to_request(&mut self.inner)?,
         );
         let now = ts_arg(&now_ns, "nowNs")?;
         let out = self.inner.submit_oto(&w, &p, now).or_throw()?;
@@ -607,9 +607,9 @@ impl BindingOms {
         stop_loss: OrderInput,
         now_ns: Either<BigInt, f64>,
     ) -> Result<Vec<SubmitResult>> {
-        let e = entry.to_request(&self.inner)?;
-        let t = take_profit.to_request(&self.inner)?;
-        let s = stop_loss.to_request(&self.inner)?;
+        let e = entry.to_request(&mut self.inner)?;
+        let t = take_profit.to_request(&mut self.inner)?;
+        let s = stop_loss.to_request(&mut self.inner)?;
         let now = ts_arg(&now_ns, "nowNs")?;
         let out = self.inner.submit_bracket(&e, &t, &s, now).or_throw()?;
         Ok(out.iter().map(Into::into).collect())
@@ -650,8 +650,19 @@ impl BindingOms {
             .or_throw()?
             .instrument;
         let inst = self.inst(inst_id)?;
-        let q = qty.as_ref().map(|v| qty_of(inst, v)).transpose()?;
-        let p = price.as_ref().map(|v| price_of(inst, v)).transpose()?;
+        let conv = (|| {
+            Ok::<_, tachyon_oms::OmsError>((
+                qty.as_ref().map(|v| qty_in(inst, v, "qty")).transpose()?,
+                price.as_ref().map(|v| price_in(inst, v, "price")).transpose()?,
+            ))
+        })();
+        let (q, p) = match conv {
+            Ok(v) => v,
+            Err(e) => {
+                self.inner.count_error(&e);
+                return Err(crate::error::to_js(&e));
+            }
+        };
         self.inner
             .replace(id, q, p, ts_arg(&now_ns, "nowNs")?)
             .or_throw()

@@ -83,6 +83,16 @@ pub enum OmsError {
         /// Quantity mantissa.
         qty: i64,
     },
+    /// A price or quantity given as text or a float is not a decimal at the instrument's
+    /// scale (too precise, not a number, not finite). Raised by adapters that convert input
+    /// before calling the OMS; the code is the fixed-point one (`ERR_TOO_PRECISE`, …).
+    #[error("{field}: {source}")]
+    BadNumber {
+        /// Which field.
+        field: &'static str,
+        /// The conversion failure.
+        source: FixedError,
+    },
     /// Fixed-point overflow while booking (values beyond ±9.2e18 mantissa units).
     #[error("arithmetic: {0}")]
     Arithmetic(FixedError),
@@ -90,7 +100,7 @@ pub enum OmsError {
 
 impl OmsError {
     /// Stable codes, indexed by [`OmsError::index`].
-    pub const CODES: [&'static str; 14] = [
+    pub const CODES: [&'static str; 15] = [
         "ERR_UNKNOWN_INSTRUMENT",
         "ERR_DUPLICATE_CLIENT_ID",
         "ERR_BAD_CLIENT_ID",
@@ -105,6 +115,7 @@ impl OmsError {
         "ERR_BAD_FILL_PRICE",
         "ERR_ARITHMETIC",
         "ERR_BAD_FILL_QTY",
+        "ERR_BAD_NUMBER",
     ];
 
     /// Index of this reason in [`OmsError::CODES`] and the error counters.
@@ -125,6 +136,7 @@ impl OmsError {
             Self::BadFillPrice { .. } => 11,
             Self::Arithmetic(_) => 12,
             Self::BadFillQty { .. } => 13,
+            Self::BadNumber { .. } => 14,
         }
     }
 
@@ -146,6 +158,7 @@ impl OmsError {
                 Rejection::AboveMaxNotional { .. } => "ERR_ABOVE_MAX_NOTIONAL",
                 Rejection::NotionalOverflow => "ERR_NOTIONAL_OVERFLOW",
             },
+            Self::BadNumber { source, .. } => source.code(),
             _ => Self::CODES[self.index()],
         }
     }

@@ -92,7 +92,7 @@ pub struct OmsStats {
     /// Orders refused by the venue.
     pub rejected_venue: u64,
     /// Refused requests and impossible events by reason ([`OmsError::index`]).
-    pub errors: [u64; 14],
+    pub errors: [u64; 15],
     /// Acknowledgements that arrived after a fill (harmless, ignored).
     pub late_acks: u64,
     /// Fills with an already booked trade id (ignored).
@@ -404,6 +404,12 @@ impl Oms {
         if now > self.now {
             self.now = now;
         }
+    }
+
+    /// Counts a refusal found before the OMS was called (e.g. an adapter that could not
+    /// convert a price), so every bad input shows in [`OmsStats::errors`].
+    pub fn count_error(&mut self, e: &OmsError) {
+        self.stats.errors[e.index()] += 1;
     }
 
     fn fail<T>(&mut self, e: OmsError) -> Result<T, OmsError> {

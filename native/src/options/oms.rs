@@ -179,27 +179,51 @@ pub fn ts_arg(v: &Either<BigInt, f64>, what: &str) -> Result<Timestamp> {
 /// A price at an instrument's scale from a decimal string or a number (exact).
 ///
 /// # Errors
-/// The fixed-point error (`ERR_TOO_PRECISE`, `ERR_PARSE`, `ERR_NOT_FINITE`, …).
-pub fn price_of(inst: &Instrument, v: &Either<String, f64>) -> Result<Price> {
+/// [`OmsError::BadNumber`] (`ERR_TOO_PRECISE`, `ERR_PARSE`, `ERR_NOT_FINITE`, …).
+pub fn price_in(
+    inst: &Instrument,
+    v: &Either<String, f64>,
+    field: &'static str,
+) -> std::result::Result<Price, OmsError> {
     let s = inst.price_scale();
     match v {
         Either::A(t) => Price::parse(t, s),
         Either::B(x) => Price::from_f64(*x, s, Rounding::Exact),
     }
-    .or_throw()
+    .map_err(|source| OmsError::BadNumber { field, source })
 }
 
 /// A quantity at an instrument's scale from a decimal string or a number (exact).
 ///
 /// # Errors
-/// As [`price_of`].
-pub fn qty_of(inst: &Instrument, v: &Either<String, f64>) -> Result<Quantity> {
+/// As [`price_in`].
+pub fn qty_in(
+    inst: &Instrument,
+    v: &Either<String, f64>,
+    field: &'static str,
+) -> std::result::Result<Quantity, OmsError> {
     let s = inst.qty_scale();
     match v {
         Either::A(t) => Quantity::parse(t, s),
         Either::B(x) => Quantity::from_f64(*x, s, Rounding::Exact),
     }
-    .or_throw()
+    .map_err(|source| OmsError::BadNumber { field, source })
+}
+
+/// [`price_in`] as a thrown error.
+///
+/// # Errors
+/// The coded error.
+pub fn price_of(inst: &Instrument, v: &Either<String, f64>) -> Result<Price> {
+    price_in(inst, v, "price").or_throw()
+}
+
+/// [`qty_in`] as a thrown error.
+///
+/// # Errors
+/// The coded error.
+pub fn qty_of(inst: &Instrument, v: &Either<String, f64>) -> Result<Quantity> {
+    qty_in(inst, v, "qty").or_throw()
 }
 
 /// The instrument an input names.
@@ -212,16 +236,48 @@ pub fn instrument_of(oms: &Oms, id: u32) -> Result<&Instrument> {
         .or_throw()
 }
 
+/// Why an input could not become a request: bad input the OMS counts, or misuse of the API.
+#[derive(Debug)]
+pub enum InputError {
+    /// Counted in the OMS's stats.
+    Oms(OmsError),
+    /// Thrown as is (`ERR_INVALID_ARG`).
+    Js(napi::Error<crate::error::ErrorCode>),
+}
+
+impl From<OmsError> for InputError {
+    fn from(e: OmsError) -> Self {
+        Self::Oms(e)
+    }
+}
+
 impl OrderInput {
-    /// Converts to a request for `oms`.
+    /// Converts to a request for `oms`; a bad value is counted in the OMS's error stats.
     ///
     /// # Errors
-    /// `ERR_UNKNOWN_INSTRUMENT`, `ERR_BAD_CLIENT_ID`, number errors, `ERR_INVALID_ARG` for a
-    /// `gtd` without `expireAtNs`.
-    pub fn to_request(&self, oms: &Oms) -> Result<OrderRequest> {
-        let inst = instrument_of(oms, self.instrument)?;
-        let client_id = ClientOrderId::new(&self.client_id).or_throw()?;
-        let price = self.price.as_ref().map(|p| price_of(inst, p)).transpose()?;
+    /// `ERR_UNKNOWN_INSTRUMENT`, `ERR_BAD_CLIENT_ID`, number errors (`ERR_TOO_PRECISE`, …),
+    /// `ERR_INVALID_ARG` for a `gtd` without `expireAtNs`.
+    pub fn to_request(&self, oms: &mut Oms) -> Result<OrderRequest> {
+        match self.try_request(oms) {
+            Ok(r) => Ok(r),
+            Err(InputError::Oms(e)) => {
+                oms.count_error(&e);
+                Err(crate::error::to_js(&e))
+            }
+            Err(InputError::Js(e)) => Err(e),
+        }
+    }
+
+    fn try_request(&self, oms: &Oms) -> std::result::Result<OrderRequest, InputError> {
+        let inst = oms
+            .instrument(self.instrument)
+            .ok_or(OmsError::UnknownInstrument(self.instrument))?;
+        let client_id = ClientOrderId::new(&self.client_id)?;
+        let price = self
+            .price
+            .as_ref()
+            .map(|p| price_in(inst, p, "price"))
+            .transpose()?;
         let kind = self.kind.unwrap_or(if price.is_some() {
             OrderKind::Limit
         } else {
@@ -237,8 +293,8 @@ impl OrderInput {
                 let at = self
                     .expire_at_ns
                     .as_ref()
-                    .ok_or_else(|| invalid_arg("tif 'gtd' needs expireAtNs"))?;
-                TimeInForce::Gtd(ts_arg(at, "expireAtNs")?)
+                    .ok_or_else(|| InputError::Js(invalid_arg("tif 'gtd' needs expireAtNs")))?;
+                TimeInForce::Gtd(ts_arg(at, "expireAtNs").map_err(InputError::Js)?)
             }
         };
         Ok(OrderRequest {
@@ -246,14 +302,18 @@ impl OrderInput {
             instrument: self.instrument,
             side: self.side.into(),
             order_type: kind.into(),
-            qty: qty_of(inst, &self.qty)?,
+            qty: qty_in(inst, &self.qty, "qty")?,
             price,
             trigger: self
                 .trigger
                 .as_ref()
-                .map(|p| price_of(inst, p))
+                .map(|p| price_in(inst, p, "trigger"))
                 .transpose()?,
-            trail: self.trail.as_ref().map(|p| price_of(inst, p)).transpose()?,
+            trail: self
+                .trail
+                .as_ref()
+                .map(|p| price_in(inst, p, "trail"))
+                .transpose()?,
             tif,
             post_only: self.post_only.unwrap_or(false),
             reduce_only: self.reduce_only.unwrap_or(false),
