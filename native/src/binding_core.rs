@@ -132,8 +132,8 @@ macro_rules! fixed_class {
             }
 
             /// Numeric comparison, valid across scales: -1, 0 or 1.
-            #[napi]
-            pub fn cmp(&self, other: &$binding) -> i32 {
+            #[napi(js_name = "cmp")]
+            pub fn compare(&self, other: &$binding) -> i32 {
                 self.inner.cmp_value(other.inner) as i32
             }
 

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{BigInt, Uint8Array, Unknown};
+use napi::bindgen_prelude::{BigInt, External, Uint8Array, Unknown};
 use napi::{sys, Env, JsValue};
 use napi_derive::napi;
 use tachyon_core::event::{MarketEvent, EVENT_SIZE};
@@ -82,9 +82,10 @@ enum Inner {
     Unattached,
 }
 
-/// The native half of an event stream; use the TypeScript `EventStream`, which owns the
-/// shared ring and writes records.
-#[napi(js_name = "NativeEventStream")]
+/// The native half of an event stream, held by JS as an opaque `External` handle (a call on a
+/// handle costs about half of a class-method call, which unwraps and type-checks `this`
+/// through two property lookups). Use the TypeScript `EventStream`, which owns the handle and
+/// the shared ring.
 pub struct BindingEventStream {
     cfg: StreamConfig,
     counters: Arc<StreamCounters>,
@@ -189,173 +190,181 @@ fn is_shared_view(env: &Env, value: &Unknown<'_>) -> Result<bool> {
     Ok(status == sys::Status::napi_ok && !is_plain)
 }
 
+// Handles are `External<BindingEventStream>` in every signature (napi's typegen does not
+// declare Rust type aliases, so an alias would leave an undefined name in index.d.ts).
+
+/// Creates a stream. With `transport: 'push'` the consumer thread starts now; with `'ring'`
+/// (default) it starts at `streamAttachRing`.
+#[napi(catch_unwind)]
+pub fn stream_new(options: Option<EventStreamOptions>) -> Result<External<BindingEventStream>> {
+    let cfg = StreamConfig::try_from(options)?;
+    let counters = Arc::new(StreamCounters::default());
+    let inner = match cfg.transport {
+        Transport::Ring => Inner::Unattached,
+        Transport::Push => {
+            let (producer, consumer) = spsc::channel(cfg.capacity).or_throw()?;
+            let sink = StreamStats::new(Arc::clone(&counters));
+            let thread = ConsumerThread::spawn("tachyon-stream", consumer, sink, cfg.wait)
+                .map_err(|e| system(format!("cannot start consumer thread: {e}")))?;
+            Inner::Push { producer, thread }
+        }
+    };
+    Ok(External::new(BindingEventStream {
+        cfg,
+        counters,
+        inner: Some(inner),
+        push_refused: 0,
+    }))
+}
+
+/// Ring capacity in events (a power of two).
 #[napi]
-impl BindingEventStream {
-    /// Creates the stream. With `transport: 'push'` the consumer thread starts now; with
-    /// `'ring'` (default) it starts at `attachRing`.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<EventStreamOptions>) -> Result<BindingEventStream> {
-        let cfg = StreamConfig::try_from(options)?;
-        let counters = Arc::new(StreamCounters::default());
-        let inner = match cfg.transport {
-            Transport::Ring => Inner::Unattached,
-            Transport::Push => {
-                let (producer, consumer) = spsc::channel(cfg.capacity).or_throw()?;
-                let sink = StreamStats::new(Arc::clone(&counters));
-                let thread = ConsumerThread::spawn("tachyon-stream", consumer, sink, cfg.wait)
-                    .map_err(|e| system(format!("cannot start consumer thread: {e}")))?;
-                Inner::Push { producer, thread }
+pub fn stream_capacity(stream: &External<BindingEventStream>) -> u32 {
+    stream.cfg.capacity as u32
+}
+
+/// Attaches a `Uint8Array` over a `SharedArrayBuffer` of `ringBytes(capacity)` bytes,
+/// initialises its header and starts the consumer thread. Returns the capacity.
+#[napi(catch_unwind)]
+pub fn stream_attach_ring(
+    env: Env,
+    stream: &mut External<BindingEventStream>,
+    view: Unknown<'_>,
+) -> Result<u32> {
+    let s: &mut BindingEventStream = stream;
+    match &s.inner {
+        Some(Inner::Unattached) => {}
+        Some(Inner::Push { .. }) => {
+            return Err(invalid_state(
+                "this stream uses transport 'push'; create it with transport 'ring'",
+            ))
+        }
+        Some(Inner::Ring { .. }) => return Err(invalid_state("a ring is already attached")),
+        None => return Err(invalid_state("stream is closed")),
+    }
+    if !is_shared_view(&env, &view)? {
+        return Err(invalid_arg(
+            "attachRing needs a Uint8Array over a SharedArrayBuffer",
+        ));
+    }
+    // SAFETY: `view` is a live typed array value of this call's scope.
+    let mut view: Uint8Array =
+        unsafe { napi::bindgen_prelude::FromNapiValue::from_napi_value(env.raw(), view.raw()) }
+            .map_err(|e| invalid_arg(e.reason.clone()))?;
+    let want = tachyon_core::shm::bytes_for(s.cfg.capacity);
+    if view.len() != want {
+        return Err(invalid_arg(format!(
+            "ring buffer must be exactly {want} bytes for capacity {}, got {}",
+            s.cfg.capacity,
+            view.len()
+        )));
+    }
+    // SAFETY: the memory belongs to a SharedArrayBuffer (cannot be detached) kept alive by
+    // `view`, which `Inner::Ring` holds until after the consumer thread is joined. Only the
+    // TS RingWriter writes head and records.
+    let ring =
+        unsafe { SharedRingConsumer::attach(view.as_mut().as_mut_ptr(), view.len()) }.or_throw()?;
+    let sink = StreamStats::new(Arc::clone(&s.counters));
+    let thread = ConsumerThread::spawn("tachyon-ring", ring, sink, s.cfg.wait)
+        .map_err(|e| system(format!("cannot start consumer thread: {e}")))?;
+    s.inner = Some(Inner::Ring {
+        thread,
+        _view: view,
+    });
+    Ok(s.cfg.capacity as u32)
+}
+
+/// Copies whole 48-byte records from `bytes` into the stream. Returns how many were accepted
+/// (fewer than given when the ring is full; push the rest again). `ERR_INVALID_ARG` if the
+/// length is not a multiple of 48 or exceeds the capacity.
+#[napi(catch_unwind)]
+pub fn stream_push_batch(stream: &mut External<BindingEventStream>, bytes: &[u8]) -> Result<u32> {
+    let s: &mut BindingEventStream = stream;
+    if !bytes.len().is_multiple_of(EVENT_SIZE) {
+        return Err(invalid_arg(format!(
+            "batch length {} is not a multiple of the {EVENT_SIZE}-byte record",
+            bytes.len()
+        )));
+    }
+    let n = bytes.len() / EVENT_SIZE;
+    let cap = s.cfg.capacity;
+    if n > cap {
+        return Err(invalid_arg(format!(
+            "batch of {n} records exceeds the stream capacity of {cap}"
+        )));
+    }
+    let producer = s.producer()?;
+    let pushed = producer.push_with(n, |k| {
+        let rec: &[u8; EVENT_SIZE] = bytes[k * EVENT_SIZE..(k + 1) * EVENT_SIZE]
+            .try_into()
+            .unwrap_or(&[0; EVENT_SIZE]);
+        MarketEvent::from_bytes(rec)
+    });
+    s.push_refused += (n - pushed) as u64;
+    Ok(pushed as u32)
+}
+
+/// Pushes one event (one N-API call per event: the baseline). Prices and quantities are
+/// fixed-point mantissas; `tsUs` is microseconds since the epoch. Returns `false` if full.
+#[napi(catch_unwind)]
+pub fn stream_push_one(
+    stream: &mut External<BindingEventStream>,
+    kind: u32,
+    instrument: u32,
+    side: u32,
+    ts_us: f64,
+    price: f64,
+    qty: f64,
+    seq: f64,
+) -> Result<bool> {
+    let s: &mut BindingEventStream = stream;
+    let e = MarketEvent {
+        ts_ns: safe_integer(ts_us, "tsUs")?.saturating_mul(1_000),
+        seq: safe_integer(seq, "seq")? as u64,
+        price: safe_integer(price, "price")?,
+        qty: safe_integer(qty, "qty")?,
+        instrument,
+        kind: u8::try_from(kind).unwrap_or(u8::MAX),
+        side: u8::try_from(side).unwrap_or(u8::MAX),
+        flags: 0,
+        aux: 0,
+    };
+    let ok = s.producer()?.push(e).is_ok();
+    if !ok {
+        s.push_refused += 1;
+    }
+    Ok(ok)
+}
+
+/// Counters from the consumer thread.
+#[napi]
+pub fn stream_stats(stream: &External<BindingEventStream>) -> StreamStatsSnapshot {
+    stream.stats_snapshot()
+}
+
+/// Drains everything published, stops the consumer thread and returns the final counters.
+/// Calling it again returns the same counters.
+#[napi(catch_unwind)]
+pub fn stream_close(stream: &mut External<BindingEventStream>) -> StreamStatsSnapshot {
+    let s: &mut BindingEventStream = stream;
+    match s.inner.take() {
+        Some(Inner::Ring { thread, _view }) => {
+            if let Some((ring, _)) = thread.stop() {
+                ring.set_status(tachyon_core::shm::status::CLOSED);
             }
-        };
-        Ok(BindingEventStream {
-            cfg,
-            counters,
-            inner: Some(inner),
-            push_refused: 0,
-        })
-    }
-
-    /// Ring capacity in events (a power of two).
-    #[napi(getter)]
-    pub fn capacity(&self) -> u32 {
-        self.cfg.capacity as u32
-    }
-
-    /// Attaches a `Uint8Array` over a `SharedArrayBuffer` of `ringBytes(capacity)` bytes,
-    /// initialises its header and starts the consumer thread. Returns the capacity.
-    #[napi(catch_unwind)]
-    pub fn attach_ring(&mut self, env: Env, view: Unknown<'_>) -> Result<u32> {
-        match &self.inner {
-            Some(Inner::Unattached) => {}
-            Some(Inner::Push { .. }) => {
-                return Err(invalid_state(
-                    "this stream uses transport 'push'; create it with transport 'ring'",
-                ))
-            }
-            Some(Inner::Ring { .. }) => return Err(invalid_state("a ring is already attached")),
-            None => return Err(invalid_state("stream is closed")),
+            drop(_view);
         }
-        if !is_shared_view(&env, &view)? {
-            return Err(invalid_arg(
-                "attachRing needs a Uint8Array over a SharedArrayBuffer",
-            ));
+        Some(Inner::Push { producer, thread }) => {
+            drop(producer);
+            drop(thread.stop());
         }
-        // SAFETY: `view` is a live typed array value of this call's scope.
-        let mut view: Uint8Array =
-            unsafe { napi::bindgen_prelude::FromNapiValue::from_napi_value(env.raw(), view.raw()) }
-                .map_err(|e| invalid_arg(e.reason.clone()))?;
-        let want = tachyon_core::shm::bytes_for(self.cfg.capacity);
-        if view.len() != want {
-            return Err(invalid_arg(format!(
-                "ring buffer must be exactly {want} bytes for capacity {}, got {}",
-                self.cfg.capacity,
-                view.len()
-            )));
-        }
-        // SAFETY: the memory belongs to a SharedArrayBuffer (cannot be detached) kept alive by
-        // `view`, which `Inner::Ring` holds until after the consumer thread is joined. Only the
-        // TS RingWriter writes head and records.
-        let ring = unsafe { SharedRingConsumer::attach(view.as_mut().as_mut_ptr(), view.len()) }
-            .or_throw()?;
-        let sink = StreamStats::new(Arc::clone(&self.counters));
-        let thread = ConsumerThread::spawn("tachyon-ring", ring, sink, self.cfg.wait)
-            .map_err(|e| system(format!("cannot start consumer thread: {e}")))?;
-        self.inner = Some(Inner::Ring {
-            thread,
-            _view: view,
-        });
-        Ok(self.cfg.capacity as u32)
+        Some(Inner::Unattached) | None => {}
     }
+    s.stats_snapshot()
+}
 
-    /// Copies whole 48-byte records from `bytes` into the stream. Returns how many were
-    /// accepted (fewer than given when the ring is full; push the rest again).
-    /// `ERR_INVALID_ARG` if the length is not a multiple of 48 or exceeds the capacity.
-    #[napi(catch_unwind)]
-    pub fn push_batch(&mut self, bytes: &[u8]) -> Result<u32> {
-        if bytes.len() % EVENT_SIZE != 0 {
-            return Err(invalid_arg(format!(
-                "batch length {} is not a multiple of the {EVENT_SIZE}-byte record",
-                bytes.len()
-            )));
-        }
-        let n = bytes.len() / EVENT_SIZE;
-        let cap = self.cfg.capacity;
-        if n > cap {
-            return Err(invalid_arg(format!(
-                "batch of {n} records exceeds the stream capacity of {cap}"
-            )));
-        }
-        let producer = self.producer()?;
-        let pushed = producer.push_with(n, |k| {
-            let rec: &[u8; EVENT_SIZE] = bytes[k * EVENT_SIZE..(k + 1) * EVENT_SIZE]
-                .try_into()
-                .unwrap_or(&[0; EVENT_SIZE]);
-            MarketEvent::from_bytes(rec)
-        });
-        self.push_refused += (n - pushed) as u64;
-        Ok(pushed as u32)
-    }
-
-    /// Pushes one event (one N-API call per event: the baseline). Prices and quantities are
-    /// fixed-point mantissas; `tsUs` is microseconds since the epoch. Returns `false` if full.
-    #[napi(catch_unwind)]
-    pub fn push_one(
-        &mut self,
-        kind: u32,
-        instrument: u32,
-        side: u32,
-        ts_us: f64,
-        price: f64,
-        qty: f64,
-        seq: f64,
-    ) -> Result<bool> {
-        let e = MarketEvent {
-            ts_ns: safe_integer(ts_us, "tsUs")?.saturating_mul(1_000),
-            seq: safe_integer(seq, "seq")? as u64,
-            price: safe_integer(price, "price")?,
-            qty: safe_integer(qty, "qty")?,
-            instrument,
-            kind: u8::try_from(kind).unwrap_or(u8::MAX),
-            side: u8::try_from(side).unwrap_or(u8::MAX),
-            flags: 0,
-            aux: 0,
-        };
-        let ok = self.producer()?.push(e).is_ok();
-        if !ok {
-            self.push_refused += 1;
-        }
-        Ok(ok)
-    }
-
-    /// Counters from the consumer thread.
-    #[napi]
-    pub fn stats(&self) -> StreamStatsSnapshot {
-        self.stats_snapshot()
-    }
-
-    /// Drains everything published, stops the consumer thread and returns the final counters.
-    /// Calling it again returns the same counters.
-    #[napi(catch_unwind)]
-    pub fn close(&mut self) -> StreamStatsSnapshot {
-        match self.inner.take() {
-            Some(Inner::Ring { thread, _view }) => {
-                if let Some((ring, _)) = thread.stop() {
-                    ring.set_status(tachyon_core::shm::status::CLOSED);
-                }
-                drop(_view);
-            }
-            Some(Inner::Push { producer, thread }) => {
-                drop(producer);
-                drop(thread.stop());
-            }
-            Some(Inner::Unattached) | None => {}
-        }
-        self.stats_snapshot()
-    }
-
-    /// `true` once `close()` has run.
-    #[napi(getter)]
-    pub fn closed(&self) -> bool {
-        self.inner.is_none()
-    }
+/// `true` once `streamClose` has run.
+#[napi]
+pub fn stream_closed(stream: &External<BindingEventStream>) -> bool {
+    stream.inner.is_none()
 }

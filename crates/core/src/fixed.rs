@@ -472,32 +472,73 @@ impl Fixed {
         if scale > MAX_SCALE {
             return Err(FixedError::ScaleTooLarge(scale));
         }
-        let (neg, int_part, frac_part) = split_decimal(text)?;
-        // Accumulate integer and fractional digits up to `scale` into an i128 mantissa.
-        let mut m: i128 = 0;
-        for b in int_part.bytes() {
-            m = m * 10 + i128::from(b - b'0');
-            if m > i128::from(i64::MAX) + 1 {
-                return Err(FixedError::Overflow { op: "parse" });
+        // One pass over the bytes. `m` accumulates |value| × 10^scale in u64 without per-digit
+        // checks: with at most 19 significant digits it cannot overflow (10^19 < 2^64), and 20 or
+        // more significant digits cannot fit i64 anyway (10^19 > i64::MAX), which `sig` catches.
+        let b = text.as_bytes();
+        let bad = || FixedError::Parse(text.to_owned());
+        let overflow = || FixedError::Overflow { op: "parse" };
+        let (neg, mut i) = match b.first() {
+            Some(b'-') => (true, 1),
+            Some(b'+') => (false, 1),
+            _ => (false, 0),
+        };
+        let mut m: u64 = 0;
+        let mut sig = 0u32;
+        let mut digits = 0usize;
+        while let Some(&c) = b.get(i) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            m = m.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            sig += u32::from(m != 0);
+            digits += 1;
+            i += 1;
+        }
+        let mut frac = 0u8;
+        // First dropped digit past the scale, and whether any later dropped digit is non-zero.
+        let mut first_tail: Option<u8> = None;
+        let mut sticky = false;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            while let Some(&c) = b.get(i) {
+                if !c.is_ascii_digit() {
+                    break;
+                }
+                let d = c - b'0';
+                if frac < scale {
+                    m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+                    sig += u32::from(m != 0);
+                    frac += 1;
+                } else if first_tail.is_none() {
+                    first_tail = Some(d);
+                } else {
+                    sticky |= d != 0;
+                }
+                digits += 1;
+                i += 1;
             }
         }
-        let frac = frac_part.as_bytes();
-        for i in 0..usize::from(scale) {
-            let d = frac.get(i).map_or(0, |b| i128::from(b - b'0'));
-            m = m * 10 + d;
-            if m > i128::from(i64::MAX) * 10 {
-                return Err(FixedError::Overflow { op: "parse" });
-            }
+        if i != b.len() || digits == 0 {
+            return Err(bad());
         }
-        let rest = frac.get(usize::from(scale)..).unwrap_or(&[]);
-        if rest.iter().any(|&b| b != b'0') {
+        if sig > 19 {
+            return Err(overflow());
+        }
+        if frac < scale {
+            m = m
+                .checked_mul(pow10(scale - frac).unsigned_abs())
+                .ok_or_else(overflow)?;
+        }
+        let mut mag = i128::from(m);
+        if let Some(d) = first_tail.filter(|&d| d != 0 || sticky) {
             // Digits beyond the scale: the dropped fraction f is in (0, 1); compare it to 1/2.
-            let half = match rest[0].cmp(&b'5') {
-                Ordering::Equal if rest[1..].iter().all(|&b| b == b'0') => Ordering::Equal,
+            let half = match d.cmp(&5) {
+                Ordering::Equal if !sticky => Ordering::Equal,
                 Ordering::Equal => Ordering::Greater,
                 o => o,
             };
-            let q = round_tail(m, neg, half, mode).ok_or_else(|| FixedError::TooPrecise {
+            let q = round_tail(mag, neg, half, mode).ok_or_else(|| FixedError::TooPrecise {
                 text: text.to_owned(),
                 scale,
             })?;
@@ -506,9 +547,11 @@ impl Fixed {
                 scale,
             });
         }
-        let signed = if neg { -m } else { m };
+        if neg {
+            mag = -mag;
+        }
         Ok(Self {
-            mantissa: to_i64(signed, "parse")?,
+            mantissa: to_i64(mag, "parse")?,
             scale,
         })
     }

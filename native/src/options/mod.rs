@@ -22,7 +22,9 @@ use crate::error::{invalid_arg, Result};
 pub fn safe_integer(x: f64, what: &str) -> Result<i64> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     if !x.is_finite() || x.fract() != 0.0 || x.abs() > MAX_SAFE {
-        return Err(invalid_arg(format!("{what} must be a safe integer, got {x}")));
+        return Err(invalid_arg(format!(
+            "{what} must be a safe integer, got {x}"
+        )));
     }
     Ok(x as i64)
 }
@@ -35,7 +37,9 @@ pub fn finite(x: f64, what: &str) -> Result<f64> {
     if x.is_finite() {
         Ok(x)
     } else {
-        Err(invalid_arg(format!("{what} must be a finite number, got {x}")))
+        Err(invalid_arg(format!(
+            "{what} must be a finite number, got {x}"
+        )))
     }
 }
 
@@ -46,7 +50,9 @@ pub fn finite(x: f64, what: &str) -> Result<f64> {
 pub fn bigint_i64(b: &BigInt, what: &str) -> Result<i64> {
     let (v, lossless) = b.get_i64();
     if !lossless {
-        return Err(invalid_arg(format!("{what} does not fit a signed 64-bit integer")));
+        return Err(invalid_arg(format!(
+            "{what} does not fit a signed 64-bit integer"
+        )));
     }
     Ok(v)
 }

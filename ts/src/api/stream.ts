@@ -271,11 +271,14 @@ export interface EventStreamOptions {
 /** Counters from the Rust consumer thread. */
 export type StreamStats = Native.StreamStatsSnapshot;
 
+type StreamHandle = ReturnType<typeof native.streamNew>;
+
 /** A market-event stream from JS into a Rust consumer thread. Call {@link close} when done. */
 export class EventStream {
   readonly transport: 'ring' | 'push';
   readonly capacity: number;
-  private readonly inner: Native.NativeEventStream;
+  /** Opaque handle to the native stream (see CONTRIBUTING.md: handles for hot objects). */
+  private readonly h: StreamHandle;
   private ring: RingWriter | undefined;
   private readonly ringBuffer: SharedArrayBuffer | undefined;
 
@@ -283,17 +286,17 @@ export class EventStream {
     this.transport = options.transport ?? 'ring';
     if (this.transport !== 'ring' && this.transport !== 'push')
       throw new TachyonError('ERR_INVALID_ARG', `transport must be 'ring' or 'push', got ${String(this.transport)}`);
-    this.inner = new native.NativeEventStream({
+    this.h = native.streamNew({
       transport: this.transport,
       capacity: options.capacity,
       spin: options.spin,
       yields: options.yields,
       sleepUs: options.sleepUs,
     });
-    this.capacity = this.inner.capacity;
+    this.capacity = native.streamCapacity(this.h);
     if (this.transport === 'ring') {
       this.ringBuffer = new SharedArrayBuffer(native.ringBytes(this.capacity));
-      this.inner.attachRing(new Uint8Array(this.ringBuffer));
+      native.streamAttachRing(this.h, new Uint8Array(this.ringBuffer));
     }
   }
 
@@ -311,30 +314,30 @@ export class EventStream {
 
   /** Copies a batch into the stream with one N-API call; returns how many records were taken. */
   pushBatch(batch: EventBatch | Uint8Array): number {
-    return this.inner.pushBatch(batch instanceof EventBatch ? batch.bytes : batch);
+    return native.streamPushBatch(this.h, batch instanceof EventBatch ? batch.bytes : batch);
   }
 
   /** One N-API call per event (the slow baseline). Returns `false` if the ring is full. */
   pushOne(e: MarketEventInput): boolean {
     if (!Number.isSafeInteger(e.aux ?? 0) || (e.aux ?? 0) !== 0)
       throw new TachyonError('ERR_INVALID_EVENT', 'pushOne does not carry aux; use a batch or the ring');
-    return this.inner.pushOne(e.kind, e.instrument, e.side ?? 0, e.tsUs, e.price, e.qty, e.seq);
+    return native.streamPushOne(this.h, e.kind, e.instrument, e.side ?? 0, e.tsUs, e.price, e.qty, e.seq);
   }
 
   /** Counters from the consumer thread. */
   stats(): StreamStats {
-    return this.inner.stats();
+    return native.streamStats(this.h);
   }
 
   /** Publishes pending ring records, drains, stops the consumer thread; returns final counters. */
   close(): StreamStats {
     this.ring?.commit();
-    return this.inner.close();
+    return native.streamClose(this.h);
   }
 
   /** `true` after {@link close}. */
   get closed(): boolean {
-    return this.inner.closed;
+    return native.streamClosed(this.h);
   }
 }
 

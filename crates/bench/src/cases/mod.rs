@@ -1,0 +1,20 @@
+//! Bench cases, one module per area. Each module exposes `run(&mut Runner)` (percentile cases,
+//! each group with an anchor) and `kernels()` (callgrind loops for the gate).
+//! Register a new area in [`run_all`] and [`kernels`].
+
+use crate::{Kernel, Runner};
+
+pub mod core;
+
+/// Runs every area's percentile cases.
+pub fn run_all(r: &mut Runner) {
+    core::run(r);
+}
+
+/// Every callgrind kernel.
+#[must_use]
+pub fn kernels() -> Vec<Kernel> {
+    let mut v = Vec::new();
+    v.extend(core::kernels());
+    v
+}

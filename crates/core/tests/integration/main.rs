@@ -1,0 +1,4 @@
+//! tachyon-core integration tests (one binary, per CONTRIBUTING.md).
+
+mod alloc;
+mod fixed_vs_decimal;
