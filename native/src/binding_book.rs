@@ -1,6 +1,6 @@
 //! Bindings of `tachyon_book`: `OrderBook` and `BinanceDepthBook`.
 
-use napi::bindgen_prelude::Float64Array;
+use napi::bindgen_prelude::{External, Float64Array};
 use napi_derive::napi;
 use tachyon_book::{
     Applied, BinanceDepthSync, BookSide, BookStats, BookStatus, CrossState, Delta, Level,
@@ -115,90 +115,89 @@ fn fixed_str(m: i64, scale: u8) -> String {
         .unwrap_or_default()
 }
 
-/// The read-only queries shared by `OrderBook` and `BinanceDepthBook`.
+/// The read-only queries shared by `OrderBook` and `BinanceDepthBook` (one free function per
+/// query and handle type; names are passed in because napi exports need distinct names).
 macro_rules! book_reads {
-    ($t:ty) => {
+    ($t:ty, $status:ident, $update_id:ident, $cross:ident, $best_bid:ident, $best_ask:ident,
+     $spread:ident, $mid:ident, $micro:ident, $imbalance:ident, $depth:ident, $stats:ident) => {
+        /// `"awaitingSnapshot"`, `"live"` or `"needsResync"`. Reads return `null` unless live.
         #[napi]
-        impl $t {
-            /// `"awaitingSnapshot"`, `"live"` or `"needsResync"`. Reads return `null` unless live.
-            #[napi(getter)]
-            pub fn status(&self) -> &'static str {
-                match self.book().status() {
-                    BookStatus::AwaitingSnapshot => "awaitingSnapshot",
-                    BookStatus::Live => "live",
-                    BookStatus::NeedsResync => "needsResync",
-                }
+        pub fn $status(h: &External<$t>) -> &'static str {
+            match h.book().status() {
+                BookStatus::AwaitingSnapshot => "awaitingSnapshot",
+                BookStatus::Live => "live",
+                BookStatus::NeedsResync => "needsResync",
             }
+        }
 
-            /// Update id of the last snapshot or delta applied.
-            #[napi(getter)]
-            pub fn update_id(&self) -> f64 {
-                self.book().update_id() as f64
-            }
+        /// Update id of the last snapshot or delta applied.
+        #[napi]
+        pub fn $update_id(h: &External<$t>) -> f64 {
+            h.book().update_id() as f64
+        }
 
-            /// `"normal"`, `"locked"` (bid = ask) or `"crossed"` (bid > ask).
-            #[napi(getter)]
-            pub fn cross_state(&self) -> &'static str {
-                cross_name(self.book().cross_state())
-            }
+        /// `"normal"`, `"locked"` (bid = ask) or `"crossed"` (bid > ask).
+        #[napi]
+        pub fn $cross(h: &External<$t>) -> &'static str {
+            cross_name(h.book().cross_state())
+        }
 
-            /// Best bid, or `null`.
-            #[napi]
-            pub fn best_bid(&self) -> Option<BookLevel> {
-                let b = self.book();
-                b.best_bid().map(|l| level_js(b, l))
-            }
+        /// Best bid, or `null`.
+        #[napi]
+        pub fn $best_bid(h: &External<$t>) -> Option<BookLevel> {
+            let b = h.book();
+            b.best_bid().map(|l| level_js(b, l))
+        }
 
-            /// Best ask, or `null`.
-            #[napi]
-            pub fn best_ask(&self) -> Option<BookLevel> {
-                let b = self.book();
-                b.best_ask().map(|l| level_js(b, l))
-            }
+        /// Best ask, or `null`.
+        #[napi]
+        pub fn $best_ask(h: &External<$t>) -> Option<BookLevel> {
+            let b = h.book();
+            b.best_ask().map(|l| level_js(b, l))
+        }
 
-            /// `ask − bid` as a decimal string (negative when crossed), or `null`.
-            #[napi]
-            pub fn spread(&self) -> Option<String> {
-                let b = self.book();
-                b.spread().map(|s| fixed_str(s, b.price_scale()))
-            }
+        /// `ask − bid` as a decimal string (negative when crossed), or `null`.
+        #[napi]
+        pub fn $spread(h: &External<$t>) -> Option<String> {
+            let b = h.book();
+            b.spread().map(|s| fixed_str(s, b.price_scale()))
+        }
 
-            /// `(bid + ask) / 2`, exact, as a decimal string with one more decimal place.
-            #[napi]
-            pub fn mid(&self) -> Option<String> {
-                let b = self.book();
-                b.mid_x10().map(|m| fixed_str(m, b.price_scale() + 1))
-            }
+        /// `(bid + ask) / 2`, exact, as a decimal string with one more decimal place.
+        #[napi]
+        pub fn $mid(h: &External<$t>) -> Option<String> {
+            let b = h.book();
+            b.mid_x10().map(|m| fixed_str(m, b.price_scale() + 1))
+        }
 
-            /// Microprice `(bid·askQty + ask·bidQty) / (bidQty + askQty)` (an estimate; a number).
-            #[napi]
-            pub fn microprice(&self) -> Option<f64> {
-                self.book().microprice()
-            }
+        /// Microprice `(bid·askQty + ask·bidQty) / (bidQty + askQty)` (an estimate; a number).
+        #[napi]
+        pub fn $micro(h: &External<$t>) -> Option<f64> {
+            h.book().microprice()
+        }
 
-            /// `(bidQty − askQty) / (bidQty + askQty)` over the best `levels` levels.
-            #[napi]
-            pub fn imbalance(&self, levels: u32) -> Option<f64> {
-                self.book().imbalance(levels as usize)
-            }
+        /// `(bidQty − askQty) / (bidQty + askQty)` over the best `levels` levels.
+        #[napi]
+        pub fn $imbalance(h: &External<$t>, levels: u32) -> Option<f64> {
+            h.book().imbalance(levels as usize)
+        }
 
-            /// The best `n` levels of a side as `[price, qty, …]` mantissas, best first.
-            #[napi]
-            pub fn depth(&self, side: BookSideName, n: u32) -> Float64Array {
-                let v: Vec<f64> = self
-                    .book()
-                    .depth(BookSide::from(side), n as usize)
-                    .iter()
-                    .flat_map(|l| [l.price as f64, l.qty as f64])
-                    .collect();
-                Float64Array::new(v)
-            }
+        /// The best `n` levels of a side as `[price, qty, …]` mantissas, best first.
+        #[napi]
+        pub fn $depth(h: &External<$t>, side: BookSideName, n: u32) -> Float64Array {
+            let v: Vec<f64> = h
+                .book()
+                .depth(BookSide::from(side), n as usize)
+                .iter()
+                .flat_map(|l| [l.price as f64, l.qty as f64])
+                .collect();
+            Float64Array::new(v)
+        }
 
-            /// Counters (refusals by code, crossed/locked updates, …).
-            #[napi]
-            pub fn stats(&self) -> BookStatsJs {
-                self.book().stats().into()
-            }
+        /// Counters (refusals by code, crossed/locked updates, …).
+        #[napi]
+        pub fn $stats(h: &External<$t>) -> BookStatsJs {
+            h.book().stats().into()
         }
     };
 }
@@ -207,7 +206,6 @@ macro_rules! book_reads {
 /// throws `ERR_SEQUENCE_GAP` and marks the book `needsResync` (reads return `null` until the
 /// next snapshot); a bad level throws (`ERR_OFF_TICK`, `ERR_NEGATIVE_QUANTITY`, …) and changes
 /// nothing. Every refusal is counted in `stats()`.
-#[napi(js_name = "OrderBook")]
 #[derive(Debug)]
 pub struct BindingOrderBook {
     inner: OrderBook,
@@ -219,7 +217,20 @@ impl BindingOrderBook {
     }
 }
 
-book_reads!(BindingOrderBook);
+book_reads!(
+    BindingOrderBook,
+    book_status,
+    book_update_id,
+    book_cross_state,
+    book_best_bid,
+    book_best_ask,
+    book_spread,
+    book_mid,
+    book_microprice,
+    book_imbalance,
+    book_depth,
+    book_stats
+);
 
 /// Outcome of a batch of level updates.
 #[napi(object)]
@@ -231,110 +242,109 @@ pub struct ApplyLevelsResult {
     pub stale: u32,
 }
 
-#[napi]
-impl BindingOrderBook {
-    /// An empty book for `instrument`, awaiting a snapshot.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(
-        instrument: &BindingInstrument,
-        options: Option<OrderBookOptions>,
-    ) -> Result<BindingOrderBook> {
-        let rule = options
-            .and_then(|o| o.sequence)
-            .unwrap_or(SequenceRule::Contiguous);
-        Ok(BindingOrderBook {
-            inner: OrderBook::new(instrument.instrument(), rule.into()),
-        })
-    }
+/// An empty book for `instrument`, awaiting a snapshot.
+#[napi(catch_unwind)]
+pub fn book_new(
+    instrument: &BindingInstrument,
+    options: Option<OrderBookOptions>,
+) -> Result<External<BindingOrderBook>> {
+    let rule = options
+        .and_then(|o| o.sequence)
+        .unwrap_or(SequenceRule::Contiguous);
+    Ok(External::new(BindingOrderBook {
+        inner: OrderBook::new(instrument.instrument(), rule.into()),
+    }))
+}
 
-    /// Replaces the book with a snapshot at `updateId`. `bids`/`asks` hold `[price, qty, …]`
-    /// mantissa pairs. Returns the cross state.
-    #[napi(catch_unwind)]
-    pub fn load_snapshot(
-        &mut self,
-        update_id_: f64,
-        bids: Float64Array,
-        asks: Float64Array,
-    ) -> Result<&'static str> {
-        let id = id_arg(update_id_, "updateId")?;
-        let (b, a) = (levels(&bids, "bids")?, levels(&asks, "asks")?);
-        Ok(cross_name(self.inner.load_snapshot(id, &b, &a).or_throw()?))
-    }
+/// Replaces the book with a snapshot at `updateId`. `bids`/`asks` hold `[price, qty, …]`
+/// mantissa pairs. Returns the cross state.
+#[napi(catch_unwind)]
+pub fn book_load_snapshot(
+    h: &mut External<BindingOrderBook>,
+    update_id_: f64,
+    bids: Float64Array,
+    asks: Float64Array,
+) -> Result<&'static str> {
+    let id = id_arg(update_id_, "updateId")?;
+    let (b, a) = (levels(&bids, "bids")?, levels(&asks, "asks")?);
+    Ok(cross_name(h.inner.load_snapshot(id, &b, &a).or_throw()?))
+}
 
-    /// Applies a delta covering update ids `[first, last]` (`prev`: the previous delta's last
-    /// id, for `sequence: "prevLinked"`). Returns `"applied"` or `"stale"`.
-    #[napi(catch_unwind)]
-    pub fn apply_delta(
-        &mut self,
-        first: f64,
-        last: f64,
-        bids: Float64Array,
-        asks: Float64Array,
-        prev: Option<f64>,
-    ) -> Result<&'static str> {
-        let (b, a) = (levels(&bids, "bids")?, levels(&asks, "asks")?);
-        let d = Delta {
-            first: id_arg(first, "first")?,
-            last: id_arg(last, "last")?,
-            prev: prev.map(|p| id_arg(p, "prev")).transpose()?,
-            bids: &b,
-            asks: &a,
+/// Applies a delta covering update ids `[first, last]` (`prev`: the previous delta's last
+/// id, for `sequence: "prevLinked"`). Returns `"applied"` or `"stale"`.
+#[napi(catch_unwind)]
+pub fn book_apply_delta(
+    h: &mut External<BindingOrderBook>,
+    first: f64,
+    last: f64,
+    bids: Float64Array,
+    asks: Float64Array,
+    prev: Option<f64>,
+) -> Result<&'static str> {
+    let (b, a) = (levels(&bids, "bids")?, levels(&asks, "asks")?);
+    let d = Delta {
+        first: id_arg(first, "first")?,
+        last: id_arg(last, "last")?,
+        prev: prev.map(|p| id_arg(p, "prev")).transpose()?,
+        bids: &b,
+        asks: &a,
+    };
+    Ok(match h.inner.apply_delta(&d).or_throw()? {
+        Applied::Applied(_) => "applied",
+        Applied::Stale => "stale",
+    })
+}
+
+/// Applies many single-level updates: `records` holds `[side, price, qty, seq]` quadruples
+/// (side 0 = bid, 1 = ask; mantissas; each `seq` one more than the last). Stops at the
+/// first refused update and throws its error (with its index); earlier ones stay applied.
+#[napi(catch_unwind)]
+pub fn book_apply_levels(
+    h: &mut External<BindingOrderBook>,
+    records: Float64Array,
+) -> Result<ApplyLevelsResult> {
+    let r: &[f64] = &records;
+    if !r.len().is_multiple_of(4) {
+        return Err(invalid_arg(format!(
+            "records must hold [side, price, qty, seq] quadruples; got length {}",
+            r.len()
+        )));
+    }
+    let mut out = ApplyLevelsResult {
+        applied: 0,
+        stale: 0,
+    };
+    for (i, q) in r.chunks_exact(4).enumerate() {
+        let side = match q[0] as i64 {
+            0 if q[0] == 0.0 => BookSide::Bid,
+            1 if q[0] == 1.0 => BookSide::Ask,
+            _ => {
+                return Err(invalid_arg(format!(
+                    "record {i}: side must be 0 (bid) or 1 (ask), got {}",
+                    q[0]
+                )))
+            }
         };
-        Ok(match self.inner.apply_delta(&d).or_throw()? {
-            Applied::Applied(_) => "applied",
-            Applied::Stale => "stale",
-        })
-    }
-
-    /// Applies many single-level updates: `records` holds `[side, price, qty, seq]` quadruples
-    /// (side 0 = bid, 1 = ask; mantissas; each `seq` one more than the last). Stops at the
-    /// first refused update and throws its error (with its index); earlier ones stay applied.
-    #[napi(catch_unwind)]
-    pub fn apply_levels(&mut self, records: Float64Array) -> Result<ApplyLevelsResult> {
-        let r: &[f64] = &records;
-        if !r.len().is_multiple_of(4) {
-            return Err(invalid_arg(format!(
-                "records must hold [side, price, qty, seq] quadruples; got length {}",
-                r.len()
-            )));
-        }
-        let mut out = ApplyLevelsResult {
-            applied: 0,
-            stale: 0,
-        };
-        for (i, q) in r.chunks_exact(4).enumerate() {
-            let side = match q[0] as i64 {
-                0 if q[0] == 0.0 => BookSide::Bid,
-                1 if q[0] == 1.0 => BookSide::Ask,
-                _ => {
-                    return Err(invalid_arg(format!(
-                        "record {i}: side must be 0 (bid) or 1 (ask), got {}",
-                        q[0]
-                    )))
-                }
-            };
-            let price = safe_integer(q[1], "price")?;
-            let qty = safe_integer(q[2], "qty")?;
-            let seq = id_arg(q[3], "seq")?;
-            match self.inner.apply_level(side, price, qty, seq) {
-                Ok(Applied::Applied(_)) => out.applied += 1,
-                Ok(Applied::Stale) => out.stale += 1,
-                Err(e) => {
-                    let mut err = crate::error::to_js(&e);
-                    err.reason = format!("record {i}: {}", err.reason);
-                    return Err(err);
-                }
+        let price = safe_integer(q[1], "price")?;
+        let qty = safe_integer(q[2], "qty")?;
+        let seq = id_arg(q[3], "seq")?;
+        match h.inner.apply_level(side, price, qty, seq) {
+            Ok(Applied::Applied(_)) => out.applied += 1,
+            Ok(Applied::Stale) => out.stale += 1,
+            Err(e) => {
+                let mut err = crate::error::to_js(&e);
+                err.reason = format!("record {i}: {}", err.reason);
+                return Err(err);
             }
         }
-        Ok(out)
     }
+    Ok(out)
 }
 
 /// Keeps a book in sync with Binance's diff depth stream and REST snapshots, following
 /// Binance's documented procedure (spot `U == u + 1`, futures `pu == u`). Feed every stream
 /// message to `onDepthMessage`; when `needsSnapshot` is true, fetch
 /// `/api/v3/depth` (or `/fapi/v1/depth`) and pass the body to `onSnapshot`.
-#[napi(js_name = "BinanceDepthBook")]
 #[derive(Debug)]
 pub struct BindingBinanceDepthBook {
     inner: BinanceDepthSync,
@@ -346,76 +356,92 @@ impl BindingBinanceDepthBook {
     }
 }
 
-book_reads!(BindingBinanceDepthBook);
+book_reads!(
+    BindingBinanceDepthBook,
+    binance_book_status,
+    binance_book_update_id,
+    binance_book_cross_state,
+    binance_book_best_bid,
+    binance_book_best_ask,
+    binance_book_spread,
+    binance_book_mid,
+    binance_book_microprice,
+    binance_book_imbalance,
+    binance_book_depth,
+    binance_book_stats
+);
 
+/// A synchroniser for `options.symbol` on `instrument`'s grid.
+#[napi(catch_unwind)]
+pub fn binance_book_new(
+    instrument: &BindingInstrument,
+    options: BinanceDepthOptions,
+) -> Result<External<BindingBinanceDepthBook>> {
+    if options.symbol.trim().is_empty() {
+        return Err(invalid_arg("symbol must not be empty"));
+    }
+    Ok(External::new(BindingBinanceDepthBook {
+        inner: BinanceDepthSync::new(
+            options.market.into(),
+            options.symbol.trim(),
+            instrument.instrument(),
+            options.max_buffer.unwrap_or(10_000) as usize,
+        ),
+    }))
+}
+
+/// Feeds one diff depth stream message (raw or combined-stream JSON text). Returns
+/// `"buffered"`, `"applied"` or `"stale"`; throws `ERR_SEQUENCE_GAP` (the book then needs a
+/// snapshot), `ERR_MALFORMED_MESSAGE`, `ERR_UNKNOWN_SYMBOL`, `ERR_TOO_PRECISE`, … and
+/// counts every refusal.
+#[napi(catch_unwind)]
+pub fn binance_book_on_depth_message(
+    h: &mut External<BindingBinanceDepthBook>,
+    text: String,
+) -> Result<&'static str> {
+    Ok(match h.inner.on_depth_message(&text).or_throw()? {
+        SyncOutcome::Buffered => "buffered",
+        SyncOutcome::Applied(_) => "applied",
+        SyncOutcome::Stale => "stale",
+    })
+}
+
+/// Feeds a REST depth snapshot (JSON text); returns how many buffered events were applied
+/// on top. Throws `ERR_SNAPSHOT_TOO_OLD` (fetch again) or `ERR_SEQUENCE_GAP`.
+#[napi(catch_unwind)]
+pub fn binance_book_on_snapshot(
+    h: &mut External<BindingBinanceDepthBook>,
+    text: String,
+) -> Result<u32> {
+    match h.inner.on_snapshot(&text).or_throw()? {
+        SyncOutcome::Applied(n) => Ok(n as u32),
+        _ => Ok(0),
+    }
+}
+
+/// `true` when a REST snapshot should be fetched (a resync request).
 #[napi]
-impl BindingBinanceDepthBook {
-    /// A synchroniser for `options.symbol` on `instrument`'s grid.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(
-        instrument: &BindingInstrument,
-        options: BinanceDepthOptions,
-    ) -> Result<BindingBinanceDepthBook> {
-        if options.symbol.trim().is_empty() {
-            return Err(invalid_arg("symbol must not be empty"));
-        }
-        Ok(BindingBinanceDepthBook {
-            inner: BinanceDepthSync::new(
-                options.market.into(),
-                options.symbol.trim(),
-                instrument.instrument(),
-                options.max_buffer.unwrap_or(10_000) as usize,
-            ),
-        })
-    }
+pub fn binance_book_needs_snapshot(h: &External<BindingBinanceDepthBook>) -> bool {
+    h.inner.needs_snapshot()
+}
 
-    /// Feeds one diff depth stream message (raw or combined-stream JSON text). Returns
-    /// `"buffered"`, `"applied"` or `"stale"`; throws `ERR_SEQUENCE_GAP` (the book then needs a
-    /// snapshot), `ERR_MALFORMED_MESSAGE`, `ERR_UNKNOWN_SYMBOL`, `ERR_TOO_PRECISE`, … and
-    /// counts every refusal.
-    #[napi(catch_unwind)]
-    pub fn on_depth_message(&mut self, text: String) -> Result<&'static str> {
-        Ok(match self.inner.on_depth_message(&text).or_throw()? {
-            SyncOutcome::Buffered => "buffered",
-            SyncOutcome::Applied(_) => "applied",
-            SyncOutcome::Stale => "stale",
-        })
+/// `"buffering"` or `"live"`.
+#[napi]
+pub fn binance_book_sync_state(h: &External<BindingBinanceDepthBook>) -> &'static str {
+    match h.inner.state() {
+        SyncState::Buffering => "buffering",
+        SyncState::Live => "live",
     }
+}
 
-    /// Feeds a REST depth snapshot (JSON text); returns how many buffered events were applied
-    /// on top. Throws `ERR_SNAPSHOT_TOO_OLD` (fetch again) or `ERR_SEQUENCE_GAP`.
-    #[napi(catch_unwind)]
-    pub fn on_snapshot(&mut self, text: String) -> Result<u32> {
-        match self.inner.on_snapshot(&text).or_throw()? {
-            SyncOutcome::Applied(n) => Ok(n as u32),
-            _ => Ok(0),
-        }
-    }
+/// Events waiting for a snapshot.
+#[napi]
+pub fn binance_book_buffered(h: &External<BindingBinanceDepthBook>) -> u32 {
+    h.inner.buffered() as u32
+}
 
-    /// `true` when a REST snapshot should be fetched (a resync request).
-    #[napi(getter)]
-    pub fn needs_snapshot(&self) -> bool {
-        self.inner.needs_snapshot()
-    }
-
-    /// `"buffering"` or `"live"`.
-    #[napi(getter)]
-    pub fn sync_state(&self) -> &'static str {
-        match self.inner.state() {
-            SyncState::Buffering => "buffering",
-            SyncState::Live => "live",
-        }
-    }
-
-    /// Events waiting for a snapshot.
-    #[napi(getter)]
-    pub fn buffered(&self) -> u32 {
-        self.inner.buffered() as u32
-    }
-
-    /// Times the sync fell back to buffering after a gap.
-    #[napi(getter)]
-    pub fn resyncs(&self) -> f64 {
-        self.inner.resyncs() as f64
-    }
+/// Times the sync fell back to buffering after a gap.
+#[napi]
+pub fn binance_book_resyncs(h: &External<BindingBinanceDepthBook>) -> f64 {
+    h.inner.resyncs() as f64
 }

@@ -1,7 +1,7 @@
 //! Bindings of `tachyon_oms`: the `Oms` class (orders, positions, reconciliation, execution
 //! algorithms). Execution reports cross as one `Uint8Array` of 64-byte records per drain.
 
-use napi::bindgen_prelude::{BigInt, Either, Uint8Array};
+use napi::bindgen_prelude::{BigInt, Either, External, Uint8Array};
 use napi_derive::napi;
 use tachyon_core::{Instrument, Notional, Price, Quantity, Timestamp};
 use tachyon_oms::{
@@ -325,7 +325,6 @@ pub struct AlgoProgressInfo {
 
 /// The order management system: orders in, venue commands and 64-byte execution reports
 /// out. See the TypeScript `Oms` for documentation and examples.
-#[napi(js_name = "Oms")]
 pub struct BindingOms {
     pub(crate) inner: Oms,
     /// (algo id, instrument, algorithm)
@@ -531,574 +530,590 @@ impl BindingOms {
     }
 }
 
-#[napi]
-impl BindingOms {
-    /// An OMS with the built-in gate (`options.gate`); the risk engine replaces it later.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<OmsOptions>) -> Result<BindingOms> {
-        let (cfg, gate) = crate::options::oms::oms_config(options)?;
-        Ok(BindingOms {
-            inner: Oms::new(Box::new(gate), cfg),
-            algos: Vec::new(),
-            pending: Vec::new(),
-        })
-    }
+/// An OMS with the built-in gate (`options.gate`); the risk engine replaces it later.
+#[napi(catch_unwind)]
+pub fn oms_new(options: Option<OmsOptions>) -> Result<External<BindingOms>> {
+    let (cfg, gate) = crate::options::oms::oms_config(options)?;
+    Ok(External::new(BindingOms {
+        inner: Oms::new(Box::new(gate), cfg),
+        algos: Vec::new(),
+        pending: Vec::new(),
+    }))
+}
 
-    /// Registers an instrument; returns its id (0, 1, …). Register the same instruments in
-    /// the same order on the venue.
-    #[napi(catch_unwind)]
-    pub fn add_instrument(&mut self, instrument: &BindingInstrument) -> u32 {
-        self.inner.add_instrument(instrument.instrument().clone())
-    }
+/// Registers an instrument; returns its id (0, 1, …). Register the same instruments in
+/// the same order on the venue.
+#[napi(catch_unwind)]
+pub fn oms_add_instrument(h: &mut External<BindingOms>, instrument: &BindingInstrument) -> u32 {
+    h.inner.add_instrument(instrument.instrument().clone())
+}
 
-    /// Submits an order at `nowNs`. Bad input throws (`ERR_UNKNOWN_INSTRUMENT`,
-    /// `ERR_OFF_TICK`, `ERR_NON_POSITIVE_QUANTITY`, `ERR_DUPLICATE_CLIENT_ID`, …) and changes
-    /// nothing; a refusal by the control mode or the gate is returned.
-    #[napi(catch_unwind)]
-    pub fn submit(
-        &mut self,
-        order: OrderInput,
-        now_ns: Either<BigInt, f64>,
-    ) -> Result<SubmitResult> {
-        let req = order.to_request(&mut self.inner)?;
-        let now = ts_arg(&now_ns, "nowNs")?;
-        Ok((&self.inner.submit(&req, now).or_throw()?).into())
-    }
+/// Submits an order at `nowNs`. Bad input throws (`ERR_UNKNOWN_INSTRUMENT`,
+/// `ERR_OFF_TICK`, `ERR_NON_POSITIVE_QUANTITY`, `ERR_DUPLICATE_CLIENT_ID`, …) and changes
+/// nothing; a refusal by the control mode or the gate is returned.
+#[napi(catch_unwind)]
+pub fn oms_submit(
+    h: &mut External<BindingOms>,
+    order: OrderInput,
+    now_ns: Either<BigInt, f64>,
+) -> Result<SubmitResult> {
+    let req = order.to_request(&mut h.inner)?;
+    let now = ts_arg(&now_ns, "nowNs")?;
+    Ok((&h.inner.submit(&req, now).or_throw()?).into())
+}
 
-    /// One-cancels-the-other: at least one leg must be a stop or trailing stop. The legs can
-    /// never both fill.
-    #[napi(catch_unwind)]
-    pub fn submit_oco(
-        &mut self,
-        a: OrderInput,
-        b: OrderInput,
-        now_ns: Either<BigInt, f64>,
-    ) -> Result<Vec<SubmitResult>> {
-        let (ra, rb) = (a.to_request(&mut self.inner)?, b.to_request(&mut self.inner)?);
-        let now = ts_arg(&now_ns, "nowNs")?;
-        let out = self.inner.submit_oco(&ra, &rb, now).or_throw()?;
-        Ok(out.iter().map(Into::into).collect())
-    }
+/// One-cancels-the-other: at least one leg must be a stop or trailing stop. The legs can
+/// never both fill.
+#[napi(catch_unwind)]
+pub fn oms_submit_oco(
+    h: &mut External<BindingOms>,
+    a: OrderInput,
+    b: OrderInput,
+    now_ns: Either<BigInt, f64>,
+) -> Result<Vec<SubmitResult>> {
+    let (ra, rb) = (a.to_request(&mut h.inner)?, b.to_request(&mut h.inner)?);
+    let now = ts_arg(&now_ns, "nowNs")?;
+    let out = h.inner.submit_oco(&ra, &rb, now).or_throw()?;
+    Ok(out.iter().map(Into::into).collect())
+}
 
-    /// One-triggers-the-other: `pending` is sent once `working` has filled completely.
-    #[napi(catch_unwind)]
-    pub fn submit_oto(
-        &mut self,
-        working: OrderInput,
-        pending: OrderInput,
-        now_ns: Either<BigInt, f64>,
-    ) -> Result<Vec<SubmitResult>> {
-        let (w, p) = (
-            working.to_request(&mut self.inner)?,
-            pending.to_request(&mut self.inner)?,
-        );
-        let now = ts_arg(&now_ns, "nowNs")?;
-        let out = self.inner.submit_oto(&w, &p, now).or_throw()?;
-        Ok(out.iter().map(Into::into).collect())
-    }
+/// One-triggers-the-other: `pending` is sent once `working` has filled completely.
+#[napi(catch_unwind)]
+pub fn oms_submit_oto(
+    h: &mut External<BindingOms>,
+    working: OrderInput,
+    pending: OrderInput,
+    now_ns: Either<BigInt, f64>,
+) -> Result<Vec<SubmitResult>> {
+    let (w, p) = (
+        working.to_request(&mut h.inner)?,
+        pending.to_request(&mut h.inner)?,
+    );
+    let now = ts_arg(&now_ns, "nowNs")?;
+    let out = h.inner.submit_oto(&w, &p, now).or_throw()?;
+    Ok(out.iter().map(Into::into).collect())
+}
 
-    /// Bracket: `entry`, then an OCO of `takeProfit` (limit) and `stopLoss` (stop) once the
-    /// entry has filled completely.
-    #[napi(catch_unwind)]
-    pub fn submit_bracket(
-        &mut self,
-        entry: OrderInput,
-        take_profit: OrderInput,
-        stop_loss: OrderInput,
-        now_ns: Either<BigInt, f64>,
-    ) -> Result<Vec<SubmitResult>> {
-        let e = entry.to_request(&mut self.inner)?;
-        let t = take_profit.to_request(&mut self.inner)?;
-        let s = stop_loss.to_request(&mut self.inner)?;
-        let now = ts_arg(&now_ns, "nowNs")?;
-        let out = self.inner.submit_bracket(&e, &t, &s, now).or_throw()?;
-        Ok(out.iter().map(Into::into).collect())
-    }
+/// Bracket: `entry`, then an OCO of `takeProfit` (limit) and `stopLoss` (stop) once the
+/// entry has filled completely.
+#[napi(catch_unwind)]
+pub fn oms_submit_bracket(
+    h: &mut External<BindingOms>,
+    entry: OrderInput,
+    take_profit: OrderInput,
+    stop_loss: OrderInput,
+    now_ns: Either<BigInt, f64>,
+) -> Result<Vec<SubmitResult>> {
+    let e = entry.to_request(&mut h.inner)?;
+    let t = take_profit.to_request(&mut h.inner)?;
+    let s = stop_loss.to_request(&mut h.inner)?;
+    let now = ts_arg(&now_ns, "nowNs")?;
+    let out = h.inner.submit_bracket(&e, &t, &s, now).or_throw()?;
+    Ok(out.iter().map(Into::into).collect())
+}
 
-    /// Cancels an order (idempotent while a cancel is in flight). Throws `ERR_UNKNOWN_ORDER`
-    /// or `ERR_ORDER_CLOSED`.
-    #[napi(catch_unwind)]
-    pub fn cancel(&mut self, order_id: f64, now_ns: Either<BigInt, f64>) -> Result<()> {
-        let id = order_id_arg(order_id)?;
-        self.inner.cancel(id, ts_arg(&now_ns, "nowNs")?).or_throw()
-    }
+/// Cancels an order (idempotent while a cancel is in flight). Throws `ERR_UNKNOWN_ORDER`
+/// or `ERR_ORDER_CLOSED`.
+#[napi(catch_unwind)]
+pub fn oms_cancel(
+    h: &mut External<BindingOms>,
+    order_id: f64,
+    now_ns: Either<BigInt, f64>,
+) -> Result<()> {
+    let id = order_id_arg(order_id)?;
+    h.inner.cancel(id, ts_arg(&now_ns, "nowNs")?).or_throw()
+}
 
-    /// Cancels every open order (of one instrument, or all); returns how many.
-    #[napi(catch_unwind)]
-    pub fn cancel_all(
-        &mut self,
-        now_ns: Either<BigInt, f64>,
-        instrument: Option<u32>,
-    ) -> Result<u32> {
-        Ok(self.inner.cancel_all(instrument, ts_arg(&now_ns, "nowNs")?) as u32)
-    }
+/// Cancels every open order (of one instrument, or all); returns how many.
+#[napi(catch_unwind)]
+pub fn oms_cancel_all(
+    h: &mut External<BindingOms>,
+    now_ns: Either<BigInt, f64>,
+    instrument: Option<u32>,
+) -> Result<u32> {
+    Ok(h.inner.cancel_all(instrument, ts_arg(&now_ns, "nowNs")?) as u32)
+}
 
-    /// Cancel-replace: a new total quantity and/or price (decimal strings or numbers).
-    #[napi(catch_unwind)]
-    pub fn replace(
-        &mut self,
-        order_id: f64,
-        qty: Option<Either<String, f64>>,
-        price: Option<Either<String, f64>>,
-        now_ns: Either<BigInt, f64>,
-    ) -> Result<()> {
-        let id = order_id_arg(order_id)?;
-        let inst_id = self
-            .inner
-            .order(id)
-            .ok_or(tachyon_oms::OmsError::UnknownOrder(id))
-            .or_throw()?
-            .instrument;
-        let inst = self.inst(inst_id)?;
-        let conv = (|| {
-            Ok::<_, tachyon_oms::OmsError>((
-                qty.as_ref().map(|v| qty_in(inst, v, "qty")).transpose()?,
-                price.as_ref().map(|v| price_in(inst, v, "price")).transpose()?,
-            ))
-        })();
-        let (q, p) = match conv {
-            Ok(v) => v,
-            Err(e) => {
-                self.inner.count_error(&e);
-                return Err(crate::error::to_js(&e));
-            }
-        };
-        self.inner
-            .replace(id, q, p, ts_arg(&now_ns, "nowNs")?)
-            .or_throw()
-    }
-
-    /// A reference price (last trade, mid or mark) for an instrument: updates marks and
-    /// trailing stops, fires held stops.
-    #[napi(catch_unwind)]
-    pub fn on_price(
-        &mut self,
-        instrument: u32,
-        price: Either<String, f64>,
-        now_ns: Either<BigInt, f64>,
-    ) -> Result<()> {
-        let p = price_of(self.inst(instrument)?, &price)?;
-        self.inner
-            .on_price(instrument, p.mantissa(), ts_arg(&now_ns, "nowNs")?);
-        Ok(())
-    }
-
-    /// Time passes: expires held GTD/DAY orders and runs the execution algorithms' timers.
-    #[napi(catch_unwind)]
-    pub fn on_time(&mut self, now_ns: Either<BigInt, f64>) -> Result<()> {
-        let now = ts_arg(&now_ns, "nowNs")?;
-        self.inner.on_time(now);
-        // Algorithms see every report before they act.
-        self.collect_reports();
-        for (_, _, a) in &mut self.algos {
-            a.on_timer(now, &mut self.inner);
-        }
-        Ok(())
-    }
-
-    /// Every execution report since the last drain, as 64-byte records (see
-    /// `decodeReports` in TypeScript). Also passes them to the running algorithms.
-    #[napi(catch_unwind)]
-    pub fn drain_reports(&mut self) -> Uint8Array {
-        self.collect_reports();
-        let mut bytes = Vec::with_capacity(self.pending.len() * REPORT_SIZE);
-        for r in &self.pending {
-            bytes.extend_from_slice(&r.to_bytes());
-        }
-        self.pending.clear();
-        Uint8Array::new(bytes)
-    }
-
-    /// Commands for a live venue adapter (the simulated venue takes them itself).
-    #[napi(catch_unwind)]
-    pub fn drain_commands(&mut self) -> Vec<VenueCommandInfo> {
-        let mut cmds = Vec::new();
-        self.inner.drain_commands(&mut cmds);
-        cmds.iter()
-            .map(|c| {
-                let id = c.order_id();
-                let o = self.inner.order(id);
-                let inst = o.and_then(|o| self.inner.instrument(o.instrument));
-                match (*c, inst) {
-                    (
-                        VenueCommand::New {
-                            instrument,
-                            side,
-                            qty,
-                            price,
-                            tif,
-                            post_only,
-                            reduce_only,
-                            ..
-                        },
-                        Some(i),
-                    ) => VenueCommandInfo {
-                        kind: "new".into(),
-                        order_id: id.0 as f64,
-                        client_id: o.map(|o| o.client_id.to_string()),
-                        instrument: Some(instrument),
-                        side: Some(side.into()),
-                        qty: Some(q_str(i, qty)),
-                        price: price.map(|p| p_str(i, p)),
-                        tif: Some(tif_name(tif).into()),
-                        expire_at_ns: match tif {
-                            TimeInForce::Gtd(t) => Some(BigInt::from(t.as_nanos())),
-                            _ => None,
-                        },
-                        post_only: Some(post_only),
-                        reduce_only: Some(reduce_only),
-                    },
-                    (VenueCommand::Replace { qty, price, .. }, Some(i)) => VenueCommandInfo {
-                        kind: "replace".into(),
-                        order_id: id.0 as f64,
-                        client_id: o.map(|o| o.client_id.to_string()),
-                        instrument: o.map(|o| o.instrument),
-                        side: None,
-                        qty: Some(q_str(i, qty)),
-                        price: price.map(|p| p_str(i, p)),
-                        tif: None,
-                        expire_at_ns: None,
-                        post_only: None,
-                        reduce_only: None,
-                    },
-                    _ => VenueCommandInfo {
-                        kind: "cancel".into(),
-                        order_id: id.0 as f64,
-                        client_id: o.map(|o| o.client_id.to_string()),
-                        instrument: o.map(|o| o.instrument),
-                        side: None,
-                        qty: None,
-                        price: None,
-                        tif: None,
-                        expire_at_ns: None,
-                        post_only: None,
-                        reduce_only: None,
-                    },
-                }
-            })
-            .collect()
-    }
-
-    /// Applies a venue event from a live adapter. An impossible event (a fill after an
-    /// acknowledged cancel, an overfill, …) throws with its code and changes nothing.
-    #[napi(catch_unwind)]
-    pub fn on_venue_event(&mut self, event: VenueEventInput) -> Result<()> {
-        let ev = self.venue_event(&event)?;
-        self.inner.on_venue_event(&ev).or_throw()
-    }
-
-    /// An order, or `null`.
-    #[napi]
-    pub fn order(&self, order_id: f64) -> Option<OrderInfo> {
-        let id = order_id_arg(order_id).ok()?;
-        let o = self.inner.order(id)?;
-        Some(order_info(self.inner.instrument(o.instrument)?, o))
-    }
-
-    /// An order by client id (within the dedup window), or `null`.
-    #[napi]
-    pub fn order_by_client_id(&self, client_id: String) -> Option<OrderInfo> {
-        let o = self.inner.order_by_client(&client_id)?;
-        Some(order_info(self.inner.instrument(o.instrument)?, o))
-    }
-
-    /// Open orders (held or at the venue), by order id.
-    #[napi]
-    pub fn open_orders(&self) -> Vec<OrderInfo> {
-        let mut v: Vec<&Order> = self.inner.open_orders().collect();
-        v.sort_by_key(|o| o.id);
-        v.into_iter()
-            .filter_map(|o| Some(order_info(self.inner.instrument(o.instrument)?, o)))
-            .collect()
-    }
-
-    /// The position in an instrument; unrealized P&L at `mark` (or the last reference price).
-    #[napi(catch_unwind)]
-    pub fn position(
-        &self,
-        instrument: u32,
-        mark: Option<Either<String, f64>>,
-    ) -> Result<PositionInfo> {
-        let inst = self.inst(instrument)?;
-        let p = self
-            .inner
-            .position(instrument)
-            .ok_or_else(|| invalid_state("no position slot"))?;
-        let mark = match mark {
-            Some(m) => Some(price_of(inst, &m)?),
-            None => self.inner.portfolio().mark(instrument),
-        };
-        let net = p
-            .realized()
-            .checked_sub(p.fees())
-            .map_or_else(|_| String::new(), |n| n.to_string());
-        Ok(PositionInfo {
-            instrument,
-            qty: p.qty().to_string(),
-            cost_basis: p.cost_basis().to_string(),
-            avg_entry: p.avg_entry().map(|x| x.to_string()),
-            realized: p.realized().to_string(),
-            fees: p.fees().to_string(),
-            net_realized: net,
-            unrealized: mark
-                .and_then(|m| p.unrealized(m).ok())
-                .map(|u| u.to_string()),
-            volume: p.volume().to_string(),
-            fills: p.fills() as f64,
-        })
-    }
-
-    /// Counters.
-    #[napi]
-    pub fn stats(&self) -> OmsStatsJs {
-        let s = self.inner.stats();
-        OmsStatsJs {
-            orders: s.orders as f64,
-            events: s.events as f64,
-            fills: s.fills as f64,
-            rejected_control: s.rejected_control as f64,
-            rejected_gate: s.rejected_gate as f64,
-            rejected_venue: s.rejected_venue as f64,
-            errors: tachyon_oms::OmsError::CODES
-                .iter()
-                .zip(s.errors.iter())
-                .filter(|(_, n)| **n > 0)
-                .map(|(c, n)| ((*c).to_owned(), *n as f64))
-                .collect(),
-            errors_total: s.errors_total() as f64,
-            late_acks: s.late_acks as f64,
-            duplicate_fills: s.duplicate_fills as f64,
-            oco_violations: s.oco_violations as f64,
-            open_orders: self.inner.open_order_count() as f64,
-        }
-    }
-
-    /// The control mode the gate reports.
-    #[napi(getter)]
-    pub fn control_mode(&self) -> ControlModeName {
-        self.inner.gate().mode().into()
-    }
-
-    /// Sets the built-in gate's control mode. Returns `false` if the connected gate takes its
-    /// mode from elsewhere.
-    #[napi]
-    pub fn set_control_mode(&mut self, mode: ControlModeName) -> bool {
-        self.inner.gate_mut().set_mode(mode.into())
-    }
-
-    /// Emergency: cancels everything and sends reduce-only market orders that flatten every
-    /// position. Returns their order ids.
-    #[napi(catch_unwind)]
-    pub fn emergency_flatten(&mut self, now_ns: Either<BigInt, f64>) -> Result<Vec<f64>> {
-        Ok(self
-            .inner
-            .emergency_flatten(ts_arg(&now_ns, "nowNs")?)
-            .iter()
-            .map(|i| i.0 as f64)
-            .collect())
-    }
-
-    /// Compares the OMS with a venue's reported orders and positions. With `apply`, orders
-    /// the venue does not have are closed (`reason: "reconciled"`).
-    #[napi(catch_unwind)]
-    pub fn reconcile(
-        &mut self,
-        orders: Vec<VenueOrderInput>,
-        positions: Vec<VenuePositionInput>,
-        now_ns: Either<BigInt, f64>,
-        grace_ns: Option<f64>,
-        apply: Option<bool>,
-    ) -> Result<ReconReportInfo> {
-        let mut vo = Vec::with_capacity(orders.len());
-        for o in &orders {
-            let inst = self.inst(o.instrument)?;
-            vo.push(VenueOrder {
-                order_id: order_id_arg(o.order_id)?,
-                instrument: o.instrument,
-                qty: qty_of(inst, &o.qty)?.mantissa(),
-                filled: qty_of(inst, &o.filled)?.mantissa(),
-                open: o.open,
-            });
-        }
-        let mut vp = Vec::with_capacity(positions.len());
-        for p in &positions {
-            let inst = self.inst(p.instrument)?;
-            vp.push(VenuePosition {
-                instrument: p.instrument,
-                qty: qty_of(inst, &p.qty)?.mantissa(),
-            });
-        }
-        let grace = grace_ns
-            .map(|g| safe_integer(g, "graceNs"))
-            .transpose()?
-            .unwrap_or(0);
-        Ok(self.reconcile_with(
-            &vo,
-            &vp,
-            ts_arg(&now_ns, "nowNs")?,
-            grace,
-            apply.unwrap_or(false),
-        ))
-    }
-
-    /// Reconciles directly against a simulated venue's open orders and positions.
-    #[napi(catch_unwind)]
-    pub fn reconcile_with_venue(
-        &mut self,
-        venue: &crate::binding_sim::BindingSimVenue,
-        now_ns: Either<BigInt, f64>,
-        grace_ns: Option<f64>,
-        apply: Option<bool>,
-    ) -> Result<ReconReportInfo> {
-        let grace = grace_ns
-            .map(|g| safe_integer(g, "graceNs"))
-            .transpose()?
-            .unwrap_or(0);
-        let (orders, positions) = (venue.inner.all_orders(), venue.inner.positions());
-        Ok(self.reconcile_with(
-            &orders,
-            &positions,
-            ts_arg(&now_ns, "nowNs")?,
-            grace,
-            apply.unwrap_or(false),
-        ))
-    }
-
-    /// Starts an execution algorithm (children go through the control mode and the gate).
-    /// Returns its id. Drive it with `onTime`; reports reach it through `drainReports`/`onTime`.
-    #[napi(catch_unwind)]
-    pub fn start_algo(&mut self, options: AlgoOptions) -> Result<u32> {
-        let inst = self.inst(options.instrument)?.clone();
-        let parent = ParentOrder {
-            instrument: options.instrument,
-            side: options.side.into(),
-            qty: qty_of(&inst, &options.qty)?,
-            limit: options
-                .limit
+/// Cancel-replace: a new total quantity and/or price (decimal strings or numbers).
+#[napi(catch_unwind)]
+pub fn oms_replace(
+    h: &mut External<BindingOms>,
+    order_id: f64,
+    qty: Option<Either<String, f64>>,
+    price: Option<Either<String, f64>>,
+    now_ns: Either<BigInt, f64>,
+) -> Result<()> {
+    let id = order_id_arg(order_id)?;
+    let inst_id = h
+        .inner
+        .order(id)
+        .ok_or(tachyon_oms::OmsError::UnknownOrder(id))
+        .or_throw()?
+        .instrument;
+    let inst = h.inst(inst_id)?;
+    let conv = (|| {
+        Ok::<_, tachyon_oms::OmsError>((
+            qty.as_ref().map(|v| qty_in(inst, v, "qty")).transpose()?,
+            price
                 .as_ref()
-                .map(|p| price_of(&inst, p))
+                .map(|v| price_in(inst, v, "price"))
                 .transpose()?,
-            client_prefix: options.client_prefix.clone(),
-        };
-        let span = || -> Result<(Timestamp, Timestamp)> {
-            let s = options
-                .start_ns
-                .as_ref()
-                .ok_or_else(|| invalid_arg("startNs is required"))?;
-            let e = options
-                .end_ns
-                .as_ref()
-                .ok_or_else(|| invalid_arg("endNs is required"))?;
-            Ok((ts_arg(s, "startNs")?, ts_arg(e, "endNs")?))
-        };
-        let algo: Box<dyn ExecAlgo + Send> = match options.kind {
-            AlgoKind::Twap => {
-                let (s, e) = span()?;
-                let n = options.slices.unwrap_or(10);
-                if n == 0 {
-                    return Err(invalid_arg("slices must be at least 1"));
-                }
-                Box::new(ScheduleAlgo::twap(parent, s, e, n, &self.inner).or_throw()?)
-            }
-            AlgoKind::Vwap => {
-                let (s, e) = span()?;
-                let prof = options
-                    .profile
-                    .as_ref()
-                    .ok_or_else(|| invalid_arg("profile is required for vwap"))?;
-                let prof = prof
-                    .iter()
-                    .map(|&x| {
-                        if x.is_finite() && x >= 0.0 {
-                            Ok(x.round() as u64)
-                        } else {
-                            Err(invalid_arg(format!("profile values must be >= 0, got {x}")))
-                        }
-                    })
-                    .collect::<Result<Vec<u64>>>()?;
-                Box::new(ScheduleAlgo::vwap(parent, s, e, &prof, &self.inner).or_throw()?)
-            }
-            AlgoKind::Pov => {
-                let rate = options
-                    .rate
-                    .ok_or_else(|| invalid_arg("rate is required for pov"))?;
-                if !(rate > 0.0 && rate <= 1.0) {
-                    return Err(invalid_arg(format!("rate must be in (0, 1], got {rate}")));
-                }
-                let min_child = options
-                    .min_child
-                    .as_ref()
-                    .map(|m| qty_of(&inst, m))
-                    .transpose()?
-                    .map_or(0, Quantity::mantissa);
-                Box::new(
-                    PovAlgo::new(parent, (rate * 1e6).round() as u32, min_child, &self.inner)
-                        .or_throw()?,
-                )
-            }
-            AlgoKind::Iceberg => {
-                let d = options
-                    .display
-                    .as_ref()
-                    .ok_or_else(|| invalid_arg("display is required for iceberg"))?;
-                Box::new(IcebergAlgo::new(parent, qty_of(&inst, d)?, &self.inner).or_throw()?)
-            }
-        };
-        let id = self.algos.last().map_or(1, |(i, _, _)| i + 1);
-        self.algos.push((id, options.instrument, algo));
-        Ok(id)
-    }
-
-    /// Progress of an algorithm.
-    #[napi(catch_unwind)]
-    pub fn algo_progress(&self, algo_id: u32) -> Result<AlgoProgressInfo> {
-        let (_, inst, a) = self
-            .algos
-            .iter()
-            .find(|(i, _, _)| *i == algo_id)
-            .ok_or_else(|| invalid_arg(format!("no algorithm with id {algo_id}")))?;
-        let p = a.progress();
-        let inst = self.inst(*inst)?;
-        let q = |m: i64| q_str(inst, m);
-        Ok(AlgoProgressInfo {
-            state: match p.state {
-                AlgoState::Running => "running",
-                AlgoState::Paused => "paused",
-                AlgoState::Done => "done",
-                AlgoState::Stopped => "stopped",
-            }
-            .to_owned(),
-            target: q(p.target),
-            filled: q(p.filled),
-            working: q(p.working),
-            children: p.children,
-            refused: p.refused,
-            last_reason: reason_name(p.last_reason).to_owned(),
-        })
-    }
-
-    /// Stops an algorithm and cancels its live children.
-    #[napi(catch_unwind)]
-    pub fn stop_algo(&mut self, algo_id: u32, now_ns: Either<BigInt, f64>) -> Result<()> {
-        let now = ts_arg(&now_ns, "nowNs")?;
-        let (_, _, a) = self
-            .algos
-            .iter_mut()
-            .find(|(i, _, _)| *i == algo_id)
-            .ok_or_else(|| invalid_arg(format!("no algorithm with id {algo_id}")))?;
-        a.stop(now, &mut self.inner);
-        Ok(())
-    }
-
-    /// Market volume traded by others (drives POV algorithms on that instrument).
-    #[napi(catch_unwind)]
-    pub fn on_market_volume(&mut self, instrument: u32, qty: Either<String, f64>) -> Result<()> {
-        let q = qty_of(self.inst(instrument)?, &qty)?.mantissa();
-        for (_, i, a) in &mut self.algos {
-            if *i == instrument {
-                a.on_market_volume(q);
-            }
+        ))
+    })();
+    let (q, p) = match conv {
+        Ok(v) => v,
+        Err(e) => {
+            h.inner.count_error(&e);
+            return Err(crate::error::to_js(&e));
         }
-        Ok(())
+    };
+    h.inner
+        .replace(id, q, p, ts_arg(&now_ns, "nowNs")?)
+        .or_throw()
+}
+
+/// A reference price (last trade, mid or mark) for an instrument: updates marks and
+/// trailing stops, fires held stops.
+#[napi(catch_unwind)]
+pub fn oms_on_price(
+    h: &mut External<BindingOms>,
+    instrument: u32,
+    price: Either<String, f64>,
+    now_ns: Either<BigInt, f64>,
+) -> Result<()> {
+    let p = price_of(h.inst(instrument)?, &price)?;
+    h.inner
+        .on_price(instrument, p.mantissa(), ts_arg(&now_ns, "nowNs")?);
+    Ok(())
+}
+
+/// Time passes: expires held GTD/DAY orders and runs the execution algorithms' timers.
+#[napi(catch_unwind)]
+pub fn oms_on_time(h: &mut External<BindingOms>, now_ns: Either<BigInt, f64>) -> Result<()> {
+    let now = ts_arg(&now_ns, "nowNs")?;
+    h.inner.on_time(now);
+    // Algorithms see every report before they act.
+    h.collect_reports();
+    let this: &mut BindingOms = h;
+    for (_, _, a) in &mut this.algos {
+        a.on_timer(now, &mut this.inner);
     }
+    Ok(())
+}
+
+/// Every execution report since the last drain, as 64-byte records (see
+/// `decodeReports` in TypeScript). Also passes them to the running algorithms.
+#[napi(catch_unwind)]
+pub fn oms_drain_reports(h: &mut External<BindingOms>) -> Uint8Array {
+    h.collect_reports();
+    let mut bytes = Vec::with_capacity(h.pending.len() * REPORT_SIZE);
+    for r in &h.pending {
+        bytes.extend_from_slice(&r.to_bytes());
+    }
+    h.pending.clear();
+    Uint8Array::new(bytes)
+}
+
+/// Commands for a live venue adapter (the simulated venue takes them itself).
+#[napi(catch_unwind)]
+pub fn oms_drain_commands(h: &mut External<BindingOms>) -> Vec<VenueCommandInfo> {
+    let mut cmds = Vec::new();
+    h.inner.drain_commands(&mut cmds);
+    cmds.iter()
+        .map(|c| {
+            let id = c.order_id();
+            let o = h.inner.order(id);
+            let inst = o.and_then(|o| h.inner.instrument(o.instrument));
+            match (*c, inst) {
+                (
+                    VenueCommand::New {
+                        instrument,
+                        side,
+                        qty,
+                        price,
+                        tif,
+                        post_only,
+                        reduce_only,
+                        ..
+                    },
+                    Some(i),
+                ) => VenueCommandInfo {
+                    kind: "new".into(),
+                    order_id: id.0 as f64,
+                    client_id: o.map(|o| o.client_id.to_string()),
+                    instrument: Some(instrument),
+                    side: Some(side.into()),
+                    qty: Some(q_str(i, qty)),
+                    price: price.map(|p| p_str(i, p)),
+                    tif: Some(tif_name(tif).into()),
+                    expire_at_ns: match tif {
+                        TimeInForce::Gtd(t) => Some(BigInt::from(t.as_nanos())),
+                        _ => None,
+                    },
+                    post_only: Some(post_only),
+                    reduce_only: Some(reduce_only),
+                },
+                (VenueCommand::Replace { qty, price, .. }, Some(i)) => VenueCommandInfo {
+                    kind: "replace".into(),
+                    order_id: id.0 as f64,
+                    client_id: o.map(|o| o.client_id.to_string()),
+                    instrument: o.map(|o| o.instrument),
+                    side: None,
+                    qty: Some(q_str(i, qty)),
+                    price: price.map(|p| p_str(i, p)),
+                    tif: None,
+                    expire_at_ns: None,
+                    post_only: None,
+                    reduce_only: None,
+                },
+                _ => VenueCommandInfo {
+                    kind: "cancel".into(),
+                    order_id: id.0 as f64,
+                    client_id: o.map(|o| o.client_id.to_string()),
+                    instrument: o.map(|o| o.instrument),
+                    side: None,
+                    qty: None,
+                    price: None,
+                    tif: None,
+                    expire_at_ns: None,
+                    post_only: None,
+                    reduce_only: None,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Applies a venue event from a live adapter. An impossible event (a fill after an
+/// acknowledged cancel, an overfill, …) throws with its code and changes nothing.
+#[napi(catch_unwind)]
+pub fn oms_on_venue_event(h: &mut External<BindingOms>, event: VenueEventInput) -> Result<()> {
+    let ev = h.venue_event(&event)?;
+    h.inner.on_venue_event(&ev).or_throw()
+}
+
+/// An order, or `null`.
+#[napi]
+pub fn oms_order(h: &External<BindingOms>, order_id: f64) -> Option<OrderInfo> {
+    let id = order_id_arg(order_id).ok()?;
+    let o = h.inner.order(id)?;
+    Some(order_info(h.inner.instrument(o.instrument)?, o))
+}
+
+/// An order by client id (within the dedup window), or `null`.
+#[napi]
+pub fn oms_order_by_client_id(h: &External<BindingOms>, client_id: String) -> Option<OrderInfo> {
+    let o = h.inner.order_by_client(&client_id)?;
+    Some(order_info(h.inner.instrument(o.instrument)?, o))
+}
+
+/// Open orders (held or at the venue), by order id.
+#[napi]
+pub fn oms_open_orders(h: &External<BindingOms>) -> Vec<OrderInfo> {
+    let mut v: Vec<&Order> = h.inner.open_orders().collect();
+    v.sort_by_key(|o| o.id);
+    v.into_iter()
+        .filter_map(|o| Some(order_info(h.inner.instrument(o.instrument)?, o)))
+        .collect()
+}
+
+/// The position in an instrument; unrealized P&L at `mark` (or the last reference price).
+#[napi(catch_unwind)]
+pub fn oms_position(
+    h: &External<BindingOms>,
+    instrument: u32,
+    mark: Option<Either<String, f64>>,
+) -> Result<PositionInfo> {
+    let inst = h.inst(instrument)?;
+    let p = h
+        .inner
+        .position(instrument)
+        .ok_or_else(|| invalid_state("no position slot"))?;
+    let mark = match mark {
+        Some(m) => Some(price_of(inst, &m)?),
+        None => h.inner.portfolio().mark(instrument),
+    };
+    let net = p
+        .realized()
+        .checked_sub(p.fees())
+        .map_or_else(|_| String::new(), |n| n.to_string());
+    Ok(PositionInfo {
+        instrument,
+        qty: p.qty().to_string(),
+        cost_basis: p.cost_basis().to_string(),
+        avg_entry: p.avg_entry().map(|x| x.to_string()),
+        realized: p.realized().to_string(),
+        fees: p.fees().to_string(),
+        net_realized: net,
+        unrealized: mark
+            .and_then(|m| p.unrealized(m).ok())
+            .map(|u| u.to_string()),
+        volume: p.volume().to_string(),
+        fills: p.fills() as f64,
+    })
+}
+
+/// Counters.
+#[napi]
+pub fn oms_stats(h: &External<BindingOms>) -> OmsStatsJs {
+    let s = h.inner.stats();
+    OmsStatsJs {
+        orders: s.orders as f64,
+        events: s.events as f64,
+        fills: s.fills as f64,
+        rejected_control: s.rejected_control as f64,
+        rejected_gate: s.rejected_gate as f64,
+        rejected_venue: s.rejected_venue as f64,
+        errors: tachyon_oms::OmsError::CODES
+            .iter()
+            .zip(s.errors.iter())
+            .filter(|(_, n)| **n > 0)
+            .map(|(c, n)| ((*c).to_owned(), *n as f64))
+            .collect(),
+        errors_total: s.errors_total() as f64,
+        late_acks: s.late_acks as f64,
+        duplicate_fills: s.duplicate_fills as f64,
+        oco_violations: s.oco_violations as f64,
+        open_orders: h.inner.open_order_count() as f64,
+    }
+}
+
+/// The control mode the gate reports.
+#[napi]
+pub fn oms_control_mode(h: &External<BindingOms>) -> ControlModeName {
+    h.inner.gate().mode().into()
+}
+
+/// Sets the built-in gate's control mode. Returns `false` if the connected gate takes its
+/// mode from elsewhere.
+#[napi]
+pub fn oms_set_control_mode(h: &mut External<BindingOms>, mode: ControlModeName) -> bool {
+    h.inner.gate_mut().set_mode(mode.into())
+}
+
+/// Emergency: cancels everything and sends reduce-only market orders that flatten every
+/// position. Returns their order ids.
+#[napi(catch_unwind)]
+pub fn oms_emergency_flatten(
+    h: &mut External<BindingOms>,
+    now_ns: Either<BigInt, f64>,
+) -> Result<Vec<f64>> {
+    Ok(h.inner
+        .emergency_flatten(ts_arg(&now_ns, "nowNs")?)
+        .iter()
+        .map(|i| i.0 as f64)
+        .collect())
+}
+
+/// Compares the OMS with a venue's reported orders and positions. With `apply`, orders
+/// the venue does not have are closed (`reason: "reconciled"`).
+#[napi(catch_unwind)]
+pub fn oms_reconcile(
+    h: &mut External<BindingOms>,
+    orders: Vec<VenueOrderInput>,
+    positions: Vec<VenuePositionInput>,
+    now_ns: Either<BigInt, f64>,
+    grace_ns: Option<f64>,
+    apply: Option<bool>,
+) -> Result<ReconReportInfo> {
+    let mut vo = Vec::with_capacity(orders.len());
+    for o in &orders {
+        let inst = h.inst(o.instrument)?;
+        vo.push(VenueOrder {
+            order_id: order_id_arg(o.order_id)?,
+            instrument: o.instrument,
+            qty: qty_of(inst, &o.qty)?.mantissa(),
+            filled: qty_of(inst, &o.filled)?.mantissa(),
+            open: o.open,
+        });
+    }
+    let mut vp = Vec::with_capacity(positions.len());
+    for p in &positions {
+        let inst = h.inst(p.instrument)?;
+        vp.push(VenuePosition {
+            instrument: p.instrument,
+            qty: qty_of(inst, &p.qty)?.mantissa(),
+        });
+    }
+    let grace = grace_ns
+        .map(|g| safe_integer(g, "graceNs"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(h.reconcile_with(
+        &vo,
+        &vp,
+        ts_arg(&now_ns, "nowNs")?,
+        grace,
+        apply.unwrap_or(false),
+    ))
+}
+
+/// Reconciles directly against a simulated venue's open orders and positions.
+#[napi(catch_unwind)]
+pub fn oms_reconcile_with_venue(
+    h: &mut External<BindingOms>,
+    venue: &External<crate::binding_sim::BindingSimVenue>,
+    now_ns: Either<BigInt, f64>,
+    grace_ns: Option<f64>,
+    apply: Option<bool>,
+) -> Result<ReconReportInfo> {
+    let grace = grace_ns
+        .map(|g| safe_integer(g, "graceNs"))
+        .transpose()?
+        .unwrap_or(0);
+    let (orders, positions) = (venue.inner.all_orders(), venue.inner.positions());
+    Ok(h.reconcile_with(
+        &orders,
+        &positions,
+        ts_arg(&now_ns, "nowNs")?,
+        grace,
+        apply.unwrap_or(false),
+    ))
+}
+
+/// Starts an execution algorithm (children go through the control mode and the gate).
+/// Returns its id. Drive it with `onTime`; reports reach it through `drainReports`/`onTime`.
+#[napi(catch_unwind)]
+pub fn oms_start_algo(h: &mut External<BindingOms>, options: AlgoOptions) -> Result<u32> {
+    let inst = h.inst(options.instrument)?.clone();
+    let parent = ParentOrder {
+        instrument: options.instrument,
+        side: options.side.into(),
+        qty: qty_of(&inst, &options.qty)?,
+        limit: options
+            .limit
+            .as_ref()
+            .map(|p| price_of(&inst, p))
+            .transpose()?,
+        client_prefix: options.client_prefix.clone(),
+    };
+    let span = || -> Result<(Timestamp, Timestamp)> {
+        let s = options
+            .start_ns
+            .as_ref()
+            .ok_or_else(|| invalid_arg("startNs is required"))?;
+        let e = options
+            .end_ns
+            .as_ref()
+            .ok_or_else(|| invalid_arg("endNs is required"))?;
+        Ok((ts_arg(s, "startNs")?, ts_arg(e, "endNs")?))
+    };
+    let algo: Box<dyn ExecAlgo + Send> = match options.kind {
+        AlgoKind::Twap => {
+            let (s, e) = span()?;
+            let n = options.slices.unwrap_or(10);
+            if n == 0 {
+                return Err(invalid_arg("slices must be at least 1"));
+            }
+            Box::new(ScheduleAlgo::twap(parent, s, e, n, &h.inner).or_throw()?)
+        }
+        AlgoKind::Vwap => {
+            let (s, e) = span()?;
+            let prof = options
+                .profile
+                .as_ref()
+                .ok_or_else(|| invalid_arg("profile is required for vwap"))?;
+            let prof = prof
+                .iter()
+                .map(|&x| {
+                    if x.is_finite() && x >= 0.0 {
+                        Ok(x.round() as u64)
+                    } else {
+                        Err(invalid_arg(format!("profile values must be >= 0, got {x}")))
+                    }
+                })
+                .collect::<Result<Vec<u64>>>()?;
+            Box::new(ScheduleAlgo::vwap(parent, s, e, &prof, &h.inner).or_throw()?)
+        }
+        AlgoKind::Pov => {
+            let rate = options
+                .rate
+                .ok_or_else(|| invalid_arg("rate is required for pov"))?;
+            if !(rate > 0.0 && rate <= 1.0) {
+                return Err(invalid_arg(format!("rate must be in (0, 1], got {rate}")));
+            }
+            let min_child = options
+                .min_child
+                .as_ref()
+                .map(|m| qty_of(&inst, m))
+                .transpose()?
+                .map_or(0, Quantity::mantissa);
+            Box::new(
+                PovAlgo::new(parent, (rate * 1e6).round() as u32, min_child, &h.inner)
+                    .or_throw()?,
+            )
+        }
+        AlgoKind::Iceberg => {
+            let d = options
+                .display
+                .as_ref()
+                .ok_or_else(|| invalid_arg("display is required for iceberg"))?;
+            Box::new(IcebergAlgo::new(parent, qty_of(&inst, d)?, &h.inner).or_throw()?)
+        }
+    };
+    let id = h.algos.last().map_or(1, |(i, _, _)| i + 1);
+    h.algos.push((id, options.instrument, algo));
+    Ok(id)
+}
+
+/// Progress of an algorithm.
+#[napi(catch_unwind)]
+pub fn oms_algo_progress(h: &External<BindingOms>, algo_id: u32) -> Result<AlgoProgressInfo> {
+    let (_, inst, a) = h
+        .algos
+        .iter()
+        .find(|(i, _, _)| *i == algo_id)
+        .ok_or_else(|| invalid_arg(format!("no algorithm with id {algo_id}")))?;
+    let p = a.progress();
+    let inst = h.inst(*inst)?;
+    let q = |m: i64| q_str(inst, m);
+    Ok(AlgoProgressInfo {
+        state: match p.state {
+            AlgoState::Running => "running",
+            AlgoState::Paused => "paused",
+            AlgoState::Done => "done",
+            AlgoState::Stopped => "stopped",
+        }
+        .to_owned(),
+        target: q(p.target),
+        filled: q(p.filled),
+        working: q(p.working),
+        children: p.children,
+        refused: p.refused,
+        last_reason: reason_name(p.last_reason).to_owned(),
+    })
+}
+
+/// Stops an algorithm and cancels its live children.
+#[napi(catch_unwind)]
+pub fn oms_stop_algo(
+    h: &mut External<BindingOms>,
+    algo_id: u32,
+    now_ns: Either<BigInt, f64>,
+) -> Result<()> {
+    let now = ts_arg(&now_ns, "nowNs")?;
+    let this: &mut BindingOms = h;
+    let (_, _, a) = this
+        .algos
+        .iter_mut()
+        .find(|(i, _, _)| *i == algo_id)
+        .ok_or_else(|| invalid_arg(format!("no algorithm with id {algo_id}")))?;
+    a.stop(now, &mut this.inner);
+    Ok(())
+}
+
+/// Market volume traded by others (drives POV algorithms on that instrument).
+#[napi(catch_unwind)]
+pub fn oms_on_market_volume(
+    h: &mut External<BindingOms>,
+    instrument: u32,
+    qty: Either<String, f64>,
+) -> Result<()> {
+    let q = qty_of(h.inst(instrument)?, &qty)?.mantissa();
+    for (_, i, a) in &mut h.algos {
+        if *i == instrument {
+            a.on_market_volume(q);
+        }
+    }
+    Ok(())
 }

@@ -33,13 +33,6 @@ import type * as Native from '../../../native/index.js';
 import { native } from '../native.js';
 import type { Instrument } from '../api/core.js';
 
-/** L2 book on fixed-point mantissas; see the module docs. */
-export const OrderBook = native.OrderBook;
-export type OrderBook = Native.OrderBook;
-/** Binance diff-depth synchroniser with its book; see the module docs. */
-export const BinanceDepthBook = native.BinanceDepthBook;
-export type BinanceDepthBook = Native.BinanceDepthBook;
-
 export type {
   BookLevel,
   BookStatsJs as BookStats,
@@ -50,6 +43,170 @@ export type {
   BinanceMarketName as BinanceMarket,
   ApplyLevelsResult,
 } from '../../../native/index.js';
+
+type BookHandle = ReturnType<typeof native.bookNew>;
+type BinanceHandle = ReturnType<typeof native.binanceBookNew>;
+
+/**
+ * An L2 order book on fixed-point mantissas at the instrument's scales: a snapshot plus
+ * sequenced deltas. The hot path is a tick-indexed ladder in Rust (see bench/BENCHMARKS.md).
+ *
+ * @example
+ * ```ts
+ * const book = new OrderBook(btc);
+ * book.loadSnapshot(100, levels(btc, [['65000.00', '1.5']]), levels(btc, [['65000.10', '0.2']]));
+ * book.applyLevels(new Float64Array([0, 6500005, 300, 101])); // [side, price, qty, seq]
+ * book.bestBid()?.price; // '65000.05'
+ * ```
+ */
+export class OrderBook {
+  /** @internal */
+  readonly handle: BookHandle;
+  constructor(instrument: Instrument, options?: Native.OrderBookOptions) {
+    this.handle = native.bookNew(instrument, options);
+  }
+  /** Replaces the book: `[price, qty, …]` mantissa pairs. Returns the cross state. */
+  loadSnapshot(updateId: number, bids: Float64Array, asks: Float64Array): CrossState {
+    return native.bookLoadSnapshot(this.handle, updateId, bids, asks) as CrossState;
+  }
+  /**
+   * Applies a delta covering update ids `[first, last]` (`prev`: previous delta's last id for
+   * `sequence: 'prevLinked'`). `'stale'` if older than the book; throws `ERR_SEQUENCE_GAP`.
+   */
+  applyDelta(first: number, last: number, bids: Float64Array, asks: Float64Array, prev?: number): 'applied' | 'stale' {
+    return native.bookApplyDelta(this.handle, first, last, bids, asks, prev) as 'applied' | 'stale';
+  }
+  /** Applies `[side, price, qty, seq]` quadruples (side 0 bid, 1 ask) in one call. */
+  applyLevels(records: Float64Array): Native.ApplyLevelsResult {
+    return native.bookApplyLevels(this.handle, records);
+  }
+  /** `'awaitingSnapshot'`, `'live'` or `'needsResync'`. */
+  get status(): BookStatus {
+    return native.bookStatus(this.handle) as BookStatus;
+  }
+  /** Update id of the last snapshot or delta applied. */
+  get updateId(): number {
+    return native.bookUpdateId(this.handle);
+  }
+  /** `'normal'`, `'locked'` or `'crossed'`. */
+  get crossState(): CrossState {
+    return native.bookCrossState(this.handle) as CrossState;
+  }
+  /** Best bid, or `null` (also while not live). */
+  bestBid(): Native.BookLevel | null {
+    return native.bookBestBid(this.handle);
+  }
+  /** Best ask, or `null`. */
+  bestAsk(): Native.BookLevel | null {
+    return native.bookBestAsk(this.handle);
+  }
+  /** `ask − bid` as a decimal string. */
+  spread(): string | null {
+    return native.bookSpread(this.handle);
+  }
+  /** Exact mid as a decimal string (one extra decimal place). */
+  mid(): string | null {
+    return native.bookMid(this.handle);
+  }
+  /** Microprice (a number: an estimate, not money). */
+  microprice(): number | null {
+    return native.bookMicroprice(this.handle);
+  }
+  /** Order-book imbalance over the best `levels` levels, in [-1, 1]. */
+  imbalance(levels: number): number | null {
+    return native.bookImbalance(this.handle, levels);
+  }
+  /** Best `n` levels of a side as `[price, qty, …]` mantissas. */
+  depth(side: Native.BookSideName, n: number): Float64Array {
+    return native.bookDepth(this.handle, side, n);
+  }
+  /** Counters, including refusals by code. */
+  stats(): Native.BookStatsJs {
+    return native.bookStats(this.handle);
+  }
+}
+
+/**
+ * Keeps a book in sync with Binance's diff depth stream (`<symbol>@depth`) and REST snapshots
+ * (`/api/v3/depth`, `/fapi/v1/depth`) by Binance's documented procedure: spot events chain by
+ * `U == previous u + 1`, futures by `pu == previous u`; a gap throws `ERR_SEQUENCE_GAP` and
+ * sets `needsSnapshot`.
+ *
+ * @example
+ * ```ts
+ * const depth = new BinanceDepthBook(bnb, { market: 'spot', symbol: 'BNBBTC' });
+ * ws.on('message', (m) => depth.onDepthMessage(String(m)));   // 'buffered' until synced
+ * if (depth.needsSnapshot) depth.onSnapshot(await (await fetch(url)).text());
+ * depth.bestAsk();
+ * ```
+ */
+export class BinanceDepthBook {
+  /** @internal */
+  readonly handle: BinanceHandle;
+  constructor(instrument: Instrument, options: Native.BinanceDepthOptions) {
+    this.handle = native.binanceBookNew(instrument, options);
+  }
+  /** Feeds one stream message (raw or combined-stream JSON). */
+  onDepthMessage(text: string): 'buffered' | 'applied' | 'stale' {
+    return native.binanceBookOnDepthMessage(this.handle, text) as 'buffered' | 'applied' | 'stale';
+  }
+  /** Feeds a REST snapshot; returns how many buffered events were applied on top. */
+  onSnapshot(text: string): number {
+    return native.binanceBookOnSnapshot(this.handle, text);
+  }
+  /** `true` when a REST snapshot should be fetched. */
+  get needsSnapshot(): boolean {
+    return native.binanceBookNeedsSnapshot(this.handle);
+  }
+  /** `'buffering'` or `'live'`. */
+  get syncState(): 'buffering' | 'live' {
+    return native.binanceBookSyncState(this.handle) as 'buffering' | 'live';
+  }
+  /** Events waiting for a snapshot. */
+  get buffered(): number {
+    return native.binanceBookBuffered(this.handle);
+  }
+  /** Times the sync fell back to buffering after a gap. */
+  get resyncs(): number {
+    return native.binanceBookResyncs(this.handle);
+  }
+  get status(): BookStatus {
+    return native.binanceBookStatus(this.handle) as BookStatus;
+  }
+  get updateId(): number {
+    return native.binanceBookUpdateId(this.handle);
+  }
+  get crossState(): CrossState {
+    return native.binanceBookCrossState(this.handle) as CrossState;
+  }
+  bestBid(): Native.BookLevel | null {
+    return native.binanceBookBestBid(this.handle);
+  }
+  bestAsk(): Native.BookLevel | null {
+    return native.binanceBookBestAsk(this.handle);
+  }
+  spread(): string | null {
+    return native.binanceBookSpread(this.handle);
+  }
+  mid(): string | null {
+    return native.binanceBookMid(this.handle);
+  }
+  microprice(): number | null {
+    return native.binanceBookMicroprice(this.handle);
+  }
+  imbalance(levels: number): number | null {
+    return native.binanceBookImbalance(this.handle, levels);
+  }
+  depth(side: Native.BookSideName, n: number): Float64Array {
+    return native.binanceBookDepth(this.handle, side, n);
+  }
+  stats(): Native.BookStatsJs {
+    return native.binanceBookStats(this.handle);
+  }
+}
+
+/** Top-of-book state after an update. */
+export type CrossState = 'normal' | 'locked' | 'crossed';
 
 /** Book status values. */
 export type BookStatus = 'awaitingSnapshot' | 'live' | 'needsResync';

@@ -41,10 +41,7 @@
 import type * as Native from '../../../native/index.js';
 import { native } from '../native.js';
 import type { Instrument } from '../api/core.js';
-
-/** The order management system; see the module docs. */
-export const Oms = native.Oms;
-export type Oms = Native.Oms;
+import type { SimVenue } from '../venue/index.js';
 
 export type {
   OrderInput,
@@ -68,6 +65,125 @@ export type {
   AlgoKind,
   AlgoProgressInfo as AlgoProgress,
 } from '../../../native/index.js';
+
+type OmsHandle = ReturnType<typeof native.omsNew>;
+/** A nanosecond timestamp: a bigint, or a safe-integer number. */
+export type Nanos = bigint | number;
+
+/**
+ * The order management system: orders in, venue commands and 64-byte execution reports out.
+ * Event-driven and deterministic: every call takes the time (`nowNs`) from the caller.
+ * See the module docs for a complete example.
+ */
+export class Oms {
+  /** @internal */
+  readonly handle: OmsHandle;
+  constructor(options?: Native.OmsOptions) {
+    this.handle = native.omsNew(options);
+  }
+  /** Registers an instrument; returns its id (register the same ones on the venue). */
+  addInstrument(instrument: Instrument): number {
+    return native.omsAddInstrument(this.handle, instrument);
+  }
+  /** Submits an order. Bad input throws; a refusal is `status: 'rejected'` with a `reason`. */
+  submit(order: Native.OrderInput, nowNs: Nanos): Native.SubmitResult {
+    return native.omsSubmit(this.handle, order, nowNs);
+  }
+  /** One-cancels-the-other (at least one stop or trailing-stop leg); legs never both fill. */
+  submitOco(a: Native.OrderInput, b: Native.OrderInput, nowNs: Nanos): Native.SubmitResult[] {
+    return native.omsSubmitOco(this.handle, a, b, nowNs);
+  }
+  /** One-triggers-the-other: `pending` is sent once `working` has filled completely. */
+  submitOto(working: Native.OrderInput, pending: Native.OrderInput, nowNs: Nanos): Native.SubmitResult[] {
+    return native.omsSubmitOto(this.handle, working, pending, nowNs);
+  }
+  /** Entry, then an OCO of take-profit (limit) and stop-loss (stop) once the entry fills. */
+  submitBracket(entry: Native.OrderInput, takeProfit: Native.OrderInput, stopLoss: Native.OrderInput, nowNs: Nanos): Native.SubmitResult[] {
+    return native.omsSubmitBracket(this.handle, entry, takeProfit, stopLoss, nowNs);
+  }
+  /** Cancels an order (idempotent while a cancel is in flight). */
+  cancel(orderId: number, nowNs: Nanos): void {
+    native.omsCancel(this.handle, orderId, nowNs);
+  }
+  /** Cancels every open order (of one instrument, or all); returns how many. */
+  cancelAll(nowNs: Nanos, instrument?: number): number {
+    return native.omsCancelAll(this.handle, nowNs, instrument);
+  }
+  /** Cancel-replace: new total quantity and/or price. */
+  replace(orderId: number, qty: string | number | undefined, price: string | number | undefined, nowNs: Nanos): void {
+    native.omsReplace(this.handle, orderId, qty, price, nowNs);
+  }
+  /** A reference price: updates marks and trailing stops, fires held stops. */
+  onPrice(instrument: number, price: string | number, nowNs: Nanos): void {
+    native.omsOnPrice(this.handle, instrument, price, nowNs);
+  }
+  /** Time passes: expires held GTD/DAY orders, runs algorithm timers. */
+  onTime(nowNs: Nanos): void {
+    native.omsOnTime(this.handle, nowNs);
+  }
+  /** Every report since the last drain as 64-byte records; see {@link decodeReports}. */
+  drainReports(): Uint8Array {
+    return native.omsDrainReports(this.handle);
+  }
+  /** Commands for a live venue adapter. */
+  drainCommands(): Native.VenueCommandInfo[] {
+    return native.omsDrainCommands(this.handle);
+  }
+  /** A venue event from a live adapter; an impossible one throws and changes nothing. */
+  onVenueEvent(event: Native.VenueEventInput): void {
+    native.omsOnVenueEvent(this.handle, event);
+  }
+  order(orderId: number): Native.OrderInfo | null {
+    return native.omsOrder(this.handle, orderId);
+  }
+  orderByClientId(clientId: string): Native.OrderInfo | null {
+    return native.omsOrderByClientId(this.handle, clientId);
+  }
+  openOrders(): Native.OrderInfo[] {
+    return native.omsOpenOrders(this.handle);
+  }
+  /** Position with exact P&L; unrealized at `mark` (or the last reference price). */
+  position(instrument: number, mark?: string | number): Native.PositionInfo {
+    return native.omsPosition(this.handle, instrument, mark);
+  }
+  stats(): Native.OmsStatsJs {
+    return native.omsStats(this.handle);
+  }
+  /** The control mode the gate reports. */
+  get controlMode(): Native.ControlModeName {
+    return native.omsControlMode(this.handle);
+  }
+  /** Sets the built-in gate's mode (false if the connected gate owns its mode). */
+  setControlMode(mode: Native.ControlModeName): boolean {
+    return native.omsSetControlMode(this.handle, mode);
+  }
+  /** Cancels everything and flattens every position with reduce-only market orders. */
+  emergencyFlatten(nowNs: Nanos): number[] {
+    return native.omsEmergencyFlatten(this.handle, nowNs);
+  }
+  /** Compares with a venue's reported orders and positions (`apply` closes missing orders). */
+  reconcile(orders: Native.VenueOrderInput[], positions: Native.VenuePositionInput[], nowNs: Nanos, graceNs?: number, apply?: boolean): Native.ReconReportInfo {
+    return native.omsReconcile(this.handle, orders, positions, nowNs, graceNs, apply);
+  }
+  /** Reconciles directly against a simulated venue. */
+  reconcileWithVenue(venue: SimVenue, nowNs: Nanos, graceNs?: number, apply?: boolean): Native.ReconReportInfo {
+    return native.omsReconcileWithVenue(this.handle, venue.handle, nowNs, graceNs, apply);
+  }
+  /** Starts TWAP / VWAP / POV / Iceberg; returns its id. */
+  startAlgo(options: Native.AlgoOptions): number {
+    return native.omsStartAlgo(this.handle, options);
+  }
+  algoProgress(algoId: number): Native.AlgoProgressInfo {
+    return native.omsAlgoProgress(this.handle, algoId);
+  }
+  stopAlgo(algoId: number, nowNs: Nanos): void {
+    native.omsStopAlgo(this.handle, algoId, nowNs);
+  }
+  /** Market volume traded by others (drives POV). */
+  onMarketVolume(instrument: number, qty: string | number): void {
+    native.omsOnMarketVolume(this.handle, instrument, qty);
+  }
+}
 
 /** Bytes per execution-report record. */
 export const REPORT_BYTES = 64;
