@@ -714,6 +714,95 @@ pub fn oms_drain_reports(h: &mut External<BindingOms>) -> Uint8Array {
     Uint8Array::new(bytes)
 }
 
+/// Moves up to `out.length / 64` reports into a caller-owned buffer (no allocation); returns
+/// how many records were written. Reports that do not fit stay for the next call.
+#[napi(catch_unwind)]
+pub fn oms_drain_reports_into(h: &mut External<BindingOms>, mut out: Uint8Array) -> u32 {
+    // SAFETY: the typed array is a live argument of this call; JavaScript is suspended until
+    // it returns, and nothing else holds a Rust view of this memory.
+    let out: &mut [u8] = unsafe { out.as_mut() };
+    h.collect_reports();
+    let cap = out.len() / REPORT_SIZE;
+    let n = cap.min(h.pending.len());
+    for (k, r) in h.pending.drain(..n).enumerate() {
+        out[k * REPORT_SIZE..(k + 1) * REPORT_SIZE].copy_from_slice(&r.to_bytes());
+    }
+    n as u32
+}
+
+/// Hot-path submit of a market or limit order from primitives: `side` 1 buy / 2 sell; `kind`
+/// 1 market / 2 limit; `tif` 0 GTC, 1 IOC, 2 FOK, 3 DAY; `flags` bit 0 post-only, bit 1
+/// reduce-only; `qty` and `price` are mantissas at the instrument's scales (`price` ignored for
+/// a market order). Returns the order id. Bad input throws as in `omsSubmit`; a refusal by the
+/// control mode, the gate or the venue shows in the order's status and its report.
+#[napi(catch_unwind)]
+pub fn oms_submit_fast(
+    h: &mut External<BindingOms>,
+    client_id: String,
+    instrument: u32,
+    side: u32,
+    kind: u32,
+    qty: f64,
+    price: f64,
+    tif: u32,
+    flags: u32,
+    now_ns: f64,
+) -> Result<f64> {
+    let this: &mut BindingOms = h;
+    let bad = |m: String| invalid_arg(m);
+    let side = match side {
+        1 => tachyon_oms::Side::Buy,
+        2 => tachyon_oms::Side::Sell,
+        s => return Err(bad(format!("side must be 1 (buy) or 2 (sell), got {s}"))),
+    };
+    let tif = match tif {
+        0 => TimeInForce::Gtc,
+        1 => TimeInForce::Ioc,
+        2 => TimeInForce::Fok,
+        3 => TimeInForce::Day,
+        t => return Err(bad(format!("tif must be 0-3, got {t}"))),
+    };
+    let inst = instrument_of(&this.inner, instrument)?;
+    let (ps, qs) = (inst.price_scale(), inst.qty_scale());
+    let client_id = match tachyon_oms::ClientOrderId::new(&client_id) {
+        Ok(c) => c,
+        Err(e) => {
+            this.inner.count_error(&e);
+            return Err(crate::error::to_js(&e));
+        }
+    };
+    let qty = Quantity::from_mantissa(safe_integer(qty, "qty")?, qs).or_throw()?;
+    let order_type = match kind {
+        1 => tachyon_oms::OrderType::Market,
+        2 => tachyon_oms::OrderType::Limit,
+        k => {
+            return Err(bad(format!(
+                "kind must be 1 (market) or 2 (limit), got {k}"
+            )))
+        }
+    };
+    let price = if order_type == tachyon_oms::OrderType::Limit {
+        Some(Price::from_mantissa(safe_integer(price, "price")?, ps).or_throw()?)
+    } else {
+        None
+    };
+    let req = tachyon_oms::OrderRequest {
+        client_id,
+        instrument,
+        side,
+        order_type,
+        qty,
+        price,
+        trigger: None,
+        trail: None,
+        tif,
+        post_only: flags & 1 != 0,
+        reduce_only: flags & 2 != 0,
+    };
+    let now = Timestamp::from_nanos(safe_integer(now_ns, "nowNs")?);
+    Ok(this.inner.submit(&req, now).or_throw()?.order_id.0 as f64)
+}
+
 /// Commands for a live venue adapter (the simulated venue takes them itself).
 #[napi(catch_unwind)]
 pub fn oms_drain_commands(h: &mut External<BindingOms>) -> Vec<VenueCommandInfo> {

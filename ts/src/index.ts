@@ -49,6 +49,10 @@ export {
 } from './book/index.js';
 export {
   Oms,
+  FastSide,
+  FastKind,
+  FastTif,
+  FastFlags,
   decodeReports,
   formatMantissa,
   REPORT_BYTES,

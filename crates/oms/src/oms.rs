@@ -190,6 +190,7 @@ pub struct Oms {
     next_id: u64,
     client_ids: FastMap<ClientOrderId, OrderId>,
     client_fifo: VecDeque<ClientOrderId>,
+    live_ids: FastMap<ClientOrderId, OrderId>,
     closed_fifo: VecDeque<OrderId>,
     held: Vec<OrderId>,
     commands: Vec<VenueCommand>,
@@ -275,6 +276,7 @@ impl Oms {
             next_id: 1,
             client_ids: FastMap::default(),
             client_fifo: VecDeque::new(),
+            live_ids: FastMap::default(),
             closed_fifo: VecDeque::new(),
             held: Vec::new(),
             commands: Vec::with_capacity(64),
@@ -358,7 +360,7 @@ impl Oms {
     #[must_use]
     pub fn order_by_client(&self, client_id: &str) -> Option<&Order> {
         let c = ClientOrderId::new(client_id).ok()?;
-        self.order(*self.client_ids.get(&c)?)
+        self.order(self.known_client_id(&c)?)
     }
 
     /// Open orders (held or at the venue), in no particular order.
@@ -478,7 +480,7 @@ impl Oms {
                 return Err(bad("the GTD time is not in the future"));
             }
         }
-        if let Some(&existing) = self.client_ids.get(&r.client_id) {
+        if let Some(existing) = self.known_client_id(&r.client_id) {
             return Err(OmsError::DuplicateClientId {
                 client_id: r.client_id.to_string(),
                 existing,
@@ -583,26 +585,28 @@ impl Oms {
             .map_err(|g| (Reason::Gate, Some(g.code), Some(g.message)))
     }
 
-    fn remember_client_id(&mut self, c: ClientOrderId, id: OrderId) {
-        self.client_ids.insert(c, id);
-        self.client_fifo.push_back(c);
-        let mut guard = self.client_fifo.len();
-        while self.client_fifo.len() > self.cfg.dedup_window && guard > 0 {
-            guard -= 1;
-            let Some(old) = self.client_fifo.pop_front() else {
-                break;
-            };
-            let open = self
-                .client_ids
-                .get(&old)
-                .and_then(|oid| self.orders.get(&oid.0))
-                .is_some_and(Order::is_open);
-            if open {
-                self.client_fifo.push_back(old);
-            } else {
+    /// Remembers a client id: in the bounded window (oldest forgotten first, O(1)), and in
+    /// the map of open orders until the order closes, so an open order's id is never reused
+    /// however old it is.
+    fn remember_client_id(&mut self, c: ClientOrderId, id: OrderId, open: bool) {
+        if open {
+            self.live_ids.insert(c, id);
+        }
+        if self.client_ids.insert(c, id).is_none() {
+            self.client_fifo.push_back(c);
+        }
+        while self.client_fifo.len() > self.cfg.dedup_window {
+            if let Some(old) = self.client_fifo.pop_front() {
                 self.client_ids.remove(&old);
             }
         }
+    }
+
+    fn known_client_id(&self, c: &ClientOrderId) -> Option<OrderId> {
+        self.client_ids
+            .get(c)
+            .or_else(|| self.live_ids.get(c))
+            .copied()
     }
 
     /// Inserts a prepared order (assigning its id) and records the client id.
@@ -615,10 +619,9 @@ impl Oms {
             self.book.adjust_open(o.instrument, o.side, o.leaves());
             self.book.open_orders += 1;
         }
-        let client_id = o.client_id;
-        // The order must be in the map before the dedup window looks at it.
+        let (client_id, open) = (o.client_id, o.is_open());
         self.orders.insert(id.0, o);
-        self.remember_client_id(client_id, id);
+        self.remember_client_id(client_id, id, open);
         id
     }
 
@@ -934,6 +937,11 @@ impl Oms {
     fn on_closed(&mut self, id: OrderId, now: Timestamp) {
         self.book.open_orders = self.book.open_orders.saturating_sub(1);
         self.unhold(id);
+        if let Some(c) = self.orders.get(&id.0).map(|o| o.client_id) {
+            if self.live_ids.get(&c) == Some(&id) {
+                self.live_ids.remove(&c);
+            }
+        }
         let (children, fully_filled) = match self.orders.get(&id.0) {
             Some(o) => (o.links.children, o.status == OrderStatus::Filled),
             None => return,

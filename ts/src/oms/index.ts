@@ -125,6 +125,37 @@ export class Oms {
   drainReports(): Uint8Array {
     return native.omsDrainReports(this.handle);
   }
+  /**
+   * Moves reports into a buffer you own and reuse (no allocation per call); returns how many
+   * 64-byte records were written (decode `buf.subarray(0, n * REPORT_BYTES)`). Reports that do
+   * not fit stay for the next call.
+   */
+  drainReportsInto(buf: Uint8Array): number {
+    return native.omsDrainReportsInto(this.handle, buf);
+  }
+  /**
+   * Hot-path submit from primitives (no option object, no decimal parsing): mantissas at the
+   * instrument's scales. Returns the order id; a refusal shows in its report and status.
+   *
+   * @example
+   * ```ts
+   * // buy 1.000 at 99.90 (scales 2 and 3), IOC
+   * const id = oms.submitFast('q-17', 0, FastSide.Buy, FastKind.Limit, 1000, 9990, FastTif.Ioc, 0, nowNs);
+   * ```
+   */
+  submitFast(
+    clientId: string,
+    instrument: number,
+    side: FastSide,
+    kind: FastKind,
+    qtyMantissa: number,
+    priceMantissa: number,
+    tif: FastTif,
+    flags: number,
+    nowNs: number,
+  ): number {
+    return native.omsSubmitFast(this.handle, clientId, instrument, side, kind, qtyMantissa, priceMantissa, tif, flags, nowNs);
+  }
   /** Commands for a live venue adapter. */
   drainCommands(): Native.VenueCommandInfo[] {
     return native.omsDrainCommands(this.handle);
@@ -184,6 +215,18 @@ export class Oms {
     native.omsOnMarketVolume(this.handle, instrument, qty);
   }
 }
+
+/** `side` codes of {@link Oms.submitFast}. */
+export const FastSide = { Buy: 1, Sell: 2 } as const;
+export type FastSide = (typeof FastSide)[keyof typeof FastSide];
+/** `kind` codes of {@link Oms.submitFast}. */
+export const FastKind = { Market: 1, Limit: 2 } as const;
+export type FastKind = (typeof FastKind)[keyof typeof FastKind];
+/** `tif` codes of {@link Oms.submitFast}. */
+export const FastTif = { Gtc: 0, Ioc: 1, Fok: 2, Day: 3 } as const;
+export type FastTif = (typeof FastTif)[keyof typeof FastTif];
+/** `flags` bits of {@link Oms.submitFast}. */
+export const FastFlags = { PostOnly: 1, ReduceOnly: 2 } as const;
 
 /** Bytes per execution-report record. */
 export const REPORT_BYTES = 64;
