@@ -53,6 +53,14 @@ impl Hasher for IdHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
+/// A remembered client id.
+#[derive(Debug, Clone, Copy)]
+struct IdSlot {
+    order: OrderId,
+    open: bool,
+    in_window: bool,
+}
+
 /// OMS settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OmsConfig {
@@ -188,9 +196,8 @@ pub struct Oms {
     book: Portfolio,
     orders: FastMap<u64, Order>,
     next_id: u64,
-    client_ids: FastMap<ClientOrderId, OrderId>,
+    client_ids: FastMap<ClientOrderId, IdSlot>,
     client_fifo: VecDeque<ClientOrderId>,
-    live_ids: FastMap<ClientOrderId, OrderId>,
     closed_fifo: VecDeque<OrderId>,
     held: Vec<OrderId>,
     commands: Vec<VenueCommand>,
@@ -276,7 +283,6 @@ impl Oms {
             next_id: 1,
             client_ids: FastMap::default(),
             client_fifo: VecDeque::new(),
-            live_ids: FastMap::default(),
             closed_fifo: VecDeque::new(),
             held: Vec::new(),
             commands: Vec::with_capacity(64),
@@ -585,28 +591,35 @@ impl Oms {
             .map_err(|g| (Reason::Gate, Some(g.code), Some(g.message)))
     }
 
-    /// Remembers a client id: in the bounded window (oldest forgotten first, O(1)), and in
-    /// the map of open orders until the order closes, so an open order's id is never reused
-    /// however old it is.
+    /// Remembers a client id. The last `dedup_window` ids are kept (oldest forgotten first,
+    /// O(1)); an open order's id is kept however old it is, and forgotten when the order
+    /// closes if it has left the window by then.
     fn remember_client_id(&mut self, c: ClientOrderId, id: OrderId, open: bool) {
-        if open {
-            self.live_ids.insert(c, id);
-        }
-        if self.client_ids.insert(c, id).is_none() {
-            self.client_fifo.push_back(c);
-        }
+        self.client_ids.insert(
+            c,
+            IdSlot {
+                order: id,
+                open,
+                in_window: true,
+            },
+        );
+        self.client_fifo.push_back(c);
         while self.client_fifo.len() > self.cfg.dedup_window {
-            if let Some(old) = self.client_fifo.pop_front() {
-                self.client_ids.remove(&old);
+            let Some(old) = self.client_fifo.pop_front() else {
+                break;
+            };
+            if let Some(slot) = self.client_ids.get_mut(&old) {
+                if slot.open {
+                    slot.in_window = false;
+                } else {
+                    self.client_ids.remove(&old);
+                }
             }
         }
     }
 
     fn known_client_id(&self, c: &ClientOrderId) -> Option<OrderId> {
-        self.client_ids
-            .get(c)
-            .or_else(|| self.live_ids.get(c))
-            .copied()
+        self.client_ids.get(c).map(|s| s.order)
     }
 
     /// Inserts a prepared order (assigning its id) and records the client id.
@@ -938,8 +951,13 @@ impl Oms {
         self.book.open_orders = self.book.open_orders.saturating_sub(1);
         self.unhold(id);
         if let Some(c) = self.orders.get(&id.0).map(|o| o.client_id) {
-            if self.live_ids.get(&c) == Some(&id) {
-                self.live_ids.remove(&c);
+            if let Some(slot) = self.client_ids.get_mut(&c) {
+                if slot.order == id {
+                    slot.open = false;
+                    if !slot.in_window {
+                        self.client_ids.remove(&c);
+                    }
+                }
             }
         }
         let (children, fully_filled) = match self.orders.get(&id.0) {

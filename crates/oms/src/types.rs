@@ -19,7 +19,7 @@ impl fmt::Display for OrderId {
 pub const MAX_CLIENT_ID_LEN: usize = 36;
 
 /// A client order id: 1–36 characters from `[A-Za-z0-9._:/-]`, stored inline (no heap).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct ClientOrderId {
     len: u8,
     bytes: [u8; MAX_CLIENT_ID_LEN],
@@ -54,6 +54,24 @@ impl ClientOrderId {
     pub fn as_str(&self) -> &str {
         // Only ASCII bytes are ever stored.
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl std::hash::Hash for ClientOrderId {
+    /// Fixed cost: the length and the 36 bytes as five words (unused bytes are zero).
+    #[inline]
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let w = |i: usize| {
+            let mut b = [0u8; 8];
+            let end = (i + 8).min(MAX_CLIENT_ID_LEN);
+            b[..end - i].copy_from_slice(&self.bytes[i..end]);
+            u64::from_le_bytes(b)
+        };
+        state.write_u64(w(0) ^ u64::from(self.len));
+        state.write_u64(w(8));
+        state.write_u64(w(16));
+        state.write_u64(w(24));
+        state.write_u64(w(32));
     }
 }
 
