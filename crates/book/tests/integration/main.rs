@@ -1,6 +1,8 @@
 //! Integration tests of tachyon-book: Binance fixtures from the public docs, the documented
 //! sync procedure, and property tests against a naive `BTreeMap` book.
 
+mod reference;
+
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;

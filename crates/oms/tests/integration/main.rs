@@ -1,6 +1,8 @@
 //! Integration tests of tachyon-oms against scripted venue events (the simulated venue has
 //! its own scenario tests in tachyon-sim).
 
+mod reference;
+
 use proptest::prelude::*;
 use tachyon_core::{Instrument, InstrumentSpec, Price, Quantity, Timestamp};
 use tachyon_oms::{
@@ -16,6 +18,20 @@ fn btc() -> Instrument {
         lot_size: "0.001".into(),
         min_qty: None,
         max_qty: Some("100".into()),
+        min_notional: None,
+        max_notional: None,
+    })
+    .unwrap()
+}
+
+/// BTC-USDT without quantity limits (for reference sequences).
+fn btc_unlimited() -> Instrument {
+    Instrument::new(&InstrumentSpec {
+        symbol: "BTC-USDT".into(),
+        tick_size: "0.01".into(),
+        lot_size: "0.001".into(),
+        min_qty: None,
+        max_qty: None,
         min_notional: None,
         max_notional: None,
     })

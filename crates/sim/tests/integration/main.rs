@@ -902,3 +902,31 @@ proptest! {
         prop_assert!(rep.is_clean(), "{:?}", rep.discrepancies);
     }
 }
+
+/// The venue's fee rule against the Python reference (`scripts/refs/oms/pnl.py`, exact
+/// `fractions`): `notional × ppm / 1e6`, half-even at the notional scale.
+#[test]
+fn fees_match_the_python_reference() {
+    let p = format!(
+        "{}/../oms/tests/fixtures/pnl_reference.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let f: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}")))
+            .unwrap_or_else(|e| panic!("{p}: {e}"));
+    let mut n = 0;
+    for c in f["cases"].as_array().expect("cases") {
+        for o in c["orders"].as_array().expect("orders") {
+            for fl in o["fills"].as_array().expect("fills") {
+                let px = Price::parse(fl["price"].as_str().expect("price"), 2).expect("px");
+                let q = Quantity::parse(fl["qty"].as_str().expect("qty"), 3).expect("qty");
+                let ppm = fl["fee_ppm"].as_i64().expect("ppm");
+                let want = Notional::parse(fl["fee"].as_str().expect("fee"), 5).expect("fee");
+                let notional = i128::from(px.mantissa()) * i128::from(q.mantissa());
+                assert_eq!(tachyon_sim::fee_of(notional, ppm), want.mantissa(), "{px} × {q} @ {ppm} ppm");
+                n += 1;
+            }
+        }
+    }
+    assert!(n > 500, "{n} fills checked");
+}
