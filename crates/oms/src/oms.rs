@@ -200,6 +200,8 @@ pub struct Oms {
     client_fifo: VecDeque<ClientOrderId>,
     closed_fifo: VecDeque<OrderId>,
     held: Vec<OrderId>,
+    /// Cancels to send again at the next `on_time` (an OCO leg waits for them).
+    cancel_retry: Vec<OrderId>,
     commands: Vec<VenueCommand>,
     reports: Vec<ExecReport>,
     stats: OmsStats,
@@ -285,6 +287,7 @@ impl Oms {
             client_fifo: VecDeque::new(),
             closed_fifo: VecDeque::new(),
             held: Vec::new(),
+            cancel_retry: Vec::new(),
             commands: Vec::with_capacity(64),
             reports: Vec::with_capacity(256),
             stats: OmsStats::default(),
@@ -1269,10 +1272,18 @@ impl Oms {
         }
     }
 
-    /// Expires held orders whose GTD/DAY time has passed. (Orders at the venue are expired
-    /// by the venue.)
+    /// Expires held orders whose GTD/DAY time has passed (orders at the venue are expired by
+    /// the venue), and re-sends cancels an OCO leg is waiting for after a transient refusal.
     pub fn on_time(&mut self, now: Timestamp) {
         self.tick(now);
+        for id in std::mem::take(&mut self.cancel_retry) {
+            if let Some(o) = self.orders.get_mut(&id.0) {
+                if o.status.is_at_venue() && !o.cancel_pending {
+                    o.cancel_pending = true;
+                    self.commands.push(VenueCommand::Cancel { order_id: id });
+                }
+            }
+        }
         let due: Vec<OrderId> = self
             .held
             .iter()
@@ -1531,6 +1542,20 @@ impl Oms {
                 o.venue_reject = Some(reason);
                 self.reports
                     .push(make_report(o, ReportKind::CancelRejected, ts, 0, 0, 0));
+                // A triggered OCO leg waits for this cancel: retry a transient refusal at the
+                // next `on_time` (a refusal because the order is gone is followed by its fill).
+                let transient = matches!(
+                    reason,
+                    VenueReject::RateLimited | VenueReject::Disconnected | VenueReject::Injected
+                );
+                let waiting = o
+                    .links
+                    .oco
+                    .and_then(|s| self.orders.get(&s.0))
+                    .is_some_and(|s| s.status == OrderStatus::Held && s.release_pending);
+                if transient && waiting && !self.cancel_retry.contains(&id) {
+                    self.cancel_retry.push(id);
+                }
                 Ok(FollowUp::None)
             }
             VenueEvent::ReplaceRejected { reason, .. } => {

@@ -509,6 +509,37 @@ fn oco_never_lets_both_legs_fill() {
     let (cmds, _) = drain(&mut o);
     assert!(matches!(cmds[..], [VenueCommand::New { order_id, .. }] if order_id == b.order_id));
     assert_eq!(o.order(a.order_id).unwrap().reason, Reason::OcoSibling);
+    // The cancel the stop waits for is refused for a transient reason: retried at on_time.
+    let tp = OrderRequest::limit(cid("tp3"), 0, Side::Sell, qty("1"), px("110"));
+    let sl = OrderRequest::stop(cid("sl3"), 0, Side::Sell, qty("1"), px("90"));
+    let [a, b] = o.submit_oco(&tp, &sl, t(30)).unwrap();
+    o.on_venue_event(&VenueEvent::Accepted {
+        order_id: a.order_id,
+        ts: t(31),
+    })
+    .unwrap();
+    o.on_price(0, 8_900, t(32));
+    drain(&mut o);
+    o.on_venue_event(&VenueEvent::CancelRejected {
+        order_id: a.order_id,
+        reason: VenueReject::RateLimited,
+        ts: t(33),
+    })
+    .unwrap();
+    assert!(drain(&mut o).0.is_empty());
+    o.on_time(t(34));
+    assert_eq!(
+        drain(&mut o).0,
+        vec![VenueCommand::Cancel {
+            order_id: a.order_id
+        }]
+    );
+    o.on_venue_event(&VenueEvent::Cancelled {
+        order_id: a.order_id,
+        ts: t(35),
+    })
+    .unwrap();
+    assert_eq!(o.order(b.order_id).unwrap().status, OrderStatus::New);
     // An OCO of two resting limits is refused.
     let l1 = OrderRequest::limit(cid("l1"), 0, Side::Sell, qty("1"), px("110"));
     let l2 = OrderRequest::limit(cid("l2"), 0, Side::Buy, qty("1"), px("90"));

@@ -32,18 +32,27 @@ fn positions_pnl_fees_and_vwap_match_the_python_reference() {
         oms.add_instrument(crate::btc_unlimited());
         let i = oms.instrument(0).expect("instrument").clone();
         for (oi, o) in c["orders"].as_array().expect("orders").iter().enumerate() {
-            let side = if str_of(o, "side") == "buy" { Side::Buy } else { Side::Sell };
+            let side = if str_of(o, "side") == "buy" {
+                Side::Buy
+            } else {
+                Side::Sell
+            };
             let req = OrderRequest::market(
                 ClientOrderId::new(&format!("c{ci}o{oi}")).expect("id"),
                 0,
                 side,
                 i.qty(str_of(o, "filled")).expect("qty"),
             );
-            let id = oms.submit(&req, Timestamp::from_nanos(1)).expect("submit").order_id;
+            let id = oms
+                .submit(&req, Timestamp::from_nanos(1))
+                .expect("submit")
+                .order_id;
             let mut fee_sum = 0i64;
             for fl in o["fills"].as_array().expect("fills") {
                 trade += 1;
-                let fee = Notional::parse(str_of(fl, "fee"), 5).expect("fee").mantissa();
+                let fee = Notional::parse(str_of(fl, "fee"), 5)
+                    .expect("fee")
+                    .mantissa();
                 fee_sum += fee;
                 oms.on_venue_event(&VenueEvent::Fill {
                     order_id: id,
@@ -63,15 +72,25 @@ fn positions_pnl_fees_and_vwap_match_the_python_reference() {
             assert_eq!(vwap, str_of(o, "vwap"), "case {ci} order {oi} VWAP");
             assert_eq!(ord.fees, fee_sum);
             assert_eq!(
-                Quantity::from_mantissa(ord.filled, 3).expect("q").to_string(),
+                Quantity::from_mantissa(ord.filled, 3)
+                    .expect("q")
+                    .to_string(),
                 str_of(o, "filled")
             );
         }
         let p = oms.position(0).expect("position");
         let ctx = format!("case {ci}");
         assert_eq!(p.qty().to_string(), str_of(c, "position"), "{ctx} position");
-        assert_eq!(p.cost_basis().to_string(), str_of(c, "cost_basis"), "{ctx} basis");
-        assert_eq!(p.realized().to_string(), str_of(c, "realized"), "{ctx} realized");
+        assert_eq!(
+            p.cost_basis().to_string(),
+            str_of(c, "cost_basis"),
+            "{ctx} basis"
+        );
+        assert_eq!(
+            p.realized().to_string(),
+            str_of(c, "realized"),
+            "{ctx} realized"
+        );
         assert_eq!(p.fees().to_string(), str_of(c, "fees"), "{ctx} fees");
         assert_eq!(p.volume().to_string(), str_of(c, "volume"), "{ctx} volume");
         assert_eq!(
