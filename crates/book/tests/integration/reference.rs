@@ -28,7 +28,8 @@ fn analytics_match_the_numpy_reference() {
             .unwrap_or_else(|e| panic!("case {k}: {e}"));
         assert_eq!(b.spread(), c["spread_mantissa"].as_i64(), "case {k} spread");
         let mid = b.mid_x10().expect("mid");
-        let want = (c["bids"][0][0].as_i64().expect("b") + c["asks"][0][0].as_i64().expect("a")) * 5;
+        let want =
+            (c["bids"][0][0].as_i64().expect("b") + c["asks"][0][0].as_i64().expect("a")) * 5;
         assert_eq!(mid, want, "case {k} mid");
         let close = |got: f64, want: f64, what: &str| {
             assert!(
@@ -36,7 +37,11 @@ fn analytics_match_the_numpy_reference() {
                 "case {k} {what}: {got} vs {want}"
             );
         };
-        close(b.microprice().expect("micro"), c["microprice"].as_f64().expect("m"), "microprice");
+        close(
+            b.microprice().expect("micro"),
+            c["microprice"].as_f64().expect("m"),
+            "microprice",
+        );
         for n in [1usize, 3, 5, 10, 1000] {
             let want = c["imbalance"][n.to_string()].as_f64().expect("imb");
             close(b.imbalance(n).expect("imb"), want, "imbalance");

@@ -923,7 +923,11 @@ fn fees_match_the_python_reference() {
                 let ppm = fl["fee_ppm"].as_i64().expect("ppm");
                 let want = Notional::parse(fl["fee"].as_str().expect("fee"), 5).expect("fee");
                 let notional = i128::from(px.mantissa()) * i128::from(q.mantissa());
-                assert_eq!(tachyon_sim::fee_of(notional, ppm), want.mantissa(), "{px} × {q} @ {ppm} ppm");
+                assert_eq!(
+                    tachyon_sim::fee_of(notional, ppm),
+                    want.mantissa(),
+                    "{px} × {q} @ {ppm} ppm"
+                );
                 n += 1;
             }
         }
