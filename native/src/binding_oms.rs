@@ -12,7 +12,7 @@ use tachyon_oms::{
 
 use crate::binding_core::BindingInstrument;
 use crate::error::{invalid_arg, invalid_state, OrThrow, Result};
-use crate::options::oms::{instrument_of, price_in, price_of, qty_in, qty_of, ts_arg};
+use crate::options::oms::{instrument_of, price_in, price_of, qty_in, qty_of, ts_arg, NsArg};
 use crate::options::{
     safe_integer, AlgoKind, AlgoOptions, ControlModeName, OmsOptions, OrderInput, OrderKind,
     OrderSide,
@@ -555,10 +555,10 @@ pub fn oms_add_instrument(h: &mut External<BindingOms>, instrument: &BindingInst
 pub fn oms_submit(
     h: &mut External<BindingOms>,
     order: OrderInput,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<SubmitResult> {
     let req = order.to_request(&mut h.inner)?;
-    let now = ts_arg(&now_ns, "nowNs")?;
+    let now = now_ns.get("nowNs")?;
     Ok((&h.inner.submit(&req, now).or_throw()?).into())
 }
 
@@ -569,10 +569,10 @@ pub fn oms_submit_oco(
     h: &mut External<BindingOms>,
     a: OrderInput,
     b: OrderInput,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<Vec<SubmitResult>> {
     let (ra, rb) = (a.to_request(&mut h.inner)?, b.to_request(&mut h.inner)?);
-    let now = ts_arg(&now_ns, "nowNs")?;
+    let now = now_ns.get("nowNs")?;
     let out = h.inner.submit_oco(&ra, &rb, now).or_throw()?;
     Ok(out.iter().map(Into::into).collect())
 }
@@ -583,13 +583,13 @@ pub fn oms_submit_oto(
     h: &mut External<BindingOms>,
     working: OrderInput,
     pending: OrderInput,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<Vec<SubmitResult>> {
     let (w, p) = (
         working.to_request(&mut h.inner)?,
         pending.to_request(&mut h.inner)?,
     );
-    let now = ts_arg(&now_ns, "nowNs")?;
+    let now = now_ns.get("nowNs")?;
     let out = h.inner.submit_oto(&w, &p, now).or_throw()?;
     Ok(out.iter().map(Into::into).collect())
 }
@@ -602,12 +602,12 @@ pub fn oms_submit_bracket(
     entry: OrderInput,
     take_profit: OrderInput,
     stop_loss: OrderInput,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<Vec<SubmitResult>> {
     let e = entry.to_request(&mut h.inner)?;
     let t = take_profit.to_request(&mut h.inner)?;
     let s = stop_loss.to_request(&mut h.inner)?;
-    let now = ts_arg(&now_ns, "nowNs")?;
+    let now = now_ns.get("nowNs")?;
     let out = h.inner.submit_bracket(&e, &t, &s, now).or_throw()?;
     Ok(out.iter().map(Into::into).collect())
 }
@@ -618,20 +618,20 @@ pub fn oms_submit_bracket(
 pub fn oms_cancel(
     h: &mut External<BindingOms>,
     order_id: f64,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<()> {
     let id = order_id_arg(order_id)?;
-    h.inner.cancel(id, ts_arg(&now_ns, "nowNs")?).or_throw()
+    h.inner.cancel(id, now_ns.get("nowNs")?).or_throw()
 }
 
 /// Cancels every open order (of one instrument, or all); returns how many.
 #[napi(catch_unwind)]
 pub fn oms_cancel_all(
     h: &mut External<BindingOms>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
     instrument: Option<u32>,
 ) -> Result<u32> {
-    Ok(h.inner.cancel_all(instrument, ts_arg(&now_ns, "nowNs")?) as u32)
+    Ok(h.inner.cancel_all(instrument, now_ns.get("nowNs")?) as u32)
 }
 
 /// Cancel-replace: a new total quantity and/or price (decimal strings or numbers).
@@ -641,7 +641,7 @@ pub fn oms_replace(
     order_id: f64,
     qty: Option<Either<String, f64>>,
     price: Option<Either<String, f64>>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<()> {
     let id = order_id_arg(order_id)?;
     let inst_id = h
@@ -667,9 +667,7 @@ pub fn oms_replace(
             return Err(crate::error::to_js(&e));
         }
     };
-    h.inner
-        .replace(id, q, p, ts_arg(&now_ns, "nowNs")?)
-        .or_throw()
+    h.inner.replace(id, q, p, now_ns.get("nowNs")?).or_throw()
 }
 
 /// A reference price (last trade, mid or mark) for an instrument: updates marks and
@@ -679,18 +677,21 @@ pub fn oms_on_price(
     h: &mut External<BindingOms>,
     instrument: u32,
     price: Either<String, f64>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<()> {
     let p = price_of(h.inst(instrument)?, &price)?;
     h.inner
-        .on_price(instrument, p.mantissa(), ts_arg(&now_ns, "nowNs")?);
+        .on_price(instrument, p.mantissa(), now_ns.get("nowNs")?);
     Ok(())
 }
 
 /// Time passes: expires held GTD/DAY orders and runs the execution algorithms' timers.
 #[napi(catch_unwind)]
-pub fn oms_on_time(h: &mut External<BindingOms>, now_ns: Either<BigInt, f64>) -> Result<()> {
-    let now = ts_arg(&now_ns, "nowNs")?;
+pub fn oms_on_time(
+    h: &mut External<BindingOms>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
+) -> Result<()> {
+    let now = now_ns.get("nowNs")?;
     h.inner.on_time(now);
     // Algorithms see every report before they act.
     h.collect_reports();
@@ -985,10 +986,10 @@ pub fn oms_set_control_mode(h: &mut External<BindingOms>, mode: ControlModeName)
 #[napi(catch_unwind)]
 pub fn oms_emergency_flatten(
     h: &mut External<BindingOms>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<Vec<f64>> {
     Ok(h.inner
-        .emergency_flatten(ts_arg(&now_ns, "nowNs")?)
+        .emergency_flatten(now_ns.get("nowNs")?)
         .iter()
         .map(|i| i.0 as f64)
         .collect())
@@ -1001,7 +1002,7 @@ pub fn oms_reconcile(
     h: &mut External<BindingOms>,
     orders: Vec<VenueOrderInput>,
     positions: Vec<VenuePositionInput>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
     grace_ns: Option<f64>,
     apply: Option<bool>,
 ) -> Result<ReconReportInfo> {
@@ -1031,7 +1032,7 @@ pub fn oms_reconcile(
     Ok(h.reconcile_with(
         &vo,
         &vp,
-        ts_arg(&now_ns, "nowNs")?,
+        now_ns.get("nowNs")?,
         grace,
         apply.unwrap_or(false),
     ))
@@ -1042,7 +1043,7 @@ pub fn oms_reconcile(
 pub fn oms_reconcile_with_venue(
     h: &mut External<BindingOms>,
     venue: &External<crate::binding_sim::BindingSimVenue>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
     grace_ns: Option<f64>,
     apply: Option<bool>,
 ) -> Result<ReconReportInfo> {
@@ -1054,7 +1055,7 @@ pub fn oms_reconcile_with_venue(
     Ok(h.reconcile_with(
         &orders,
         &positions,
-        ts_arg(&now_ns, "nowNs")?,
+        now_ns.get("nowNs")?,
         grace,
         apply.unwrap_or(false),
     ))
@@ -1178,9 +1179,9 @@ pub fn oms_algo_progress(h: &External<BindingOms>, algo_id: u32) -> Result<AlgoP
 pub fn oms_stop_algo(
     h: &mut External<BindingOms>,
     algo_id: u32,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<()> {
-    let now = ts_arg(&now_ns, "nowNs")?;
+    let now = now_ns.get("nowNs")?;
     let this: &mut BindingOms = h;
     let (_, _, a) = this
         .algos

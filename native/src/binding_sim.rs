@@ -1,6 +1,6 @@
 //! Bindings of `tachyon_sim`: the `SimVenue` class.
 
-use napi::bindgen_prelude::{BigInt, Either, External, Float64Array};
+use napi::bindgen_prelude::{BigInt, External, Float64Array};
 use napi_derive::napi;
 use tachyon_book::{BookSide, Level};
 use tachyon_core::event::{EventKind, MarketEvent, EVENT_SIZE};
@@ -11,7 +11,7 @@ use tachyon_sim::{Pump, SimVenue};
 use crate::binding_core::BindingInstrument;
 use crate::binding_oms::BindingOms;
 use crate::error::{invalid_arg, to_js, OrThrow, Result};
-use crate::options::oms::ts_arg;
+use crate::options::oms::NsArg;
 use crate::options::sim::sim_config;
 use crate::options::{safe_integer, BookSideName, OrderSide, SimVenueOptions};
 
@@ -105,11 +105,11 @@ pub fn sim_on_book_snapshot(
     instrument: u32,
     bids: Float64Array,
     asks: Float64Array,
-    ts_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] ts_ns: NsArg,
 ) -> Result<()> {
     let (b, a) = (pairs(&bids, "bids")?, pairs(&asks, "asks")?);
     h.inner
-        .on_book_snapshot(instrument, &b, &a, ts_arg(&ts_ns, "tsNs")?)
+        .on_book_snapshot(instrument, &b, &a, ts_ns.get("tsNs")?)
         .or_throw()
 }
 
@@ -121,7 +121,7 @@ pub fn sim_on_book_level(
     side: BookSideName,
     price: f64,
     qty: f64,
-    ts_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] ts_ns: NsArg,
 ) -> Result<()> {
     h.inner
         .on_book_level(
@@ -129,7 +129,7 @@ pub fn sim_on_book_level(
             side.into(),
             safe_integer(price, "price")?,
             safe_integer(qty, "qty")?,
-            ts_arg(&ts_ns, "tsNs")?,
+            ts_ns.get("tsNs")?,
         )
         .or_throw()
 }
@@ -142,7 +142,7 @@ pub fn sim_on_trade(
     price: f64,
     qty: f64,
     aggressor: OrderSide,
-    ts_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] ts_ns: NsArg,
 ) -> Result<()> {
     h.inner
         .on_trade(
@@ -150,7 +150,7 @@ pub fn sim_on_trade(
             safe_integer(price, "price")?,
             safe_integer(qty, "qty")?,
             aggressor.into(),
-            ts_arg(&ts_ns, "tsNs")?,
+            ts_ns.get("tsNs")?,
         )
         .or_throw()
 }
@@ -212,9 +212,9 @@ pub fn sim_on_market_events(h: &mut External<BindingSimVenue>, records: &[u8]) -
 pub fn sim_exchange(
     h: &mut External<BindingSimVenue>,
     oms: &mut External<BindingOms>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<u32> {
-    let now = ts_arg(&now_ns, "nowNs")?;
+    let now = now_ns.get("nowNs")?;
     let this: &mut BindingSimVenue = h;
     Ok(this.pump.run(&mut oms.inner, &mut this.inner, now, None) as u32)
 }
@@ -223,9 +223,9 @@ pub fn sim_exchange(
 #[napi(catch_unwind)]
 pub fn sim_advance_to(
     h: &mut External<BindingSimVenue>,
-    now_ns: Either<BigInt, f64>,
+    #[napi(ts_arg_type = "bigint | number")] now_ns: NsArg,
 ) -> Result<()> {
-    h.inner.advance_to(ts_arg(&now_ns, "nowNs")?);
+    h.inner.advance_to(now_ns.get("nowNs")?);
     Ok(())
 }
 
@@ -245,8 +245,11 @@ pub fn sim_now_ns(h: &External<BindingSimVenue>) -> BigInt {
 
 /// `true` if the connection is up at `tsNs`.
 #[napi(catch_unwind)]
-pub fn sim_is_connected(h: &External<BindingSimVenue>, ts_ns: Either<BigInt, f64>) -> Result<bool> {
-    Ok(h.inner.is_connected(ts_arg(&ts_ns, "tsNs")?))
+pub fn sim_is_connected(
+    h: &External<BindingSimVenue>,
+    #[napi(ts_arg_type = "bigint | number")] ts_ns: NsArg,
+) -> Result<bool> {
+    Ok(h.inner.is_connected(ts_ns.get("tsNs")?))
 }
 
 /// Best bid and ask of the venue's book as `[bidPrice, bidQty, askPrice, askQty]`

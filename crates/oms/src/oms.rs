@@ -27,7 +27,10 @@ pub struct IdHasher(u64);
 impl Hasher for IdHasher {
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // Multiply-xor rounds only carry entropy towards the high bits, while hash tables
+        // index by the low ones: fold the high half back in.
+        let x = self.0;
+        (x ^ (x >> 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (x >> 29)
     }
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
@@ -67,7 +70,8 @@ pub struct OmsConfig {
     /// How many recent client order ids are remembered for deduplication (open orders'
     /// ids are always remembered). Default 65,536.
     pub dedup_window: usize,
-    /// Closed orders kept for queries before the oldest are forgotten. Default 100,000.
+    /// Closed orders kept for queries before the oldest are forgotten. Default 16,384 (the
+    /// order map is the OMS's working set: keeping it small keeps lookups in cache).
     pub max_closed: usize,
     /// DAY orders held by the OMS expire at the next multiple of 24 h after creation, shifted
     /// by this offset (0 = UTC midnight).
@@ -78,7 +82,7 @@ impl Default for OmsConfig {
     fn default() -> Self {
         Self {
             dedup_window: 65_536,
-            max_closed: 100_000,
+            max_closed: 16_384,
             day_offset_ns: 0,
         }
     }
