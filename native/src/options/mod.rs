@@ -3,6 +3,10 @@
 
 pub mod book;
 pub mod core;
+pub mod engine;
+pub mod indicators;
+pub mod models;
+pub mod signals;
 pub mod oms;
 pub mod sim;
 

@@ -5,11 +5,17 @@
 use crate::{Kernel, Runner};
 
 pub mod core;
+pub mod engine;
+pub mod indicators;
+pub mod models;
 pub mod oms;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
     core::run(r);
+    indicators::run(r);
+    engine::run(r);
+    models::run(r);
     oms::run(r);
 }
 
@@ -18,6 +24,9 @@ pub fn run_all(r: &mut Runner) {
 pub fn kernels() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(core::kernels());
+    v.extend(indicators::kernels());
+    v.extend(engine::kernels());
+    v.extend(models::kernels());
     v.extend(oms::kernels());
     v
 }
