@@ -6,7 +6,7 @@
 //! exposure, rate). The risk engine implements this trait; [`BasicGate`] is a small
 //! implementation for tests and simple setups, [`AllowAll`] lets everything through.
 
-use tachyon_core::{Instrument, InstrumentId, Price, Quantity, Rounding};
+use tachyon_core::{Instrument, InstrumentId, Price, Quantity, Rounding, Timestamp};
 
 use crate::types::{FillInfo, OrderType, Side};
 
@@ -45,6 +45,11 @@ pub struct OrderIntent {
     /// `true` for a held order being released (trigger or OTO parent fill), `false` for a
     /// new submission.
     pub is_release: bool,
+    /// The last reference price given to the OMS for the instrument (`Oms::on_price`): the
+    /// expected fill price of a market order for checks that need one.
+    pub mark: Option<Price>,
+    /// The OMS's current time (the latest `now` it was given).
+    pub ts: Timestamp,
 }
 
 /// What the gate may read about the book of positions and open orders.

@@ -592,6 +592,8 @@ impl Oms {
             reduce_only,
             reduces_position: reduces,
             is_release,
+            mark: self.book.mark(instrument),
+            ts: self.now,
         };
         self.gate
             .check(&intent, &self.book)

@@ -6,8 +6,8 @@ pub mod core;
 pub mod engine;
 pub mod indicators;
 pub mod models;
-pub mod signals;
 pub mod oms;
+pub mod signals;
 pub mod sim;
 
 pub use self::book::*;

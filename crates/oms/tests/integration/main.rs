@@ -825,3 +825,63 @@ fn order_type_helpers() {
     assert!(!OrderType::Limit.is_triggered());
     assert_eq!(Side::Sell.sign(), -1);
 }
+
+/// The gate sees every order before it leaves, with the reference price and the OMS time, and
+/// is told about every fill — what the risk engine needs to plug in.
+#[test]
+fn the_gate_sees_intents_marks_time_and_fills() {
+    use std::sync::{Arc, Mutex};
+    use tachyon_oms::{FillInfo, GateRejection, OrderIntent, PortfolioView, PreTradeGate};
+
+    #[derive(Default)]
+    struct Log {
+        intents: Vec<OrderIntent>,
+        fills: Vec<FillInfo>,
+    }
+    struct Recording(Arc<Mutex<Log>>);
+    impl PreTradeGate for Recording {
+        fn check(&mut self, i: &OrderIntent, v: &dyn PortfolioView) -> Result<(), GateRejection> {
+            assert_eq!(
+                v.instrument(i.instrument).map(Instrument::symbol),
+                Some("BTC-USDT")
+            );
+            self.0.lock().unwrap().intents.push(*i);
+            Ok(())
+        }
+        fn mode(&self) -> ControlMode {
+            ControlMode::Normal
+        }
+        fn on_fill(&mut self, f: &FillInfo) {
+            self.0.lock().unwrap().fills.push(*f);
+        }
+    }
+    let log = Arc::new(Mutex::new(Log::default()));
+    let mut o = oms_with(Box::new(Recording(Arc::clone(&log))));
+    o.on_price(0, 10_050, t(5));
+    let id = o
+        .submit(
+            &OrderRequest::market(cid("m"), 0, Side::Buy, qty("1")),
+            t(7),
+        )
+        .unwrap()
+        .order_id;
+    o.submit(
+        &OrderRequest::stop(cid("s"), 0, Side::Sell, qty("1"), px("99")),
+        t(8),
+    )
+    .unwrap();
+    o.on_venue_event(&fill(id, 1, 10_051, 1000, 9)).unwrap();
+    o.on_price(0, 9_900, t(10)); // the stop fires: checked again as a release, now reducing
+    let l = log.lock().unwrap();
+    assert_eq!(l.intents.len(), 3);
+    assert_eq!(l.intents[0].mark.map(Price::mantissa), Some(10_050));
+    assert_eq!(l.intents[0].ts, t(7));
+    assert!(!l.intents[0].is_release && !l.intents[0].reduces_position);
+    assert!(l.intents[2].is_release && l.intents[2].reduces_position);
+    assert_eq!(l.intents[2].ts, t(10));
+    assert_eq!(l.fills.len(), 1);
+    assert_eq!(
+        (l.fills[0].price.mantissa(), l.fills[0].qty.mantissa()),
+        (10_051, 1000)
+    );
+}
