@@ -51,6 +51,9 @@ coded!(
     tachyon_riskmath::VarError,
     tachyon_models::ModelError,
     tachyon_stats::StatsError,
+    tachyon_book::BookError,
+    tachyon_oms::OmsError,
+    tachyon_sim::SimError,
 );
 
 /// Builds the JS error for a coded Rust error.
