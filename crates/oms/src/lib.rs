@@ -29,6 +29,7 @@ pub mod oms;
 pub mod order;
 pub mod position;
 pub mod recon;
+pub mod risk_gate;
 pub mod types;
 
 pub use algo::{
@@ -42,6 +43,7 @@ pub use oms::{venue_reject_of, Oms, OmsConfig, OmsStats, SubmitOutcome};
 pub use order::{Order, OrderStatus};
 pub use position::Position;
 pub use recon::{Discrepancy, ReconReport, VenueOrder, VenuePosition};
+pub use risk_gate::RiskGate;
 pub use types::{
     ClientOrderId, ExecReport, FillInfo, Liquidity, OrderId, OrderRequest, OrderType, Reason,
     ReportKind, Side, TimeInForce, VenueCommand, VenueEvent, VenueReject, REPORT_SIZE,

@@ -2,6 +2,7 @@
 //! its own scenario tests in tachyon-sim).
 
 mod reference;
+mod risk_gate;
 
 use proptest::prelude::*;
 use tachyon_core::{Instrument, InstrumentSpec, Price, Quantity, Timestamp};
