@@ -27,7 +27,9 @@ export type ErrorCode =
   | 'ERR_RING_CAPACITY'
   | 'ERR_RING_SIZE'
   | 'ERR_RING_ALIGNMENT'
-  | 'ERR_RING_CORRUPT';
+  | 'ERR_RING_CORRUPT'
+  | 'ERR_BUSY'
+  | 'ERR_TIMEOUT';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {

@@ -33,3 +33,23 @@ export {
   type StreamStats,
 } from './api/stream.js';
 export { runDemo, type DemoOptions, type DemoResult } from './runtime/demo.js';
+export {
+  startServer,
+  DemoSession,
+  controlFromRiskEngine,
+  encodeDecisionRequest,
+  encodeMarketEvents,
+  encodeSubscribe,
+  encodePing,
+  decodeFrame,
+  WireErrorCode,
+  WireTopic,
+  type TachyonServer,
+  type ServerOptions,
+  type ServerDeps,
+  type Decider,
+  type ControlPort,
+  type StateSource,
+  type RuntimeSnapshot,
+  type Frame,
+} from './server/index.js';

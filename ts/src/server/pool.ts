@@ -1,0 +1,86 @@
+/**
+ * Heavy jobs (model fits, sweeps) on a piscina pool. The queue is bounded: a job beyond
+ * `maxQueue` is refused at once (HTTP 503), never queued without limit.
+ */
+import { Piscina } from 'piscina';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TachyonError } from '../errors.js';
+
+export interface JobPoolOptions {
+  /** Worker threads (default 1: this is a 2-core machine's background lane). */
+  threads?: number;
+  /** Jobs waiting beyond the running ones before new ones are refused (default 16). */
+  maxQueue?: number;
+  /** Task name → module URL (`file://…`) whose default export runs the task. */
+  tasks?: Record<string, string>;
+  /** Longest a job may run, ms (default 60 000); it is then aborted. */
+  timeoutMs?: number;
+}
+
+/** Worker module: the compiled `worker.js`, or from TypeScript sources a boot file that registers tsx first. */
+function workerFilename(): string {
+  const self = new URL(import.meta.url);
+  if (self.pathname.endsWith('.js')) return new URL('./worker.js', self).href;
+  // Running from ts/src (tests, tsx): Node 20 workers ignore `--import` in execArgv, so boot
+  // through a module that registers tsx's loader and then re-exports the TypeScript worker.
+  const require = createRequire(import.meta.url);
+  const tsxApi = pathToFileURL(require.resolve('tsx/esm/api')).href;
+  const dir = mkdtempSync(join(tmpdir(), 'tachyon-worker-'));
+  const boot = join(dir, 'boot.mjs');
+  writeFileSync(
+    boot,
+    `import { register } from ${JSON.stringify(tsxApi)};\nregister();\n` +
+      `const m = await import(${JSON.stringify(new URL('./worker.ts', self).href)});\nexport default m.default;\n`,
+  );
+  return pathToFileURL(boot).href;
+}
+
+export class JobPool {
+  private readonly pool: Piscina;
+  private readonly tasks: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly maxQueue: number;
+
+  constructor(opts: JobPoolOptions = {}) {
+    const threads = opts.threads ?? 1;
+    this.maxQueue = opts.maxQueue ?? 16;
+    this.pool = new Piscina({ filename: workerFilename(), minThreads: threads, maxThreads: threads, maxQueue: this.maxQueue, idleTimeout: 60_000 });
+    this.tasks = { ...opts.tasks };
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+  }
+
+  /** Registered task names. */
+  get taskNames(): string[] {
+    return Object.keys(this.tasks);
+  }
+
+  /** Jobs waiting for a worker. */
+  get queueSize(): number {
+    return this.pool.queueSize;
+  }
+
+  /** Runs task `name`; `ERR_INVALID_ARG` for an unknown task, `ERR_BUSY` when the queue is full. */
+  async run(name: string, params: unknown): Promise<unknown> {
+    const module = Object.prototype.hasOwnProperty.call(this.tasks, name) ? this.tasks[name] : undefined;
+    if (module === undefined) throw new TachyonError('ERR_INVALID_ARG', `unknown job ${JSON.stringify(name)}; known: ${this.taskNames.join(', ') || 'none'}`);
+    if (this.pool.queueSize >= this.maxQueue) throw new TachyonError('ERR_BUSY', `the job queue is full (${this.maxQueue} waiting)`);
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.timeoutMs);
+    try {
+      return await this.pool.run({ module, params }, { signal: ac.signal });
+    } catch (e) {
+      if (ac.signal.aborted) throw new TachyonError('ERR_TIMEOUT', `job ${name} ran longer than ${this.timeoutMs} ms and was aborted`);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
