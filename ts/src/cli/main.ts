@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isTachyonError } from '../errors.js';
 import { runDemo } from '../runtime/demo.js';
+import { runServe } from '../server/serve.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -37,6 +38,33 @@ program
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     if (r.accepted !== r.sent || r.seqMissing !== 0) process.exitCode = 1;
+  });
+
+program
+  .command('serve')
+  .description('run the decision server: binary WebSocket protocol, control API, /metrics and the dashboard')
+  .option('--host <address>', 'address to bind (loopback by default)', '127.0.0.1')
+  .option('-p, --port <n>', 'TCP port (0 picks a free one)', num('port', 0, 65_535), 7070)
+  .option('--token-file <path>', 'file with the control-API bearer token (else TACHYON_API_TOKEN)')
+  .option('--no-open-read', 'require the token for read-only calls and the dashboard feed too')
+  .option('-d, --duration <seconds>', 'stop after this long; 0 runs until Ctrl-C', num('duration', 0, 86_400 * 365), 0)
+  .option('-s, --seed <n>', 'seed of the demo session', num('seed', 0, 2 ** 32 - 1), 42)
+  .action(async (o: { host: string; port: number; tokenFile?: string; openRead: boolean; duration: number; seed: number }) => {
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await runServe({
+      host: o.host,
+      port: o.port,
+      tokenFile: o.tokenFile,
+      ...(o.openRead ? {} : { openRead: false }),
+      durationSec: o.duration,
+      seed: o.seed,
+      signal: ac.signal,
+    });
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   });
 
 try {

@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TachyonError } from '../errors.js';
 
@@ -27,8 +27,9 @@ function workerFilename(): string {
   if (self.pathname.endsWith('.js')) return new URL('./worker.js', self).href;
   // Running from ts/src (tests, tsx): Node 20 workers ignore `--import` in execArgv, so boot
   // through a module that registers tsx's loader and then re-exports the TypeScript worker.
+  // tsx's ESM entry (`require.resolve` would give its CommonJS one).
   const require = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(require.resolve('tsx/esm/api')).href;
+  const tsxApi = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
   const dir = mkdtempSync(join(tmpdir(), 'tachyon-worker-'));
   const boot = join(dir, 'boot.mjs');
   writeFileSync(

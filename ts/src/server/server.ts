@@ -148,7 +148,8 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   const opts = resolveServerOptions(options);
   const { token, source: tokenSource } = loadToken(opts);
   const auth = new TokenCheck(token);
-  const log: Logger = pino({ level: opts.log, name: 'tachyon-server' });
+  // Logs go to stderr (stdout belongs to the CLI's own output).
+  const log: Logger = pino({ level: opts.log, name: 'tachyon-server' }, pino.destination(2));
   const limiter = new RateLimiter(opts.controlRate.perSec, opts.controlRate.burst);
   const audit = new AuditLog(opts.auditCapacity, deps.audit, (e) => log.info({ audit: e }, `control ${e.action}: ${e.outcome}`));
   const pool = opts.jobs === false ? null : new JobPool(opts.jobs);
@@ -747,6 +748,7 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
     ]);
   };
   for (const a of assets) app.get(a.path, serveAsset(a));
+  app.get('/favicon.ico', (res) => reply(res, '/favicon.ico', 204, ''));
   app.any('/*', (res, req) => json(res, 'other', 404, { error: 'ERR_NOT_FOUND', message: `no route ${req.getMethod().toUpperCase()} ${req.getUrl()}` }));
 
   await new Promise<void>((resolve, reject) => {

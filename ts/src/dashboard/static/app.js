@@ -109,7 +109,7 @@ function renderSnapshot(s) {
     const th = document.createElement('th');
     th.textContent = m.name;
     tr.appendChild(th);
-    cell(tr, `${fmt.format(m.value)}${m.unit ? ` ${m.unit}` : ''}`);
+    cell(tr, `${Number.isInteger(m.value) ? fmt0.format(m.value) : fmt.format(m.value)}${m.unit ? ` ${m.unit}` : ''}`);
   }
   const lim = $('limits');
   lim.replaceChildren();

@@ -1,0 +1,15 @@
+import { startServer, DemoSession } from './src/index.js';
+import { LinearDecider } from './test/helpers/server.js';
+import { launchChromium } from './test/helpers/chromium.js';
+const demo = new DemoSession();
+const timer = setInterval(() => demo.step(), 50);
+const s = await startServer({ port: 0, log: 'silent', token: 'x'.repeat(32), dashboardIntervalMs: 200 }, { decider: new LinearDecider([1, -1, 0.5]), control: demo.control, state: demo });
+const { context, dispose } = await launchChromium();
+const page = await context.newPage();
+page.on('console', (m) => console.log('console:', m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(s.url);
+await page.waitForTimeout(3000);
+console.log(await page.textContent('#equity'), await page.textContent('#ticks'), await page.textContent('#mode'));
+await page.screenshot({ path: '/tmp/dash.png', fullPage: true });
+await dispose(); clearInterval(timer); await s.close();
