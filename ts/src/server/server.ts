@@ -406,24 +406,20 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
     };
     if (!CONTROL_ACTIONS.has(action)) {
       json(res, route, 404, { error: 'ERR_NOT_FOUND', message: `unknown control action ${JSON.stringify(action)}; use ${[...CONTROL_ACTIONS].join(', ')}` });
-      res.onAborted(() => {});
       return;
     }
     if (!limiter.take(remote)) {
       entry('rate_limited');
-      res.onAborted(() => {});
       reply(res, route, 429, jsonable({ error: 'ERR_RATE_LIMITED', message: 'too many control calls; retry later' }), 'application/json', [['Retry-After', '1']]);
       return;
     }
     if (!auth.enabled) {
       entry('unavailable', { detail: 'no token configured' });
-      res.onAborted(() => {});
       json(res, route, 403, { error: 'ERR_CONTROL_DISABLED', message: 'the control API is disabled: start the server with a token (TACHYON_API_TOKEN or --token-file)' });
       return;
     }
     if (!auth.verify(authHeader || undefined)) {
       entry('denied');
-      res.onAborted(() => {});
       reply(res, route, 401, jsonable({ error: 'ERR_UNAUTHORIZED', message: 'missing or wrong bearer token' }), 'application/json', [['WWW-Authenticate', 'Bearer']]);
       return;
     }
@@ -480,11 +476,9 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
     const remote = remoteOf(res);
     const state = { aborted: false };
     if (!limiter.take(remote)) {
-      res.onAborted(() => {});
       return json(res, route, 429, { error: 'ERR_RATE_LIMITED', message: 'too many calls; retry later' });
     }
     if (!auth.verify(authHeader || undefined)) {
-      res.onAborted(() => {});
       return json(res, route, auth.enabled ? 401 : 403, { error: 'ERR_UNAUTHORIZED', message: 'jobs need the bearer token' });
     }
     void readBody(res, MAX_JOB_BODY, state).then(async (body) => {
