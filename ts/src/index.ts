@@ -48,6 +48,7 @@ export {
   type ServerOptions,
   type ServerDeps,
   type Decider,
+  type DecisionColumns,
   type ControlPort,
   type StateSource,
   type RuntimeSnapshot,

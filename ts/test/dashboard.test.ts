@@ -78,7 +78,7 @@ run('dashboard in Chromium', () => {
       positions: await page.locator('#positions tbody tr').count(),
       venues: await page.locator('#venues tbody tr').count(),
       limits: await page.locator('#limits .limit').count(),
-      chartPoints: await page.evaluate(() => document.querySelectorAll('#equity-chart canvas').length),
+      chartPoints: await page.locator('#equity-chart canvas').count(),
     });
     const a = await read();
     await expect.poll(async () => (await read()).equity, { timeout: 15_000 }).not.toBe(a.equity);

@@ -1,0 +1,155 @@
+/**
+ * Load test of the decision server beside a `ws` + JSON baseline, in one run, on loopback.
+ *
+ *   node --import tsx bench/server-load.ts [--quick] [--check] [--rates 5000,20000,50000]
+ *
+ * Each server runs in its own process (server/server-main.ts); this process is the client
+ * (server/client.ts: raw-socket WebSocket, pre-encoded frames, open loop at a fixed rate,
+ * round trips measured from the scheduled send time). For each rate: fresh connections,
+ * `duration` seconds of load of which the first `warmup` are not measured. Requests carry one
+ * instrument × 8 features (the decision path's common case); the same decider serves both.
+ *
+ * Bounded: every step sends exactly rate × duration requests and waits at most 2 s for the
+ * rest; a server that falls behind (median over 10 ms, under 90 % of the rate, or answers lost) is not pushed
+ * further. Results: bench/results/server-load.json. `--check` applies the floors of
+ * bench/BENCHMARKS.md (uWS p99 ≤ 200 µs at 20k req/s; ≥ 3× the baseline's throughput at
+ * p99 ≤ 1 ms) and exits 1 when one fails.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeFrame, encodeDecisionRequest } from '../ts/src/index.js';
+import { N_FEATURES } from './server/decider.js';
+import { RawWsClient, runRate, wsFrame, type RateResult } from './server/client.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick') || process.env.TACHYON_BENCH_QUICK === '1';
+const check = argv.includes('--check');
+const ratesArg = argv.includes('--rates') ? argv[argv.indexOf('--rates') + 1] : undefined;
+const DURATION = quick ? 1.5 : 3;
+const WARMUP = quick ? 0.5 : 1;
+const CONNECTIONS = 4;
+const SLO_US = 1000; // "equal p99": the throughput each server sustains with p99 ≤ 1 ms
+const LADDER = ratesArg
+  ? ratesArg.split(',').map(Number)
+  : quick
+    ? [5_000, 20_000, 50_000, 100_000, 150_000]
+    : [5_000, 10_000, 20_000, 35_000, 50_000, 75_000, 100_000, 125_000, 150_000, 200_000, 250_000];
+
+function startServerProcess(kind: 'uws' | 'ws'): Promise<{ proc: ChildProcess; port: number; decider: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', join(here, 'server', 'server-main.ts'), '--kind', kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`${kind} server did not start in 30 s`)), 30_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(t);
+        const j = JSON.parse(out.slice(0, nl)) as { port: number; decider: string };
+        resolve({ proc, port: j.port, decider: j.decider });
+      }
+    });
+    proc.once('exit', (c) => reject(new Error(`${kind} server exited (${c})`)));
+  });
+}
+
+/** 256 distinct requests (features vary), framed once. */
+function frames(kind: 'uws' | 'ws'): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < 256; i++) {
+    const features = Array.from({ length: N_FEATURES }, (_, f) => Math.sin(i * 7 + f) * 2);
+    if (kind === 'uws') out.push(wsFrame(encodeDecisionRequest({ requestId: i + 1, instruments: [i % 16], nFeatures: N_FEATURES, features })));
+    else out.push(wsFrame(Buffer.from(JSON.stringify({ id: i + 1, instruments: [i % 16], nFeatures: N_FEATURES, features })), true));
+  }
+  return out;
+}
+
+/** One request/answer, checked, before the load: the servers must really decide. */
+async function sanity(kind: 'uws' | 'ws', port: number): Promise<void> {
+  const c = await RawWsClient.connect(port);
+  const answer = await new Promise<Buffer>((resolve) => {
+    c.onMessage = (p) => resolve(Buffer.from(p));
+    c.write(frames(kind)[0]!);
+  });
+  c.close();
+  if (kind === 'uws') {
+    const f = decodeFrame(new Uint8Array(answer));
+    if (f.type !== 'DecisionResponse' || f.requestId !== 1n || f.scores.length !== 1) throw new Error(`uws sanity: ${f.type}`);
+  } else {
+    const j = JSON.parse(answer.toString()) as { id: number; scores: number[] };
+    if (j.id !== 1 || j.scores.length !== 1) throw new Error('ws sanity failed');
+  }
+}
+
+const us = (v: number) => (Number.isFinite(v) ? (v < 1000 ? `${v.toFixed(0)} µs` : `${(v / 1000).toFixed(2)} ms`) : '—');
+
+async function ladder(kind: 'uws' | 'ws'): Promise<{ decider: string; rows: RateResult[] }> {
+  const { proc, port, decider } = await startServerProcess(kind);
+  try {
+    await sanity(kind, port);
+    const fr = frames(kind);
+    const rows: RateResult[] = [];
+    for (const rate of LADDER) {
+      const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(port)));
+      const r = await runRate(clients, fr, rate, DURATION, WARMUP);
+      for (const c of clients) c.close();
+      rows.push(r);
+      console.log(
+        `  ${kind.padEnd(3)} ${String(rate).padStart(7)} req/s → ${Math.round(r.achieved).toLocaleString('en-US').padStart(8)}/s  ` +
+          `p50 ${us(r.p50).padStart(8)}  p99 ${us(r.p99).padStart(8)}  p99.9 ${us(r.p999).padStart(8)}  max ${us(r.max).padStart(8)}  lost ${r.lost}`,
+      );
+      await new Promise((res) => setTimeout(res, 300));
+      // Saturated (open loop: the median climbs, answers fall behind): stop climbing.
+      if (r.p50 > 10_000 || r.achieved < 0.9 * rate || r.lost > 0) break;
+    }
+    return { decider, rows };
+  } finally {
+    proc.kill('SIGTERM');
+  }
+}
+
+/** Highest rate sustained (≥ 97 % achieved, nothing lost) with p99 ≤ the SLO. */
+function atSlo(rows: RateResult[]): RateResult | null {
+  let best: RateResult | null = null;
+  for (const r of rows) if (r.lost === 0 && r.achieved >= 0.97 * r.targetRate && r.p99 <= SLO_US) best = r;
+  return best;
+}
+
+console.log(
+  `server load test: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}; ` +
+    `${CONNECTIONS} connections, ${DURATION} s per rate (${WARMUP} s warm-up), 1 instrument × ${N_FEATURES} features per request${quick ? ', quick' : ''}`,
+);
+const uws = await ladder('uws');
+const ws = await ladder('ws');
+console.log(`  decider: ${uws.decider}`);
+const u20 = uws.rows.find((r) => r.targetRate === 20_000);
+const uBest = atSlo(uws.rows);
+const wBest = atSlo(ws.rows);
+const ratio = uBest && wBest ? uBest.achieved / wBest.achieved : Number.NaN;
+console.log(
+  `\n  at p99 ≤ ${SLO_US} µs: uWS+FlatBuffers ${uBest ? Math.round(uBest.achieved).toLocaleString('en-US') : '—'} req/s, ` +
+    `ws+JSON ${wBest ? Math.round(wBest.achieved).toLocaleString('en-US') : '—'} req/s → ${ratio.toFixed(2)}×` +
+    (uBest && uBest.targetRate === uws.rows[uws.rows.length - 1]!.targetRate ? ' (uWS not saturated: top of the ladder)' : ''),
+);
+console.log(`  uWS p99 at 20k req/s: ${u20 ? us(u20.p99) : '—'}`);
+
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(
+  join(here, 'results', 'server-load.json'),
+  JSON.stringify({ quick, connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratio }, null, 2),
+);
+
+if (check) {
+  const fails: string[] = [];
+  if (!u20 || !(u20.p99 <= 200)) fails.push(`uWS p99 at 20k req/s is ${u20 ? us(u20.p99) : 'missing'} (floor 200 µs)`);
+  if (!(ratio >= 3)) fails.push(`throughput at p99 ≤ 1 ms is ${ratio.toFixed(2)}× the baseline (floor 3×)`);
+  if (fails.length) {
+    console.log(`\nserver floors FAILED:\n  ${fails.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log('\nserver floors: ok');
+}
