@@ -1,0 +1,60 @@
+// `tachyon serve` end to end: prints the dashboard URL, serves it, enables the control API only
+// with a token (from a file here), stops by itself after --duration.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const p = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--port', '0', ...args], {
+    env: { ...process.env, TACHYON_API_TOKEN: '', TACHYON_API_TOKEN_FILE: '', ...env },
+  });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const url = new Promise<string>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no URL printed: ${out}${err}`)), 30_000);
+    p.stdout.on('data', () => {
+      const m = /dashboard (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(m[1]!);
+      }
+    });
+  });
+  const exit = new Promise<number | null>((r) => p.once('exit', (c) => r(c)));
+  return { p, url, exit, out: () => out, err: () => err };
+}
+
+it('`tachyon serve` prints the dashboard URL and serves it; the token file enables control', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tachyon-serve-'));
+  const token = 'cli-test-token-0123456789';
+  writeFileSync(join(dir, 'token'), token, { mode: 0o600 });
+  const s = serve(['--duration', '4', '--token-file', join(dir, 'token')]);
+  const url = await s.url;
+  expect(s.out()).toMatch(/control API enabled/);
+  const page = await fetch(url);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toMatch(/<title>Tachyon dashboard<\/title>/);
+  expect((await fetch(`${url}healthz`)).status).toBe(200);
+  const denied = await fetch(`${url}api/control/pause`, { method: 'POST' });
+  expect(denied.status).toBe(401);
+  const ok = await fetch(`${url}api/control/pause`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+  expect(ok.status).toBe(200);
+  expect(await s.exit).toBe(0);
+  expect(s.out()).toMatch(/tachyon serve: stopped/);
+  expect(s.out() + s.err()).not.toContain(token);
+});
+
+it('`tachyon serve` without a token says the control API is disabled', async () => {
+  const s = serve(['--duration', '1']);
+  const url = await s.url;
+  expect(s.out()).toMatch(/control API disabled/);
+  expect((await fetch(`${url}api/control/kill`, { method: 'POST' })).status).toBe(403);
+  expect(await s.exit).toBe(0);
+});
