@@ -2,9 +2,12 @@
 // runtime), frames round-trip, and the frame checks refuse what the runtime would misread.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeFrame, encodeDecisionRequest, encodeMarketEvents, encodeSubscribe, WireErrorCode, WireTopic } from '../src/index.js';
 import { FrameDecoder, FrameEncoder, FrameError, WirePayload } from '../src/server/index.js';
+import { u64 } from '../src/server/protocol/codec.js';
 
 const haveFlatc = spawnSync('flatc', ['--version']).status === 0;
 
@@ -25,7 +28,7 @@ describe('FlatBuffers protocol', () => {
     expect([...r.instruments]).toEqual([4294967295, 0, 7]);
     expect([...r.features]).toEqual([1.5, -2, Number.NaN, 0, 1e300, -0]);
     expect(r.features.buffer).toBe(frame.buffer); // a view, not a copy
-    expect(r.clientTsNs).toBe(99n);
+    expect(u64(r.clientTsLo, r.clientTsHi)).toBe(99n);
   });
 
   it('copies a frame that sits at an unaligned offset instead of misreading it', () => {
@@ -40,7 +43,7 @@ describe('FlatBuffers protocol', () => {
   it('encodes answers the client helpers decode', () => {
     const e = new FrameEncoder();
     const out = { actions: Uint8Array.of(1, 0), scores: Float64Array.of(1.25, 0), confidence: Float64Array.of(0.5, 0), clamps: Uint8Array.of(8, 0), reasons: Uint8Array.of(0, 1) };
-    const f = decodeFrame(e.decision(9n, Uint32Array.of(3, 4), 2, out, 2, 7n, 1234).slice());
+    const f = decodeFrame(e.decision(9, 0, Uint32Array.of(3, 4), 2, out, 2, 7, 0, 1234).slice());
     expect(f).toEqual({
       type: 'DecisionResponse', requestId: 9n, instruments: [3, 4], actions: [1, 0], scores: [1.25, 0], confidence: [0.5, 0],
       clamps: [8, 0], reasons: [0, 1], mode: 'reduce', clientTsNs: 7n, serverNs: 1234,
@@ -52,6 +55,43 @@ describe('FlatBuffers protocol', () => {
     const me = decodeFrame(encodeMarketEvents(1n, rec));
     expect(me.type === 'MarketEvents' && [...me.records]).toEqual([...rec]);
     expect(decodeFrame(encodeSubscribe(4n, WireTopic.Orders))).toEqual({ type: 'Subscribe', requestId: 4n });
+  });
+
+  it('the direct DecisionResponse encoder writes what the generated builder writes, for any batch size', () => {
+    const e = new FrameEncoder();
+    let seed = 1;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200, 1000, 4096]) {
+      const out = {
+        actions: Uint8Array.from({ length: n }, () => Math.floor(rnd() * 3)),
+        scores: Float64Array.from({ length: n }, () => (rnd() - 0.5) * 8),
+        confidence: Float64Array.from({ length: n }, () => rnd()),
+        clamps: Uint8Array.from({ length: n }, () => Math.floor(rnd() * 16)),
+        reasons: Uint8Array.from({ length: n }, () => Math.floor(rnd() * 4)),
+      };
+      const inst = Uint32Array.from({ length: n }, () => Math.floor(rnd() * 2 ** 32));
+      const id = BigInt(Math.floor(rnd() * 2 ** 32)) << 31n | 12345n;
+      const ts = 2n ** 63n + BigInt(n);
+      const direct = e.decision(Number(id & 0xffffffffn), Number(id >> 32n), inst, n, out, 3, Number(ts & 0xffffffffn), Number(ts >> 32n), 4242).slice();
+      const built = e.decisionWithBuilder(id, inst, n, out, 3, ts, 4242).slice();
+      expect(decodeFrame(direct), `n = ${n}`).toEqual(decodeFrame(built));
+      expect(direct.length % 8).toBe(0);
+      // Also through the server's own checks.
+      expect(new FrameDecoder(1).open(direct)).toBe(WirePayload.DecisionResponse);
+    }
+  });
+
+  it.skipIf(!haveFlatc && !process.env.CI)('flatc (the C++ reader) reads the direct encoder\'s frames', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tachyon-fb-'));
+    const out = { actions: Uint8Array.of(1, 2, 0), scores: Float64Array.of(1.5, -2, 0.1), confidence: Float64Array.of(0.375, 0.5, 0), clamps: Uint8Array.of(0, 8, 0), reasons: Uint8Array.of(0, 0, 1) };
+    writeFileSync(join(dir, 'f.bin'), new FrameEncoder().decision(7, 1, Uint32Array.of(10, 11, 4294967295), 3, out, 2, 99, 0, 555));
+    const r = spawnSync('flatc', ['--json', '--strict-json', '--raw-binary', '-o', dir, 'ts/src/server/protocol/tachyon.fbs', '--', join(dir, 'f.bin')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'f.json'), 'utf8'))).toEqual({
+      request_id: 4294967303,
+      payload_type: 'DecisionResponse',
+      payload: { instruments: [10, 11, 4294967295], actions: [1, 2, 0], scores: [1.5, -2, 0.1], confidence: [0.375, 0.5, 0], clamps: [0, 8, 0], reasons: [0, 0, 1], mode: 'Reduce', client_ts_ns: 99, server_ns: 555 },
+    });
   });
 
   it('refuses frames the runtime would misread, with a typed code', () => {

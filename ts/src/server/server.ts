@@ -164,6 +164,7 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   let lastSnapshot: RuntimeSnapshot | null = null;
   let snapshotError: string | null = null;
   let mode = deps.control ? safeMode() : 'normal';
+  let modeWire: number = modeCode(mode);
   let lastTransitionSeq = 0;
   const recentTransitions: Transition[] = [];
   const equityT: number[] = [];
@@ -244,27 +245,26 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   }
 
   function onDecision(ws: UWS.WebSocket<DecisionSocket>, t0: number): void {
-    const requestId = decoder.requestId;
     const decider = deps.decider;
-    if (!decider) return refuse(ws, requestId, ErrorCode.NotSupported, 'this server has no decision engine');
+    if (!decider) return refuse(ws, decoder.requestId, ErrorCode.NotSupported, 'this server has no decision engine');
     let req;
     try {
       req = decoder.decision();
     } catch (e) {
       if (e instanceof FrameError && e.code === ErrorCode.Malformed) throw e;
-      return refuse(ws, requestId, e instanceof FrameError ? e.code : ErrorCode.Malformed, (e as Error).message);
+      return refuse(ws, decoder.requestId, e instanceof FrameError ? e.code : ErrorCode.Malformed, (e as Error).message);
     }
     if (req.nFeatures !== decider.nFeatures)
-      return refuse(ws, requestId, ErrorCode.BadDimensions, `n_features is ${req.nFeatures}; the engine decides ${decider.nFeatures} features per instrument`);
+      return refuse(ws, decoder.requestId, ErrorCode.BadDimensions, `n_features is ${req.nFeatures}; the engine decides ${decider.nFeatures} features per instrument`);
     const rows = req.instruments.length;
     const out = outputs.get(rows);
     try {
       decider.decideBatch(req.features, out);
     } catch (e) {
-      return refuse(ws, requestId, ErrorCode.EngineError, (e as Error).message);
+      return refuse(ws, decoder.requestId, ErrorCode.EngineError, (e as Error).message);
     }
     const serverNs = Math.round((performance.now() - t0) * 1e6);
-    send(ws, encoder.decision(requestId, req.instruments, rows, out, modeCode(mode), req.clientTsNs, serverNs));
+    send(ws, encoder.decision(decoder.idLo, decoder.idHi, req.instruments, rows, out, modeWire, req.clientTsLo, req.clientTsHi, serverNs));
     hot.decisionRequests++;
     hot.decisions += rows;
     metrics.latency.record((performance.now() - t0) * 1e6);
@@ -516,6 +516,7 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
       log.error({ err: e }, 'reading transitions failed');
     }
     mode = safeMode();
+    modeWire = modeCode(mode);
     if (fresh.length > 0) {
       lastTransitionSeq = fresh[fresh.length - 1]!.seq;
       recentTransitions.push(...fresh);

@@ -40,6 +40,10 @@ import {
 
 export { ErrorCode, Payload, ControlMode, Topic, OrderStatus, EventKind as WireEventKind } from './generated/tachyon.js';
 
+// Typed-array views of frame vectors and the direct encoder assume a little-endian host (the
+// FlatBuffers wire order); every target Tachyon builds for is.
+if (new Uint8Array(Uint16Array.of(1).buffer)[0] !== 1) throw new globalThis.Error('tachyon: the decision protocol needs a little-endian host');
+
 /** The 4-byte file identifier every frame carries (FlatBuffers `file_identifier`). */
 export const FILE_IDENTIFIER = 'TCHN';
 
@@ -75,6 +79,7 @@ const ENV_PAYLOAD_TYPE = 6;
 const ENV_PAYLOAD = 8;
 const REQ_INSTRUMENTS = 4;
 const REQ_FEATURES = 8;
+const REQ_CLIENT_TS = 10;
 const EVENTS_EVENTS = 4;
 
 /** Checks that the table at `pos` and its vtable lie inside the buffer. */
@@ -106,8 +111,13 @@ export interface DecodedDecision {
   instruments: Uint32Array;
   nFeatures: number;
   features: Float64Array;
-  clientTsNs: bigint;
+  /** `client_ts_ns` as two 32-bit words (echoed back as is). */
+  clientTsLo: number;
+  clientTsHi: number;
 }
+
+/** A 64-bit value from two 32-bit words. */
+export const u64 = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
 /**
  * Server-side frame decoder. One instance per server; `decode` is synchronous and keeps no
@@ -119,9 +129,15 @@ export class FrameDecoder {
   private readonly events = new MarketEvents();
   private readonly sub = new Subscribe();
   private bb: flatbuffers.ByteBuffer = new flatbuffers.ByteBuffer(new Uint8Array(0));
-  /** Request id of the last frame (0 when unreadable). */
-  requestId = 0n;
+  /** Low and high 32-bit words of the last frame's request id (0 when unreadable). */
+  idLo = 0;
+  idHi = 0;
   private payloadPos = 0;
+
+  /** Request id of the last frame (0 when unreadable). */
+  get requestId(): bigint {
+    return (BigInt(this.idHi >>> 0) << 32n) | BigInt(this.idLo >>> 0);
+  }
 
   constructor(private readonly maxBatch: number) {}
 
@@ -131,7 +147,8 @@ export class FrameDecoder {
    */
   open(frame: Uint8Array): Payload {
     const len = frame.length;
-    this.requestId = 0n;
+    this.idLo = 0;
+    this.idHi = 0;
     if (len < 12 || (frame.byteOffset & 7) !== 0) {
       if (len < 12) throw new FrameError(ErrorCode.Malformed, `frame of ${len} bytes is too short for an Envelope`);
       // FlatBuffers vectors are aligned relative to the frame start; copy a misplaced frame.
@@ -143,7 +160,12 @@ export class FrameDecoder {
     const root = bb.readUint32(0);
     if (!tableOk(bb, len, root)) throw new FrameError(ErrorCode.Malformed, 'Envelope table out of bounds');
     const env = this.env.__init(root, bb);
-    this.requestId = bb.__offset(root, ENV_REQUEST_ID) ? env.requestId() : 0n;
+    const idAt = bb.__offset(root, ENV_REQUEST_ID);
+    if (idAt !== 0 && root + idAt + 8 <= len) {
+      // Two words, no BigInt on the hot path.
+      this.idLo = bb.readUint32(root + idAt);
+      this.idHi = bb.readUint32(root + idAt + 4);
+    }
     const type = env.payloadType();
     const o = bb.__offset(root, ENV_PAYLOAD);
     if (type === Payload.NONE || o === 0) throw new FrameError(ErrorCode.Malformed, 'Envelope has no payload');
@@ -172,11 +194,14 @@ export class FrameDecoder {
     if (nf === 0 || nfv !== rows * nf)
       throw new FrameError(ErrorCode.BadDimensions, `features has ${nfv} values; ${rows} instruments × ${nf} features needs ${rows * nf}`);
     const bytes = bb.bytes();
+    const ts = bb.__offset(p, REQ_CLIENT_TS);
+    const tsOk = ts !== 0 && p + ts + 8 <= len;
     return {
       instruments: new Uint32Array(bytes.buffer, bytes.byteOffset + iv + 4, rows),
       nFeatures: nf,
       features: new Float64Array(bytes.buffer, bytes.byteOffset + fv + 4, nfv),
-      clientTsNs: req.clientTsNs(),
+      clientTsLo: tsOk ? bb.readUint32(p + ts) : 0,
+      clientTsHi: tsOk ? bb.readUint32(p + ts + 4) : 0,
     };
   }
 
@@ -224,8 +249,98 @@ export class FrameEncoder {
     return b.asUint8Array();
   }
 
-  /** A DecisionResponse for `rows` instruments. */
-  decision(
+  private out = new ArrayBuffer(4096);
+  private u8 = new Uint8Array(this.out);
+  private dv = new DataView(this.out);
+
+  /**
+   * A DecisionResponse for `rows` instruments, written directly in the FlatBuffers wire layout
+   * (front to back: root offset, identifier, Envelope vtable + table, DecisionResponse vtable +
+   * table, then the vectors). The layout is fixed, so this is a handful of stores and six
+   * typed-array copies instead of the builder's per-element calls; ids and timestamps are copied
+   * as 32-bit words (no BigInt). `ts/test/server-protocol.test.ts` checks that the generated
+   * code reads back exactly what {@link FrameEncoder.decisionWithBuilder} writes.
+   */
+  decision(idLo: number, idHi: number, instruments: Uint32Array, rows: number, out: DecisionOut, mode: number, tsLo: number, tsHi: number, serverNs: number): Uint8Array {
+    const n = rows;
+    const SC = 116; // scores vector (length word; data 8-aligned at 120)
+    const CF = 124 + 8 * n; // confidence vector (data at 128 + 8n)
+    const IN = 128 + 16 * n; // instruments
+    const AC = 132 + 20 * n; // actions
+    const CL = (AC + 4 + n + 3) & ~3; // clamps
+    const RE = (CL + 4 + n + 3) & ~3; // reasons
+    const end = (RE + 4 + n + 7) & ~7;
+    if (end > this.out.byteLength) {
+      this.out = new ArrayBuffer(Math.max(end, this.out.byteLength * 2));
+      this.u8 = new Uint8Array(this.out);
+      this.dv = new DataView(this.out);
+    }
+    const dv = this.dv;
+    const u8 = this.u8;
+    u8.fill(0, 0, 116);
+    // root → Envelope table at 24; file identifier
+    dv.setUint32(0, 24, true);
+    u8[4] = 0x54; // T
+    u8[5] = 0x43; // C
+    u8[6] = 0x48; // H
+    u8[7] = 0x4e; // N
+    // Envelope vtable at 8: size 10, object 20; request_id @8, payload_type @16, payload @4
+    dv.setUint16(8, 10, true);
+    dv.setUint16(10, 20, true);
+    dv.setUint16(12, 8, true);
+    dv.setUint16(14, 16, true);
+    dv.setUint16(16, 4, true);
+    // Envelope table at 24
+    dv.setInt32(24, 24 - 8, true);
+    dv.setUint32(28, 72 - 28, true);
+    dv.setUint32(32, idLo, true);
+    dv.setUint32(36, idHi, true);
+    u8[40] = Payload.DecisionResponse;
+    // DecisionResponse vtable at 44: size 22, object 44
+    dv.setUint16(44, 22, true);
+    dv.setUint16(46, 44, true);
+    dv.setUint16(48, 4, true); // instruments
+    dv.setUint16(50, 16, true); // actions
+    dv.setUint16(52, 20, true); // scores
+    dv.setUint16(54, 24, true); // confidence
+    dv.setUint16(56, 28, true); // clamps
+    dv.setUint16(58, 32, true); // reasons
+    dv.setUint16(60, 40, true); // mode
+    dv.setUint16(62, 8, true); // client_ts_ns
+    dv.setUint16(64, 36, true); // server_ns
+    // DecisionResponse table at 72
+    dv.setInt32(72, 72 - 44, true);
+    dv.setUint32(76, IN - 76, true);
+    dv.setUint32(80, tsLo, true);
+    dv.setUint32(84, tsHi, true);
+    dv.setUint32(88, AC - 88, true);
+    dv.setUint32(92, SC - 92, true);
+    dv.setUint32(96, CF - 96, true);
+    dv.setUint32(100, CL - 100, true);
+    dv.setUint32(104, RE - 104, true);
+    dv.setUint32(108, serverNs >>> 0, true);
+    u8[112] = mode;
+    // vectors: length word, then the elements (little-endian hosts: typed-array copies)
+    dv.setUint32(SC, n, true);
+    new Float64Array(this.out, SC + 4, n).set(out.scores.length === n ? out.scores : out.scores.subarray(0, n));
+    dv.setUint32(CF, n, true);
+    new Float64Array(this.out, CF + 4, n).set(out.confidence.length === n ? out.confidence : out.confidence.subarray(0, n));
+    dv.setUint32(IN, n, true);
+    new Uint32Array(this.out, IN + 4, n).set(instruments.length === n ? instruments : instruments.subarray(0, n));
+    dv.setUint32(AC, n, true);
+    u8.set(out.actions.length === n ? out.actions : out.actions.subarray(0, n), AC + 4);
+    dv.setUint32(CL, n, true);
+    u8.set(out.clamps.length === n ? out.clamps : out.clamps.subarray(0, n), CL + 4);
+    dv.setUint32(RE, n, true);
+    u8.set(out.reasons.length === n ? out.reasons : out.reasons.subarray(0, n), RE + 4);
+    u8.fill(0, AC + 4 + n, CL);
+    u8.fill(0, CL + 4 + n, RE);
+    u8.fill(0, RE + 4 + n, end);
+    return new Uint8Array(this.out, 0, end);
+  }
+
+  /** The same answer through the generated builder API: the reference for {@link FrameEncoder.decision}. */
+  decisionWithBuilder(
     requestId: bigint,
     instruments: Uint32Array,
     rows: number,
