@@ -11,9 +11,13 @@
  *
  * Bounded: every step sends exactly rate × duration requests and waits at most 2 s for the
  * rest; a server that falls behind (median over 10 ms, under 90 % of the rate, or answers lost) is not pushed
- * further. Results: bench/results/server-load.json. `--check` applies the floors of
- * bench/BENCHMARKS.md (uWS p99 ≤ 200 µs at 20k req/s; ≥ 3× the baseline's throughput at
- * p99 ≤ 1 ms) and exits 1 when one fails.
+ * further. Results: bench/results/server-load.json.
+ *
+ * "At equal p99" is reported two ways: the throughput each server sustains with p99 ≤ 1 ms, and
+ * the throughput uWS sustains with a p99 no worse than the baseline's at the baseline's highest
+ * sustained rate. `--check` applies the floors of bench/BENCHMARKS.md (uWS p99 ≤ 200 µs at
+ * 20k req/s; ≥ 3× the baseline's throughput at equal p99: the 1 ms figure when both servers
+ * reach it, else the second) and exits 1 when one fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -112,10 +116,12 @@ async function ladder(kind: 'uws' | 'ws'): Promise<{ decider: string; rows: Rate
   }
 }
 
-/** Highest rate sustained (≥ 97 % achieved, nothing lost) with p99 ≤ the SLO. */
-function atSlo(rows: RateResult[]): RateResult | null {
+const sustained = (r: RateResult) => r.lost === 0 && r.achieved >= 0.97 * r.targetRate;
+
+/** Highest rate sustained (≥ 97 % achieved, nothing lost) with p99 ≤ `bound` µs. */
+function atP99(rows: RateResult[], bound: number): RateResult | null {
   let best: RateResult | null = null;
-  for (const r of rows) if (r.lost === 0 && r.achieved >= 0.97 * r.targetRate && r.p99 <= SLO_US) best = r;
+  for (const r of rows) if (sustained(r) && r.p99 <= bound && (!best || r.achieved > best.achieved)) best = r;
   return best;
 }
 
@@ -127,26 +133,35 @@ const uws = await ladder('uws');
 const ws = await ladder('ws');
 console.log(`  decider: ${uws.decider}`);
 const u20 = uws.rows.find((r) => r.targetRate === 20_000);
-const uBest = atSlo(uws.rows);
-const wBest = atSlo(ws.rows);
-const ratio = uBest && wBest ? uBest.achieved / wBest.achieved : Number.NaN;
+const fmtRate = (r: RateResult | null) => (r ? `${Math.round(r.achieved).toLocaleString('en-US')} req/s` : '—');
+// (1) A fixed bound: the throughput each sustains with p99 ≤ 1 ms.
+const uSlo = atP99(uws.rows, SLO_US);
+const wSlo = atP99(ws.rows, SLO_US);
+const ratioSlo = uSlo && wSlo ? uSlo.achieved / wSlo.achieved : Number.NaN;
+// (2) Equal p99: the baseline's highest sustained rate and its p99; the highest rate uWS
+// sustains with a p99 no worse than that.
+const wTop = ws.rows.filter(sustained).sort((a, b) => b.achieved - a.achieved)[0] ?? null;
+const uEq = wTop ? atP99(uws.rows, wTop.p99) : null;
+const ratioEq = uEq && wTop ? uEq.achieved / wTop.achieved : Number.NaN;
+const top = (r: RateResult | null) => (r && r.targetRate === uws.rows[uws.rows.length - 1]!.targetRate ? ' (uWS at the top of the ladder: not saturated)' : '');
+console.log(`\n  at p99 ≤ ${SLO_US} µs: uWS+FlatBuffers ${fmtRate(uSlo)}, ws+JSON ${fmtRate(wSlo)} → ${ratioSlo.toFixed(2)}×${top(uSlo)}`);
 console.log(
-  `\n  at p99 ≤ ${SLO_US} µs: uWS+FlatBuffers ${uBest ? Math.round(uBest.achieved).toLocaleString('en-US') : '—'} req/s, ` +
-    `ws+JSON ${wBest ? Math.round(wBest.achieved).toLocaleString('en-US') : '—'} req/s → ${ratio.toFixed(2)}×` +
-    (uBest && uBest.targetRate === uws.rows[uws.rows.length - 1]!.targetRate ? ' (uWS not saturated: top of the ladder)' : ''),
+  `  at equal p99 (${wTop ? us(wTop.p99) : '—'}, the baseline's p99 at its highest sustained rate): uWS+FlatBuffers ${fmtRate(uEq)}, ` +
+    `ws+JSON ${fmtRate(wTop)} → ${ratioEq.toFixed(2)}×${top(uEq)}`,
 );
 console.log(`  uWS p99 at 20k req/s: ${u20 ? us(u20.p99) : '—'}`);
+const ratio = Number.isFinite(ratioSlo) ? ratioSlo : ratioEq;
 
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', 'server-load.json'),
-  JSON.stringify({ quick, connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratio }, null, 2),
+  JSON.stringify({ quick, connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratioSlo, ratioEqualP99: ratioEq }, null, 2),
 );
 
 if (check) {
   const fails: string[] = [];
   if (!u20 || !(u20.p99 <= 200)) fails.push(`uWS p99 at 20k req/s is ${u20 ? us(u20.p99) : 'missing'} (floor 200 µs)`);
-  if (!(ratio >= 3)) fails.push(`throughput at p99 ≤ 1 ms is ${ratio.toFixed(2)}× the baseline (floor 3×)`);
+  if (!(ratio >= 3)) fails.push(`throughput at equal p99 is ${ratio.toFixed(2)}× the baseline (floor 3×)`);
   if (fails.length) {
     console.log(`\nserver floors FAILED:\n  ${fails.join('\n  ')}`);
     process.exit(1);
