@@ -58,3 +58,12 @@ it('`tachyon serve` without a token says the control API is disabled', async () 
   expect((await fetch(`${url}api/control/kill`, { method: 'POST' })).status).toBe(403);
   expect(await s.exit).toBe(0);
 });
+
+it('`tachyon serve --strategy` with an unreadable file fails with a clear message', async () => {
+  const s = spawn(process.execPath, ['--import', 'tsx', main, 'serve', '--port', '0', '--strategy', '/nonexistent/strategy.json']);
+  let err = '';
+  s.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise<number | null>((r) => s.once('exit', r));
+  expect(code).toBe(1);
+  expect(err).toMatch(/cannot read the strategy file \/nonexistent\/strategy.json as JSON \[ERR_INVALID_ARG\]/);
+});

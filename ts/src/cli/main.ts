@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isTachyonError } from '../errors.js';
 import { runDemo } from '../runtime/demo.js';
-import { runServe } from '../server/serve.js';
+import { deciderFromStrategyFile, runServe } from '../server/serve.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -49,7 +49,9 @@ program
   .option('--no-open-read', 'require the token for read-only calls and the dashboard feed too')
   .option('-d, --duration <seconds>', 'stop after this long; 0 runs until Ctrl-C', num('duration', 0, 86_400 * 365), 0)
   .option('-s, --seed <n>', 'seed of the demo session', num('seed', 0, 2 ** 32 - 1), 42)
-  .action(async (o: { host: string; port: number; tokenFile?: string; openRead: boolean; duration: number; seed: number }) => {
+  .option('--strategy <file.json>', 'decision engine options (weights, feature bounds, thresholds) to serve decisions with')
+  .action(async (o: { host: string; port: number; tokenFile?: string; openRead: boolean; duration: number; seed: number; strategy?: string }) => {
+    const decider = o.strategy ? await deciderFromStrategyFile(o.strategy) : undefined;
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
@@ -61,6 +63,7 @@ program
       ...(o.openRead ? {} : { openRead: false }),
       durationSec: o.duration,
       seed: o.seed,
+      decider,
       signal: ac.signal,
     });
     process.off('SIGINT', stop);
