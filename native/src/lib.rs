@@ -7,11 +7,15 @@
 //!
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
+//! - [`binding_indicators`]: one class per indicator (`Ema`, `Adx`, …) and `IndicatorBank`.
+//! - [`binding_signals`]: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
 //! - [`options`]: every option object and its validation.
 
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
 pub mod binding_core;
+pub mod binding_indicators;
+pub mod binding_signals;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

@@ -2,6 +2,8 @@
 //! types). One file per area; shared argument helpers live here.
 
 pub mod core;
+pub mod indicators;
+pub mod signals;
 
 pub use self::core::*;
 
