@@ -20,7 +20,7 @@
  * reach it, else the second) and exits 1 when one fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,15 +92,24 @@ async function sanity(kind: 'uws' | 'ws', port: number): Promise<void> {
   }
 }
 
+/** CPU seconds (user + system, all threads) a process has used: /proc/<pid>/stat, 100 Hz ticks. */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) / 100; // fields 14 and 15 (utime, stime)
+}
+
+type Row = RateResult & { cpuUsPerReq: number };
+
 const us = (v: number) => (Number.isFinite(v) ? (v < 1000 ? `${v.toFixed(0)} µs` : `${(v / 1000).toFixed(2)} ms`) : '—');
 
 /**
  * Both ladders interleaved (uWS then ws at each rate), so both servers meet the same machine
  * noise; a server stops climbing once saturated.
  */
-async function ladders(): Promise<{ decider: string; uws: RateResult[]; ws: RateResult[] }> {
+async function ladders(): Promise<{ decider: string; uws: Row[]; ws: Row[] }> {
   const servers = { uws: await startServerProcess('uws'), ws: await startServerProcess('ws') };
-  const rows: Record<'uws' | 'ws', RateResult[]> = { uws: [], ws: [] };
+  const rows: Record<'uws' | 'ws', Row[]> = { uws: [], ws: [] };
   const done = { uws: false, ws: false };
   try {
     for (const kind of ['uws', 'ws'] as const) await sanity(kind, servers[kind].port);
@@ -109,12 +118,16 @@ async function ladders(): Promise<{ decider: string; uws: RateResult[]; ws: Rate
       for (const kind of ['uws', 'ws'] as const) {
         if (done[kind]) continue;
         const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(servers[kind].port)));
-        const r = await runRate(clients, fr[kind], rate, DURATION, WARMUP);
+        const pid = servers[kind].proc.pid!;
+        const cpu0 = cpuSeconds(pid);
+        const rr = await runRate(clients, fr[kind], rate, DURATION, WARMUP);
+        const r: Row = { ...rr, cpuUsPerReq: ((cpuSeconds(pid) - cpu0) * 1e6) / Math.max(1, rr.received) };
         for (const c of clients) c.close();
         rows[kind].push(r);
         console.log(
           `  ${kind.padEnd(3)} ${String(rate).padStart(7)} req/s → ${Math.round(r.achieved).toLocaleString('en-US').padStart(8)}/s  ` +
-            `p50 ${us(r.p50).padStart(8)}  p99 ${us(r.p99).padStart(8)}  p99.9 ${us(r.p999).padStart(8)}  max ${us(r.max).padStart(8)}  lost ${r.lost}`,
+            `p50 ${us(r.p50).padStart(8)}  p99 ${us(r.p99).padStart(8)}  p99.9 ${us(r.p999).padStart(8)}  max ${us(r.max).padStart(8)}  ` +
+            `lost ${r.lost}  server CPU ${r.cpuUsPerReq.toFixed(1)} µs/req`,
         );
         await new Promise((res) => setTimeout(res, 300));
         // Saturated (open loop: the median climbs, answers fall behind): stop climbing.
@@ -168,6 +181,15 @@ console.log(
   `  saturation throughput (highest achieved, any latency): uWS+FlatBuffers ${Math.round(maxAch(uws.rows)).toLocaleString('en-US')} req/s, ` +
     `ws+JSON ${Math.round(maxAch(ws.rows)).toLocaleString('en-US')} req/s → ${(maxAch(uws.rows) / maxAch(ws.rows)).toFixed(2)}×`,
 );
+// Server CPU per request (user + system, from /proc), at the highest rate both sustained: a
+// load-independent view of capacity (1 / cost = requests per CPU-second).
+const common = uws.rows.filter((u) => sustained(u) && ws.rows.some((w) => w.targetRate === u.targetRate && sustained(w))).pop();
+const wCommon = common ? ws.rows.find((w) => w.targetRate === common.targetRate)! : null;
+if (common && wCommon)
+  console.log(
+    `  server CPU per request at ${common.targetRate.toLocaleString('en-US')} req/s: uWS+FlatBuffers ${common.cpuUsPerReq.toFixed(1)} µs, ` +
+      `ws+JSON ${wCommon.cpuUsPerReq.toFixed(1)} µs → ${(wCommon.cpuUsPerReq / common.cpuUsPerReq).toFixed(2)}× the requests per CPU-second`,
+  );
 console.log(`  uWS p99 at 20k req/s: ${u20 ? us(u20.p99) : '—'}`);
 const ratio = Number.isFinite(ratioSlo) ? ratioSlo : ratioEq;
 

@@ -14,7 +14,7 @@ const { decider, name } = makeDecider();
 if (kind === 'uws') {
   const s = await startServer({ port: 0, log: 'warn', jobs: false, maxConnections: 64, maxBackpressureBytes: 16 << 20 }, { decider });
   process.stdout.write(`${JSON.stringify({ port: s.port, decider: name })}\n`);
-  process.once('SIGTERM', () => void s.close().then(() => process.exit(0)));
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void s.close().then(() => process.exit(0)));
 } else if (kind === 'ws') {
   // The baseline, written the way a careful Node developer would: ws, JSON, typed arrays reused.
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 1 << 20 });
