@@ -46,6 +46,9 @@ coded!(
     tachyon_indicators::IndicatorError,
     tachyon_indicators::InputError,
     tachyon_signals::SignalError,
+    tachyon_engine::EngineError,
+    tachyon_riskmath::SizingError,
+    tachyon_riskmath::VarError,
 );
 
 /// Builds the JS error for a coded Rust error.

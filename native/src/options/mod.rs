@@ -4,6 +4,7 @@
 pub mod core;
 pub mod indicators;
 pub mod signals;
+pub mod engine;
 
 pub use self::core::*;
 

@@ -6,11 +6,13 @@ use crate::{Kernel, Runner};
 
 pub mod core;
 pub mod indicators;
+pub mod engine;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
     core::run(r);
     indicators::run(r);
+    engine::run(r);
 }
 
 /// Every callgrind kernel.
@@ -19,5 +21,6 @@ pub fn kernels() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(core::kernels());
     v.extend(indicators::kernels());
+    v.extend(engine::kernels());
     v
 }
