@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DemoSession, encodeDecisionRequest, startServer, type TachyonServer } from '../src/index.js';
 import { haveChromium, launchChromium } from './helpers/chromium.js';
-import { LinearDecider, TestClient, wsUrl } from './helpers/server.js';
+import { linearEngine, TestClient, wsUrl } from './helpers/server.js';
 
 const TOKEN = 'dashboard-test-token-0123456789';
 const OUT = join(process.cwd(), 'test-results');
@@ -30,7 +30,7 @@ run('dashboard in Chromium', () => {
     stepper = setInterval(() => demo.step(), 50);
     server = await startServer(
       { port: 0, log: 'silent', token: TOKEN, dashboardIntervalMs: 200, defaultMetrics: false, jobs: false },
-      { decider: new LinearDecider([1, -1, 0.5]), control: demo.control, state: demo },
+      { decider: linearEngine([1, -1, 0.5]), control: demo.control, state: demo },
     );
     // A client sending decisions while the page is open: latency and rate become real numbers.
     client = new TestClient(wsUrl(server.url));

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemoSession, encodeDecisionRequest, startServer, type TachyonServer } from '../src/index.js';
-import { LinearDecider, TestClient, wsUrl } from './helpers/server.js';
+import { linearEngine, TestClient, wsUrl } from './helpers/server.js';
 
 const PROMETHEUS = process.env.TACHYON_PROMETHEUS ?? '/usr/bin/prometheus';
 const run = existsSync(PROMETHEUS) || process.env.CI ? describe : describe.skip;
@@ -37,7 +37,7 @@ run('Prometheus scrapes /metrics', () => {
 
   beforeAll(async () => {
     const demo = new DemoSession();
-    server = await startServer({ port: 0, log: 'silent', jobs: false }, { decider: new LinearDecider([1, 2]), control: demo.control, state: demo });
+    server = await startServer({ port: 0, log: 'silent', jobs: false }, { decider: linearEngine([1, 2]), control: demo.control, state: demo });
     const c = new TestClient(wsUrl(server.url));
     await c.opened();
     for (let i = 1n; i <= 250n; i++) {

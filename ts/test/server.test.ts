@@ -16,7 +16,7 @@ import {
   type TachyonServer,
 } from '../src/index.js';
 import { loadToken, TokenCheck, RateLimiter } from '../src/server/index.js';
-import { LinearDecider, TestClient, http, wsUrl } from './helpers/server.js';
+import { linearEngine, TestClient, http, wsUrl } from './helpers/server.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const bearer = { authorization: `Bearer ${TOKEN}` };
@@ -29,7 +29,7 @@ function metricValue(text: string, name: string, labels = ''): number {
 describe('binary protocol', () => {
   let server: TachyonServer;
   let demo: DemoSession;
-  const decider = new LinearDecider([1, -1, 0.5]);
+  const decider = linearEngine([1, -1, 0.5]);
 
   beforeAll(async () => {
     demo = new DemoSession();
@@ -51,7 +51,8 @@ describe('binary protocol', () => {
     if (f.type !== 'DecisionResponse') return;
     expect(f.instruments).toEqual([10, 11, 12, 13]);
     // scores = w·x: 2, -3, 0.05, 2 → buy, sell, hold, buy
-    expect(f.scores).toEqual([2, -3, 0.1 - 0.1 + 0.05, 2]);
+    expect([f.scores[0], f.scores[1], f.scores[3]]).toEqual([2, -3, 2]);
+    expect(f.scores[2]).toBeCloseTo(0.05, 12);
     expect(f.actions).toEqual([1, 2, 0, 1]);
     expect(f.reasons).toEqual([0, 0, 1, 0]);
     expect(f.clientTsNs).toBe(123n);
@@ -62,6 +63,20 @@ describe('binary protocol', () => {
     const answers = await Promise.all(ids.map((id) => c.request(encodeDecisionRequest({ requestId: id, instruments: [1], nFeatures: 3, features: [Number(id % 5n), 0, 0] }), id)));
     expect(answers.map((a) => a.requestId)).toEqual(ids);
     expect(answers.every((a) => a.type === 'DecisionResponse')).toBe(true);
+    // The answers are the engine's: a second engine with the same strategy agrees bit for bit,
+    // and the server's engine counted every row.
+    const feats = new Float64Array([0.3, -2.5, 1, 7, 7, 7, Number.NaN, 0, 0, -1, 1, -9]);
+    const viaServer = await c.request(encodeDecisionRequest({ requestId: 5000n, instruments: [1, 2, 3, 4], nFeatures: 3, features: feats }), 5000n);
+    const direct = linearEngine([1, -1, 0.5]).decideBatch(feats);
+    expect(viaServer).toMatchObject({
+      scores: [...direct.scores],
+      actions: [...direct.actions],
+      confidence: [...direct.confidence],
+      reasons: [...direct.reasons],
+      clamps: [...direct.clamps],
+    });
+    expect(direct.reasons[2]).toBe(2); // NaN feature: held, MISSING_FEATURE
+    expect(decider.counters().decisions).toBe(4 + 200 + 4);
     c.close();
   });
 
@@ -164,7 +179,7 @@ describe('binary protocol', () => {
 
 describe('bad clients are closed with a reason, counted, and nobody else notices', () => {
   let server: TachyonServer;
-  const decider = new LinearDecider([1, 1]);
+  const decider = linearEngine([1, 1]);
 
   beforeAll(async () => {
     server = await startServer(
@@ -348,7 +363,7 @@ describe('control API', () => {
     demo = new DemoSession();
     server = await startServer(
       { port: 0, log: 'silent', token: TOKEN, controlRate: { perSec: 1, burst: 40 }, defaultMetrics: false, jobs: false },
-      { decider: new LinearDecider([1]), control: demo.control, state: demo, audit: (e) => audited.push(e) },
+      { decider: linearEngine([1]), control: demo.control, state: demo, audit: (e) => audited.push(e) },
     );
   });
   afterAll(async () => {
@@ -386,7 +401,8 @@ describe('control API', () => {
     expect(f.status).toBe(200);
     const r = await post('api/control/resume', bearer);
     expect(r.status).toBe(409);
-    expect(r.body).toMatchObject({ error: 'ERR_RESET_DENIED', mode: 'emergency' });
+    // The risk engine leaves emergency only through reset() with its key.
+    expect(r.body).toMatchObject({ error: 'ERR_MODE_TRANSITION', mode: 'emergency' });
     expect((await post('api/control/explode', bearer)).status).toBe(404);
     expect((await post('api/control/pause', bearer, { reason: 42 })).status).toBe(400);
     const bad = await http(`${server.url}api/control/pause`, { method: 'POST', headers: bearer, body: '{not json' });
@@ -442,7 +458,7 @@ describe('control API variants', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tachyon-token-'));
     const file = join(dir, 'token');
     writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
-    const s = await startServer({ port: 0, log: 'silent', tokenFile: file, openRead: false, jobs: false, defaultMetrics: false }, { decider: new LinearDecider([1]) });
+    const s = await startServer({ port: 0, log: 'silent', tokenFile: file, openRead: false, jobs: false, defaultMetrics: false }, { decider: linearEngine([1]) });
     try {
       expect((await http(`${s.url}api/status`)).status).toBe(401);
       expect((await http(`${s.url}api/status`, { headers: bearer })).status).toBe(200);
@@ -524,7 +540,7 @@ describe('heavy jobs', () => {
     const burn = new URL('./helpers/burn.task.ts', import.meta.url).href;
     const s = await startServer(
       { port: 0, log: 'silent', token: TOKEN, defaultMetrics: false, jobs: { threads: 1, maxQueue: 1, tasks: { burn } } },
-      { decider: new LinearDecider([1]) },
+      { decider: linearEngine([1]) },
     );
     try {
       const c = new TestClient(wsUrl(s.url));

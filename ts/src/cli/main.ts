@@ -74,7 +74,7 @@ program
   .option('-s, --seed <n>', 'seed of the demo session', num('seed', 0, 2 ** 32 - 1), 42)
   .option('--strategy <file.json>', 'decision engine options (weights, feature bounds, thresholds) to serve decisions with')
   .action(async (o: { host: string; port: number; tokenFile?: string; openRead: boolean; duration: number; seed: number; strategy?: string }) => {
-    const decider = o.strategy ? await deciderFromStrategyFile(o.strategy) : undefined;
+    const decider = o.strategy ? deciderFromStrategyFile(o.strategy) : undefined;
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);

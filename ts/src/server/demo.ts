@@ -1,11 +1,13 @@
 /**
- * A demo session for `tachyon serve --demo` and the dashboard's browser test: a seeded synthetic
- * paper account whose numbers move while it runs. It stands in for the runtime's live state
- * until a real session is attached (`npm start` attaches one), and is labelled `demo` on the
- * page. Nothing here trades or decides: it only produces a believable {@link RuntimeSnapshot}
- * and a record of mode changes requested through the control API.
+ * A demo session for `tachyon serve` and the dashboard's browser test: a seeded synthetic paper
+ * account whose numbers move while it runs. It stands in for the runtime's live state until a
+ * real session is attached (`npm start` attaches one), and is labelled `demo` on the page.
+ * Control modes are the real {@link RiskEngine}'s: pause / reduce / kill through the control API
+ * change what the demo does (no new positions, only reductions, flatten), and leaving emergency
+ * needs the engine's reset key (none is configured here, so emergency is final).
  */
-import type { ControlAction, ControlPort, RuntimeSnapshot, StateSource, Transition } from './types.js';
+import { RiskEngine } from '../engine/index.js';
+import { controlFromRiskEngine, type ControlPort, type RuntimeSnapshot, type StateSource } from './types.js';
 
 /** Small seeded PRNG (mulberry32). */
 function mulberry32(seed: number): () => number {
@@ -27,8 +29,6 @@ interface DemoPosition {
   decimals: number;
 }
 
-const TARGET: Record<ControlAction, string> = { pause: 'pause', reduce: 'reduce', resume: 'normal', kill: 'emergency' };
-
 export interface DemoSessionOptions {
   seed?: number;
   /** Starting equity (default 100 000). */
@@ -44,9 +44,9 @@ export class DemoSession implements StateSource {
   private readonly positions: DemoPosition[];
   private readonly startedAtMs = Date.now();
   private orders = 0;
+  /** The risk engine whose modes the demo obeys. */
+  readonly risk: RiskEngine;
   readonly control: ControlPort;
-  private mode = 'normal';
-  private readonly log: Transition[] = [];
 
   constructor(opts: DemoSessionOptions = {}) {
     this.rnd = mulberry32(opts.seed ?? 42);
@@ -58,28 +58,20 @@ export class DemoSession implements StateSource {
       { symbol: 'ETH-USDT', qty: 0, avg: 0, mark: 3_400, realized: 0, decimals: 2 },
       { symbol: 'SOL-USDT', qty: 0, avg: 0, mark: 150, realized: 0, decimals: 3 },
     ];
-    const self = this;
-    this.control = {
-      mode: () => self.mode,
-      request(action: ControlAction, reason: string): Transition | null {
-        const to = TARGET[action];
-        if (self.mode === 'emergency' && action !== 'kill') {
-          throw Object.assign(new Error('leaving emergency needs the reset key (the risk engine reset)'), { code: 'ERR_RESET_DENIED' });
-        }
-        if (to === self.mode) return null;
-        const t: Transition = { seq: self.log.length + 1, tsNs: BigInt(Date.now()) * 1_000_000n, from: self.mode, to, reason, source: 'api' };
-        self.mode = to;
-        self.log.push(t);
-        if (to === 'emergency') self.flattenAll();
-        return t;
-      },
-      transitions: (after = 0) => self.log.filter((t) => t.seq > after),
-      flatten: (reason: string) => {
-        const n = self.flattenAll();
-        return { closed: n, reason };
-      },
-      limits: () => self.snapshot().risk?.limits ?? [],
-    };
+    this.risk = new RiskEngine({
+      venues: [{ name: 'sim' }],
+      instruments: this.positions.map((p) => ({ symbol: p.symbol, tickSize: p.decimals === 2 ? '0.01' : '0.001', lotSize: '0.000001', venue: 'sim' })),
+    });
+    this.risk.setEquity(this.start.toFixed(2));
+    this.risk.startDay();
+    this.control = controlFromRiskEngine(this.risk, {
+      flatten: (reason: string) => ({ closed: this.flattenAll(), reason }),
+      limits: () => this.snapshot().risk?.limits ?? [],
+    });
+  }
+
+  private get mode(): string {
+    return this.risk.mode;
   }
 
   private flattenAll(): number {
@@ -114,6 +106,7 @@ export class DemoSession implements StateSource {
 
   /** Advances the market one step and maybe trades. */
   step(): void {
+    if (this.mode === 'emergency') this.flattenAll();
     for (const p of this.positions) {
       const z = (this.rnd() + this.rnd() + this.rnd() - 1.5) * 2;
       p.mark = Math.max(0.01, p.mark * (1 + 0.0015 * z));
@@ -128,6 +121,8 @@ export class DemoSession implements StateSource {
       }
     }
     this.peak = Math.max(this.peak, this.equity());
+    // The engine's drawdown and daily-loss breakers watch the same equity.
+    this.risk.setEquity(Math.max(0.01, this.equity()).toFixed(2));
   }
 
   private unrealized(): number {

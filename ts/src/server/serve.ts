@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { TachyonError } from '../errors.js';
+import { DecisionEngine, type StrategyOptions } from '../engine/index.js';
 import { DemoSession } from './demo.js';
 import { startServer, type TachyonServer } from './server.js';
 import type { ServerOptions } from './options.js';
@@ -24,20 +25,17 @@ export interface ServeOptions extends ServerOptions {
 
 /**
  * A decision engine from a strategy file (the engine area's `StrategyOptions` as JSON:
- * weights, featureMin/Max, scoreCap, thresholds). Throws `ERR_INVALID_STATE` on a build without
- * the engine, and the engine's own `ERR_INVALID_CONFIG` naming a bad field.
+ * weights, featureMin/Max, scoreCap, thresholds). Throws `ERR_INVALID_ARG` for an unreadable
+ * file and the engine's own `ERR_INVALID_CONFIG` naming a bad field.
  */
-export async function deciderFromStrategyFile(file: string): Promise<Decider> {
+export function deciderFromStrategyFile(file: string): Decider {
   let options: unknown;
   try {
     options = JSON.parse(readFileSync(file, 'utf8'));
   } catch (cause) {
     throw new TachyonError('ERR_INVALID_ARG', `cannot read the strategy file ${file} as JSON`, { cause });
   }
-  const api = (await import('../index.js')) as Record<string, unknown>;
-  const Engine = api.DecisionEngine as (new (o: unknown) => Decider) | undefined;
-  if (!Engine) throw new TachyonError('ERR_INVALID_STATE', 'this build has no DecisionEngine (the engine area is not part of it yet)');
-  return new Engine(options);
+  return new DecisionEngine(options as StrategyOptions);
 }
 
 export async function runServe(o: ServeOptions = {}): Promise<void> {

@@ -1,40 +1,14 @@
-// Helpers for the server tests: a stand-in decider (the engine area's DecisionEngine replaces it
-// once it is on main), a WebSocket client that awaits answers by request id, and HTTP helpers.
+// Helpers for the server tests: a decision engine with simple weights, a WebSocket client that
+// awaits answers by request id, and HTTP helpers.
 import WebSocket from 'ws';
-import { decodeFrame, type Decider, type DecisionColumns, type Frame } from '../../src/index.js';
+import { DecisionEngine, decodeFrame, type Frame } from '../../src/index.js';
 
 /**
- * A linear scorer with the engine's column contract (score = w·x + b, clamped; buy/sell by
- * threshold). Test double only: the server's behaviour, not the scoring, is under test.
+ * The engine area's native decision engine with plain linear weights (no feature clamps):
+ * score = w·x, clamped to ±4; buy at ≥ 1, sell at ≤ −1; confidence |score| / 4.
  */
-export class LinearDecider implements Decider {
-  calls = 0;
-  constructor(
-    readonly weights: number[],
-    readonly threshold = 1,
-  ) {}
-  get nFeatures(): number {
-    return this.weights.length;
-  }
-  decideBatch(features: Float64Array, out?: DecisionColumns): DecisionColumns {
-    const n = this.weights.length;
-    const rows = features.length / n;
-    if (!Number.isInteger(rows)) throw Object.assign(new Error(`features.length ${features.length} is not a multiple of ${n}`), { code: 'ERR_DIMENSION' });
-    if (!out || out.length !== rows) throw Object.assign(new Error(`out has ${out?.length} rows, want ${rows}`), { code: 'ERR_DIMENSION' });
-    this.calls++;
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let f = 0; f < n; f++) s += this.weights[f]! * features[r * n + f]!;
-      const finite = Number.isFinite(s);
-      out.scores[r] = finite ? s : 0;
-      out.confidence[r] = finite ? Math.min(1, Math.abs(s) / 4) : 0;
-      out.actions[r] = !finite ? 0 : s >= this.threshold ? 1 : s <= -this.threshold ? 2 : 0;
-      out.clamps[r] = 0;
-      out.reasons[r] = !finite ? 2 : out.actions[r] === 0 ? 1 : 0;
-      out.clampFeatures[r] = 0xffff;
-    }
-    return out;
-  }
+export function linearEngine(weights: number[]): DecisionEngine {
+  return new DecisionEngine({ weights, scoreCap: 4, buyThreshold: 1, sellThreshold: 1 });
 }
 
 /** A binary-protocol client that matches answers to request ids. */
