@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { encodeDecisionRequest } from '../src/index.js';
+import { TestClient, wsUrl } from './helpers/server.js';
 
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -66,4 +68,23 @@ it('`tachyon serve --strategy` with an unreadable file fails with a clear messag
   const code = await new Promise<number | null>((r) => s.once('exit', r));
   expect(code).toBe(1);
   expect(err).toMatch(/cannot read the strategy file \/nonexistent\/strategy.json as JSON \[ERR_INVALID_ARG\]/);
+});
+
+it('`tachyon serve --strategy` serves decisions from the engine; a bad strategy names its field', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tachyon-serve-'));
+  writeFileSync(join(dir, 's.json'), JSON.stringify({ weights: [1, -1], scoreCap: 4, buyThreshold: 1, sellThreshold: 1 }));
+  const s = serve(['--duration', '3', '--strategy', join(dir, 's.json')]);
+  const url = await s.url;
+  expect(s.out()).toMatch(/decision engine: 2 features per instrument/);
+  const c = new TestClient(wsUrl(url));
+  await c.opened();
+  const f = await c.request(encodeDecisionRequest({ requestId: 3n, instruments: [0, 1], nFeatures: 2, features: [2, 0, 0, 3] }), 3n);
+  expect(f).toMatchObject({ type: 'DecisionResponse', actions: [1, 2], scores: [2, -3] });
+  c.close();
+  expect(await s.exit).toBe(0);
+
+  writeFileSync(join(dir, 'bad.json'), JSON.stringify({ weights: [1], scoreCap: 4, buyThreshold: 9, sellThreshold: 1 }));
+  const b = serve(['--strategy', join(dir, 'bad.json')]);
+  expect(await b.exit).toBe(1);
+  expect(b.err()).toMatch(/buyThreshold.*\[ERR_INVALID_CONFIG\]/);
 });
