@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DemoSession,
+  varPortfolioMonteCarlo,
   WireErrorCode,
   WireTopic,
   encodeDecisionRequest,
@@ -563,6 +564,15 @@ describe('heavy jobs', () => {
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ ok: true, task: 'burn', result: { spins: expect.any(Number) } });
       expect((r.body as { result: { threadId: number } }).result.threadId).not.toBe(0);
+      // The built-in Monte Carlo VaR job: the same figure as the kernel called in this thread.
+      const book = { weights: [50_000, 30_000], mu: [0, 0], sd: [0.02, 0.03], corr: [1, 0.6, 0.6, 1] };
+      const mc = await http(`${s.url}api/jobs/risk.var.montecarlo`, { method: 'POST', headers: bearer, body: JSON.stringify({ portfolio: book, level: 0.99, model: { paths: 20_000, seed: 7 } }) });
+      expect(mc.status).toBe(200);
+      expect((mc.body as { result: unknown }).result).toEqual({ ...varPortfolioMonteCarlo(book, 0.99, { paths: 20_000, seed: 7 }) });
+      // Bad params: the task's typed error, as a 400.
+      const bad = await http(`${s.url}api/jobs/risk.var.montecarlo`, { method: 'POST', headers: bearer, body: JSON.stringify({ portfolio: book, level: 2 }) });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ error: 'ERR_OUT_OF_RANGE', message: expect.stringMatching(/level/) });
       // Unknown task, no token.
       expect((await http(`${s.url}api/jobs/nope`, { method: 'POST', headers: bearer, body: '{}' })).status).toBe(404);
       expect((await http(`${s.url}api/jobs/burn`, { method: 'POST', body: '{}' })).status).toBe(401);

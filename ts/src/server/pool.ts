@@ -9,13 +9,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TachyonError } from '../errors.js';
+import type { JobOutcome } from './worker.js';
+
+/** Jobs every server offers (name → module next to this file). */
+export const BUILTIN_TASKS: Record<string, string> = {
+  'risk.var.montecarlo': './tasks/var-montecarlo',
+};
 
 export interface JobPoolOptions {
   /** Worker threads (default 1: this is a 2-core machine's background lane). */
   threads?: number;
   /** Jobs waiting beyond the running ones before new ones are refused (default 16). */
   maxQueue?: number;
-  /** Task name → module URL (`file://…`) whose default export runs the task. */
+  /** Task name → module URL (`file://…`) whose default export runs the task; added to {@link BUILTIN_TASKS}. */
   tasks?: Record<string, string>;
   /** Longest a job may run, ms (default 60 000); it is then aborted. */
   timeoutMs?: number;
@@ -50,7 +56,9 @@ export class JobPool {
     const threads = opts.threads ?? 1;
     this.maxQueue = opts.maxQueue ?? 16;
     this.pool = new Piscina({ filename: workerFilename(), minThreads: threads, maxThreads: threads, maxQueue: this.maxQueue, idleTimeout: 60_000 });
-    this.tasks = { ...opts.tasks };
+    const ext = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
+    const builtins = Object.fromEntries(Object.entries(BUILTIN_TASKS).map(([k, v]) => [k, new URL(v + ext, import.meta.url).href]));
+    this.tasks = { ...builtins, ...opts.tasks };
     this.timeoutMs = opts.timeoutMs ?? 60_000;
   }
 
@@ -64,15 +72,20 @@ export class JobPool {
     return this.pool.queueSize;
   }
 
-  /** Runs task `name`; `ERR_INVALID_ARG` for an unknown task, `ERR_BUSY` when the queue is full. */
+  /**
+   * Runs task `name`; `ERR_UNKNOWN_ID` for an unknown task, `ERR_BUSY` when the queue is full,
+   * `ERR_TIMEOUT` past `timeoutMs`. A task's own error keeps its `code` and message.
+   */
   async run(name: string, params: unknown): Promise<unknown> {
     const module = Object.prototype.hasOwnProperty.call(this.tasks, name) ? this.tasks[name] : undefined;
-    if (module === undefined) throw new TachyonError('ERR_INVALID_ARG', `unknown job ${JSON.stringify(name)}; known: ${this.taskNames.join(', ') || 'none'}`);
+    if (module === undefined) throw new TachyonError('ERR_UNKNOWN_ID', `unknown job ${JSON.stringify(name)}; known: ${this.taskNames.join(', ') || 'none'}`);
     if (this.pool.queueSize >= this.maxQueue) throw new TachyonError('ERR_BUSY', `the job queue is full (${this.maxQueue} waiting)`);
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), this.timeoutMs);
     try {
-      return await this.pool.run({ module, params }, { signal: ac.signal });
+      const r = (await this.pool.run({ module, params }, { signal: ac.signal })) as JobOutcome;
+      if (!r.ok) throw Object.assign(new Error(r.message), { code: r.code });
+      return r.value;
     } catch (e) {
       if (ac.signal.aborted) throw new TachyonError('ERR_TIMEOUT', `job ${name} ran longer than ${this.timeoutMs} ms and was aborted`);
       throw e;

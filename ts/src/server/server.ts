@@ -499,7 +499,8 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
       } catch (e) {
         const code = isTachyonError(e) ? e.code : 'ERR_JOB_FAILED';
         metrics.jobs.inc({ kind: pool.taskNames.includes(task) ? task : 'unknown', outcome: code });
-        const status = code === 'ERR_INVALID_ARG' ? 404 : code === 'ERR_BUSY' ? 503 : code === 'ERR_TIMEOUT' ? 504 : 500;
+        // A typed error from the task is a refusal of its params (400); an untyped one is a failure.
+        const status = code === 'ERR_UNKNOWN_ID' ? 404 : code === 'ERR_BUSY' ? 503 : code === 'ERR_TIMEOUT' ? 504 : code === 'ERR_JOB_FAILED' ? 500 : 400;
         if (!state.aborted) json(res, route, status, { error: code, message: (e as Error).message });
       }
     });

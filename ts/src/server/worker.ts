@@ -15,11 +15,19 @@ async function load(url: string): Promise<Task> {
   return m.default as Task;
 }
 
-export default async function run(job: { module: string; params: unknown }): Promise<unknown> {
+/** A task's failure as data: an Error's `code` does not survive the trip between threads. */
+export type JobOutcome = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+
+export default async function run(job: { module: string; params: unknown }): Promise<JobOutcome> {
   let t = cache.get(job.module);
   if (!t) {
     t = load(job.module);
     cache.set(job.module, t);
   }
-  return (await t)(job.params);
+  try {
+    return { ok: true, value: await (await t)(job.params) };
+  } catch (e) {
+    const code = e instanceof Error && typeof (e as { code?: unknown }).code === 'string' ? (e as unknown as { code: string }).code : 'ERR_JOB_FAILED';
+    return { ok: false, code, message: e instanceof Error ? e.message : String(e) };
+  }
 }
