@@ -116,6 +116,10 @@ run('Prometheus scrapes /metrics', () => {
     expect(Number(p99[0]?.value[1])).toBeGreaterThan(0);
     const count = await query('tachyon_decision_latency_seconds_count');
     expect(Number(count[0]?.value[1])).toBe(250);
+    const hq = await query('histogram_quantile(0.99, tachyon_decision_latency_hist_seconds_bucket)');
+    expect(Number(hq[0]?.value[1])).toBeGreaterThan(0);
+    const inf = await query('tachyon_decision_latency_hist_seconds_bucket{le="+Inf"}');
+    expect(Number(inf[0]?.value[1])).toBe(250);
     const mode = await query('tachyon_control_mode == 1');
     expect(mode[0]?.metric.mode).toBe('normal');
     const equity = await query('tachyon_equity');

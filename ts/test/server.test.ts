@@ -497,6 +497,38 @@ describe('control API variants', () => {
   });
 });
 
+describe('metrics', () => {
+  it('exports decision latency as a summary and as cumulative histogram buckets that agree with the samples', async () => {
+    const s = await startServer({ port: 0, log: 'silent', jobs: false, defaultMetrics: false }, {});
+    try {
+      // 900 samples at 8 µs, 90 at 80 µs, 10 at 2 ms.
+      for (let i = 0; i < 900; i++) s.metrics.latency.record(8_000);
+      for (let i = 0; i < 90; i++) s.metrics.latency.record(80_000);
+      for (let i = 0; i < 10; i++) s.metrics.latency.record(2_000_000);
+      const m = (await http(`${s.url}metrics`)).text;
+      const bucket = (le: string) => metricValue(m, 'tachyon_decision_latency_hist_seconds_bucket', `{le="${le}"}`);
+      expect(bucket('0.000005')).toBe(0);
+      expect(bucket('0.00001')).toBe(900);
+      expect(bucket('0.00005')).toBe(900);
+      expect(bucket('0.0001')).toBe(990);
+      expect(bucket('0.001')).toBe(990);
+      expect(bucket('0.0025')).toBe(1000);
+      expect(bucket('+Inf')).toBe(1000);
+      expect(metricValue(m, 'tachyon_decision_latency_hist_seconds_count')).toBe(1000);
+      // HDR histogram: 3 significant digits, so within 0.1 %.
+      const near = (got: number, want: number) => expect(Math.abs(got - want) / want).toBeLessThan(1e-3);
+      near(metricValue(m, 'tachyon_decision_latency_seconds', '{quantile="0.5"}'), 8e-6);
+      near(metricValue(m, 'tachyon_decision_latency_seconds', '{quantile="0.99"}'), 8e-5);
+      near(metricValue(m, 'tachyon_decision_latency_seconds', '{quantile="0.999"}'), 2e-3);
+      near(metricValue(m, 'tachyon_decision_latency_seconds_sum'), 900 * 8e-6 + 90 * 8e-5 + 10 * 2e-3);
+      expect(m).toMatch(/^# TYPE tachyon_decision_latency_hist_seconds histogram$/m);
+      expect(m).toMatch(/^# TYPE tachyon_decision_latency_seconds summary$/m);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('auth primitives', () => {
   it('loads the token from option, file, then environment', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tachyon-token-'));

@@ -11,6 +11,9 @@ import { Counter, Gauge, Registry, collectDefaultMetrics, type MetricObjectWithV
 import { LatencyHistogram, type LatencySummary } from '../api/core.js';
 import type { RuntimeSnapshot } from './types.js';
 
+/** Bucket bounds (seconds) of the decision-latency histogram. */
+export const LATENCY_BUCKETS_S = [5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2, 1e-1];
+
 /** Plain counters, bumped on the hot path. */
 export class HotCounters {
   decisionRequests = 0;
@@ -228,6 +231,43 @@ export class ServerMetrics {
       },
       reset: () => {},
       // prom-client calls these on registered metrics; the summary is read-only.
+    } as never);
+
+    // The same samples as a Prometheus histogram (cumulative buckets), so `histogram_quantile`
+    // works across instances. Each bucket's count is read from the HDR histogram by bisection on
+    // the sample rank (≈ 25 quantile reads per bucket, at scrape time only).
+    this.registry.registerMetric({
+      name: 'tachyon_decision_latency_hist_seconds',
+      get: async (): Promise<MetricObjectWithValues<MetricValue<string>>> => {
+        const s = latency.summary();
+        const total = latency.total;
+        const n = s?.count ?? 0;
+        const atOrBelow = (ns: number): number => {
+          if (n === 0) return 0;
+          let lo = 0; // samples known ≤ ns
+          let hi = n; // upper bound
+          while (lo < hi) {
+            const mid = Math.ceil((lo + hi) / 2);
+            if (total.quantile(mid / n) <= ns) lo = mid;
+            else hi = mid - 1;
+          }
+          return lo;
+        };
+        const values: MetricValue<string>[] = LATENCY_BUCKETS_S.map(
+          (b) => ({ labels: { le: b }, value: atOrBelow(b * 1e9), metricName: 'tachyon_decision_latency_hist_seconds_bucket' }) as MetricValue<string>,
+        );
+        values.push({ labels: { le: '+Inf' }, value: n, metricName: 'tachyon_decision_latency_hist_seconds_bucket' } as MetricValue<string>);
+        values.push({ labels: {}, value: ((s?.mean ?? 0) * n) / 1e9, metricName: 'tachyon_decision_latency_hist_seconds_sum' } as MetricValue<string>);
+        values.push({ labels: {}, value: n, metricName: 'tachyon_decision_latency_hist_seconds_count' } as MetricValue<string>);
+        return <MetricObjectWithValues<MetricValue<string>>>(<unknown>{
+          name: 'tachyon_decision_latency_hist_seconds',
+          help: 'Server time per decision request as cumulative buckets (from the same HDR histogram)',
+          type: 'histogram' as never,
+          aggregator: 'sum',
+          values,
+        });
+      },
+      reset: () => {},
     } as never);
 
     this.refreshSession = () => {
