@@ -16,9 +16,9 @@
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
 pub mod binding_core;
+pub mod binding_engine;
 pub mod binding_indicators;
 pub mod binding_signals;
-pub mod binding_engine;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

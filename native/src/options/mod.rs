@@ -2,9 +2,9 @@
 //! types). One file per area; shared argument helpers live here.
 
 pub mod core;
+pub mod engine;
 pub mod indicators;
 pub mod signals;
-pub mod engine;
 
 pub use self::core::*;
 

@@ -5,8 +5,8 @@
 use crate::{Kernel, Runner};
 
 pub mod core;
-pub mod indicators;
 pub mod engine;
+pub mod indicators;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
