@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeFrame, encodeDecisionRequest, encodeMarketEvents, encodeSubscribe, WireErrorCode, WireTopic } from '../src/index.js';
+import { decodeFrame, encodeDecisionRequest, encodeMarketEvents, encodePing, encodeSubscribe, WireErrorCode, WireTopic } from '../src/index.js';
 import { FrameDecoder, FrameEncoder, FrameError, WirePayload } from '../src/server/index.js';
 import { u64 } from '../src/server/protocol/codec.js';
 
@@ -100,6 +100,8 @@ describe('FlatBuffers protocol', () => {
       try {
         const t = d.open(f);
         if (t === WirePayload.DecisionRequest) d.decision();
+        if (t === WirePayload.MarketEvents) d.marketEvents();
+        if (t === WirePayload.Subscribe) d.topics();
         return 'accepted';
       } catch (e) {
         return e instanceof FrameError ? WireErrorCode[e.code] : `other: ${String(e)}`;
@@ -108,15 +110,27 @@ describe('FlatBuffers protocol', () => {
     expect(code(new Uint8Array(8))).toBe('Malformed');
     expect(code(encodeDecisionRequest({ requestId: 1n, instruments: [1, 2, 3, 4, 5], nFeatures: 1, features: [1, 2, 3, 4, 5] }))).toBe('BatchTooLarge');
     expect(code(encodeDecisionRequest({ requestId: 1n, instruments: [1], nFeatures: 0, features: [] }))).toBe('BadDimensions');
-    // Every single-byte corruption of a valid frame is either refused with a code or decoded
-    // into a well-formed request: never an exception of another kind.
-    const valid = encodeDecisionRequest({ requestId: 1n, instruments: [1, 2], nFeatures: 2, features: [1, 2, 3, 4] });
-    for (let i = 0; i < valid.length; i++) {
-      for (const v of [0, 1, 0x7f, 0x80, 0xff]) {
-        const b = valid.slice();
-        b[i] = v;
-        expect(code(b)).not.toMatch(/^other/);
+    // Every single-byte corruption of a valid frame of each client message type is either
+    // refused with a code or decoded into a well-formed message: never an exception of
+    // another kind (the server would still answer, but as an internal error).
+    const frames = [
+      encodeDecisionRequest({ requestId: 1n, instruments: [1, 2], nFeatures: 2, features: [1, 2, 3, 4] }),
+      encodeMarketEvents(2n, new Uint8Array(96).fill(7)),
+      encodeSubscribe(3n, WireTopic.Status | WireTopic.Orders),
+      encodePing(4n),
+    ];
+    let refused = 0;
+    for (const valid of frames) {
+      for (let i = 0; i < valid.length; i++) {
+        for (const v of [0, 1, 0x7f, 0x80, 0xff]) {
+          const b = valid.slice();
+          b[i] = v;
+          const c = code(b);
+          expect(c, `byte ${i} = ${v}`).not.toMatch(/^other/);
+          if (c !== 'accepted') refused++;
+        }
       }
     }
+    expect(refused).toBeGreaterThan(100);
   });
 });
