@@ -334,6 +334,23 @@ describe('bad clients are closed with a reason, counted, and nobody else notices
     expect(metricValue(m, 'tachyon_ws_errors_total', '{reason="slow_consumer"}')).toBeGreaterThanOrEqual(1);
   });
 
+  it('a TCP connection that never finishes its HTTP request is cut by uWS (~10 s)', async () => {
+    // Below the WebSocket layer uWS gives the application no hook, so this one is not counted
+    // by the server; it is bounded by uWS's HTTP idle timeout.
+    const { result, answered } = await withBystander(async () => {
+      const net = await import('node:net');
+      const sock = net.connect(server.port, '127.0.0.1');
+      await new Promise<void>((r) => sock.once('connect', () => r()));
+      sock.write('GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n'); // no blank line: never complete
+      sock.on('data', () => {});
+      const t0 = Date.now();
+      await new Promise<void>((r) => sock.once('close', () => r()));
+      return Date.now() - t0;
+    });
+    expect(answered).toBeGreaterThan(0);
+    expect(result).toBeLessThan(20_000);
+  }, 40_000);
+
   it('an idle, half-open connection (never answers pings) is closed by the idle timeout', async () => {
     const { answered } = await withBystander(async () => {
       const net = await import('node:net');
