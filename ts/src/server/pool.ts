@@ -3,7 +3,7 @@
  * `maxQueue` is refused at once (HTTP 503), never queued without limit.
  */
 import { Piscina } from 'piscina';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,9 +28,9 @@ export interface JobPoolOptions {
 }
 
 /** Worker module: the compiled `worker.js`, or from TypeScript sources a boot file that registers tsx first. */
-function workerFilename(): string {
+function workerFilename(): { filename: string; bootDir: string | null } {
   const self = new URL(import.meta.url);
-  if (self.pathname.endsWith('.js')) return new URL('./worker.js', self).href;
+  if (self.pathname.endsWith('.js')) return { filename: new URL('./worker.js', self).href, bootDir: null };
   // Running from ts/src (tests, tsx): Node 20 workers ignore `--import` in execArgv, so boot
   // through a module that registers tsx's loader and then re-exports the TypeScript worker.
   // tsx's ESM entry (`require.resolve` would give its CommonJS one).
@@ -43,7 +43,7 @@ function workerFilename(): string {
     `import { register } from ${JSON.stringify(tsxApi)};\nregister();\n` +
       `const m = await import(${JSON.stringify(new URL('./worker.ts', self).href)});\nexport default m.default;\n`,
   );
-  return pathToFileURL(boot).href;
+  return { filename: pathToFileURL(boot).href, bootDir: dir };
 }
 
 export class JobPool {
@@ -51,11 +51,15 @@ export class JobPool {
   private readonly tasks: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly maxQueue: number;
+  private readonly bootDir: string | null;
 
   constructor(opts: JobPoolOptions = {}) {
     const threads = opts.threads ?? 1;
     this.maxQueue = opts.maxQueue ?? 16;
-    this.pool = new Piscina({ filename: workerFilename(), minThreads: threads, maxThreads: threads, maxQueue: this.maxQueue, idleTimeout: 60_000 });
+    const { filename, bootDir } = workerFilename();
+    this.bootDir = bootDir;
+    // Workers start with the first job and leave after a minute idle: an idle server holds none.
+    this.pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, maxQueue: this.maxQueue, idleTimeout: 60_000 });
     const ext = new URL(import.meta.url).pathname.endsWith('.ts') ? '.ts' : '.js';
     const builtins = Object.fromEntries(Object.entries(BUILTIN_TASKS).map(([k, v]) => [k, new URL(v + ext, import.meta.url).href]));
     this.tasks = { ...builtins, ...opts.tasks };
@@ -96,5 +100,6 @@ export class JobPool {
 
   async close(): Promise<void> {
     await this.pool.destroy();
+    if (this.bootDir) rmSync(this.bootDir, { recursive: true, force: true });
   }
 }
