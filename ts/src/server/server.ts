@@ -35,7 +35,7 @@ import { TachyonError, isTachyonError } from '../errors.js';
 import { dashboardAssets, type Asset } from '../dashboard/assets.js';
 import { AuditLog, RateLimiter, TokenCheck, loadToken } from './auth.js';
 import { ServerMetrics, type DropReason } from './metrics.js';
-import { resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js';
+import { isLoopback, resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js';
 import { JobPool } from './pool.js';
 import { ErrorCode, FrameDecoder, FrameEncoder, FrameError, Payload, Topic, modeCode, type OrderEventInput } from './protocol/codec.js';
 import type { AuditEntry, ControlAction, DecisionColumns, RuntimeSnapshot, ServerDeps, Transition } from './types.js';
@@ -766,6 +766,8 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
     if (deps.control) pollTransitions();
   }, Math.min(100, opts.dashboardIntervalMs));
   tick();
+  if (!isLoopback(opts.host))
+    log.warn({ host: opts.host, openRead: opts.openRead }, 'listening beyond loopback: put TLS in front of this server; reads need the token unless openRead is set');
   if (!uwsIsNative()) log.warn('uWebSockets.js runs its JS fallback: the native binary did not load (performance is not representative)');
   log.info({ url, controlApi: auth.enabled ? `enabled (token from ${tokenSource})` : 'disabled (no token)', openRead: opts.openRead }, 'tachyon server listening');
 
