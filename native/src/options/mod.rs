@@ -4,6 +4,7 @@
 pub mod core;
 pub mod engine;
 pub mod indicators;
+pub mod models;
 pub mod signals;
 
 pub use self::core::*;
