@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   DemoSession,
+  Garch,
   varPortfolioMonteCarlo,
   WireErrorCode,
   WireTopic,
@@ -624,6 +625,15 @@ describe('heavy jobs', () => {
       const bad = await http(`${s.url}api/jobs/risk.var.montecarlo`, { method: 'POST', headers: bearer, body: JSON.stringify({ portfolio: book, level: 2 }) });
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ error: 'ERR_OUT_OF_RANGE', message: expect.stringMatching(/level/) });
+      // A GARCH fit on the worker: the same estimates as fitting in this thread.
+      const returns = Array.from(Garch.simulate({ mu: 0.05, omega: 0.05, alpha: 0.1, beta: 0.85 }, 1500, 11n).returns);
+      const fit = await http(`${s.url}api/jobs/models.garch.fit`, { method: 'POST', headers: bearer, body: JSON.stringify({ returns, horizon: 3 }) });
+      expect(fit.status).toBe(200);
+      const here = Garch.fit(Float64Array.from(returns));
+      const got = (fit.body as { result: { fit: { estimates: number[] }; forecast: number[] } }).result;
+      expect(got.fit.estimates).toEqual(here.fitResult!.estimates);
+      expect(got.forecast).toEqual(Array.from(here.forecast(3)));
+      expect((await http(`${s.url}api/jobs/models.garch.fit`, { method: 'POST', headers: bearer, body: JSON.stringify({ returns: 'x' }) })).status).toBe(400);
       // Unknown task, no token.
       expect((await http(`${s.url}api/jobs/nope`, { method: 'POST', headers: bearer, body: '{}' })).status).toBe(404);
       expect((await http(`${s.url}api/jobs/burn`, { method: 'POST', body: '{}' })).status).toBe(401);

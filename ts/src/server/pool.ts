@@ -14,6 +14,7 @@ import type { JobOutcome } from './worker.js';
 /** Jobs every server offers (name → module next to this file). */
 export const BUILTIN_TASKS: Record<string, string> = {
   'risk.var.montecarlo': './tasks/var-montecarlo',
+  'models.garch.fit': './tasks/garch-fit',
 };
 
 export interface JobPoolOptions {
