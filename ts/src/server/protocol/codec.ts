@@ -75,7 +75,6 @@ export class FrameError extends globalThis.Error {
 
 // vtable slots (4 + 2 × field index) of the fields the decoder reads.
 const ENV_REQUEST_ID = 4;
-const ENV_PAYLOAD_TYPE = 6;
 const ENV_PAYLOAD = 8;
 const REQ_INSTRUMENTS = 4;
 const REQ_FEATURES = 8;
@@ -126,7 +125,6 @@ export const u64 = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n)
 export class FrameDecoder {
   private readonly env = new Envelope();
   private readonly req = new DecisionRequest();
-  private readonly events = new MarketEvents();
   private readonly sub = new Subscribe();
   private bb: flatbuffers.ByteBuffer = new flatbuffers.ByteBuffer(new Uint8Array(0));
   /** Low and high 32-bit words of the last frame's request id (0 when unreadable). */
@@ -174,7 +172,6 @@ export class FrameDecoder {
     const p = root + o + bb.readUint32(root + o);
     if (!tableOk(bb, len, p)) throw new FrameError(ErrorCode.Malformed, `${Payload[type]} table out of bounds`);
     this.payloadPos = p;
-    void ENV_PAYLOAD_TYPE;
     return type;
   }
 
@@ -210,7 +207,6 @@ export class FrameDecoder {
     const bb = this.bb;
     const len = bb.capacity();
     const v = vectorAt(bb, len, this.payloadPos, EVENTS_EVENTS, MARKET_EVENT_BYTES, 'events');
-    void this.events;
     if (v < 0) return { records: new Uint8Array(0), count: 0 };
     const n = bb.readUint32(v);
     const bytes = bb.bytes();
