@@ -5,7 +5,7 @@
  *
  * Each server runs in its own process (server/server-main.ts); this process is the client
  * (server/client.ts: raw-socket WebSocket, pre-encoded frames, open loop at a fixed rate,
- * round trips measured from the scheduled send time). For each rate: fresh connections,
+ * round trips measured from the write of each request). For each rate: fresh connections,
  * `duration` seconds of load of which the first `warmup` are not measured. Requests carry one
  * instrument × 8 features (the decision path's common case); the same decider serves both.
  *
@@ -21,7 +21,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeFrame, encodeDecisionRequest } from '../ts/src/index.js';
@@ -38,6 +38,8 @@ const WARMUP = quick ? 0.5 : 1;
 const CONNECTIONS = 4;
 /** Instruments per request (`--batch N`; default 1, the latency case). */
 const BATCH = argv.includes('--batch') ? Number(argv[argv.indexOf('--batch') + 1]) : 1;
+/** Client pacing (`--pace spin` for exact spacing at the cost of a busy core). */
+const PACE: 'timer' | 'spin' = argv.includes('--pace') && argv[argv.indexOf('--pace') + 1] === 'spin' ? 'spin' : 'timer';
 const SLO_US = 1000; // "equal p99": the throughput each server sustains with p99 ≤ 1 ms
 const LADDER = ratesArg
   ? ratesArg.split(',').map(Number)
@@ -120,7 +122,7 @@ async function ladders(): Promise<{ decider: string; uws: Row[]; ws: Row[] }> {
         const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(servers[kind].port)));
         const pid = servers[kind].proc.pid!;
         const cpu0 = cpuSeconds(pid);
-        const rr = await runRate(clients, fr[kind], rate, DURATION, WARMUP);
+        const rr = await runRate(clients, fr[kind], rate, DURATION, WARMUP, 2, PACE);
         const r: Row = { ...rr, cpuUsPerReq: ((cpuSeconds(pid) - cpu0) * 1e6) / Math.max(1, rr.received) };
         for (const c of clients) c.close();
         rows[kind].push(r);
@@ -153,7 +155,8 @@ function atP99(rows: RateResult[], bound: number): RateResult | null {
 
 console.log(
   `server load test: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}; ` +
-    `${CONNECTIONS} connections, ${DURATION} s per rate (${WARMUP} s warm-up), ${BATCH} instrument(s) × ${N_FEATURES} features per request${quick ? ', quick' : ''}`,
+    `${CONNECTIONS} connections, ${DURATION} s per rate (${WARMUP} s warm-up), ${BATCH} instrument(s) × ${N_FEATURES} features per request, ` +
+    `${PACE} pacing${quick ? ', quick' : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
 );
 const all = await ladders();
 const uws = { decider: all.decider, rows: all.uws };
@@ -196,7 +199,7 @@ const ratio = Number.isFinite(ratioSlo) ? ratioSlo : ratioEq;
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', BATCH === 1 ? 'server-load.json' : `server-load-batch${BATCH}.json`),
-  JSON.stringify({ quick, batch: BATCH, connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratioSlo, ratioEqualP99: ratioEq }, null, 2),
+  JSON.stringify({ quick, batch: BATCH, pace: PACE, loadavg: loadavg(), connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratioSlo, ratioEqualP99: ratioEq }, null, 2),
 );
 
 if (check) {
