@@ -52,6 +52,8 @@ export type ErrorCode =
   | 'ERR_INVALID_SPEC'
   | 'ERR_NOT_POSITIVE_DEFINITE'
   | 'ERR_SHAPE'
+  | 'ERR_SINGULAR'
+  | 'ERR_NO_CONVERGENCE'
   | 'ERR_BUSY'
   | 'ERR_TIMEOUT';
 
