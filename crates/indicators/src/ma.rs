@@ -2,8 +2,9 @@
 
 use crate::error::{period, IndicatorError};
 use crate::input::{Bar, Fields};
+use crate::kernels::{self, Lin, Path};
 use crate::window::{CompSum, Ring};
-use crate::Indicator;
+use crate::{Indicator, ValidRows};
 
 /// Implements the single-output parts of [`Indicator`].
 macro_rules! single_output {
@@ -212,6 +213,22 @@ impl Indicator for Ema {
         self.count = 0;
         self.seed_sum = 0.0;
         self.value = f64::NAN;
+    }
+
+    /// Seeding values one by one, then the blocked scan `v ← keep·v + α·x`
+    /// ([`kernels`](crate::kernels)).
+    fn run_valid(&mut self, rows: &ValidRows<'_>, out: &mut [f64], path: Path) -> f64 {
+        let x = rows.close;
+        let mut t = 0;
+        while t < x.len() && self.count < self.seed_len {
+            out[t] = self.next(x[t]);
+            t += 1;
+        }
+        if t < x.len() {
+            let k = Lin::new(self.keep, self.alpha);
+            self.value = kernels::scan(path, &k, self.value, &x[t..], &mut out[t..]);
+        }
+        out.last().copied().unwrap_or(f64::NAN)
     }
 }
 

@@ -2,9 +2,10 @@
 
 use crate::error::{period, positive, IndicatorError};
 use crate::input::{Bar, Fields};
+use crate::kernels::{self, BandCols, Lin, Path};
 use crate::ma::{single_output, Ema};
 use crate::window::{CompSum, MaxWindow, MinWindow, Ring};
-use crate::Indicator;
+use crate::{step_rows, Indicator, ValidRows};
 
 /// A channel: lower, middle and upper line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -161,6 +162,55 @@ impl Indicator for Bollinger {
         self.m2 = 0.0;
         self.since_refresh = 0;
     }
+
+    /// The first `n − 1` values one by one (their windows reach into the state), then the
+    /// blocked kernel over windows inside the batch ([`kernels`](crate::kernels): shifted
+    /// sums slid within blocks of `n` rows). The state is then rebuilt exactly from the last
+    /// `n` values.
+    fn run_valid(&mut self, rows: &ValidRows<'_>, out: &mut [f64], path: Path) -> BollingerOutput {
+        let n = self.ring.capacity();
+        let len = rows.rows;
+        if len < n {
+            return step_rows(self, rows, out);
+        }
+        let x = rows.close;
+        let mut tmp = [0.0; 4];
+        for (t, &v) in x[..n - 1].iter().enumerate() {
+            let o = self.next(v);
+            Self::write(&o, &mut tmp);
+            for (k, v) in tmp.iter().enumerate() {
+                out[k * len + t] = *v;
+            }
+        }
+        let (lower, rest) = out.split_at_mut(len);
+        let (middle, rest) = rest.split_at_mut(len);
+        let (upper, percent_b) = rest.split_at_mut(len);
+        let cols = BandCols {
+            lower,
+            middle,
+            upper,
+            percent_b,
+        };
+        kernels::bollinger(path, n, self.k, x, cols);
+        // The streaming state after these values: the last n, their sum, mean and exact M2.
+        self.ring.clear();
+        self.sum.clear();
+        for &v in &x[len - n..] {
+            self.ring.push(v);
+            self.sum.add(v);
+        }
+        self.mean = self.sum.value() / n as f64;
+        let m = self.mean;
+        self.m2 = x[len - n..].iter().map(|v| (v - m) * (v - m)).sum();
+        self.since_refresh = 0;
+        let at = |k: usize| out[k * len + len - 1];
+        BollingerOutput {
+            lower: at(0),
+            middle: at(1),
+            upper: at(2),
+            percent_b: at(3),
+        }
+    }
 }
 
 /// Average true range (Wilder). `TR = max(H, C₋₁) − min(L, C₋₁)` from the second bar; the
@@ -238,6 +288,35 @@ impl Indicator for Atr {
         self.started = false;
         self.count = 0;
         self.value = 0.0;
+    }
+
+    /// Seeding bars one by one, then the blocked kernel ([`kernels`](crate::kernels)): true
+    /// ranges in one pass, `atr ← (1 − 1/n)·atr + TR/n` as a scan.
+    fn run_valid(&mut self, rows: &ValidRows<'_>, out: &mut [f64], path: Path) -> f64 {
+        let n = rows.rows;
+        let mut t = 0;
+        while t < n && !(self.started && self.count >= self.n) {
+            out[t] = self.next(&rows.bar(t));
+            t += 1;
+        }
+        if t < n {
+            let nf = self.n as f64;
+            let k = Lin::new((nf - 1.0) / nf, 1.0 / nf);
+            let (pc, v) = kernels::atr(
+                path,
+                &k,
+                self.prev_close,
+                self.value,
+                &rows.high[t..],
+                &rows.low[t..],
+                &rows.close[t..],
+                &mut out[t..],
+            );
+            self.prev_close = pc;
+            self.value = v;
+            self.count += n - t;
+        }
+        out.last().copied().unwrap_or(f64::NAN)
     }
 }
 
