@@ -643,7 +643,10 @@ mod tests {
                 assert_eq!(got.is_nan(), want.is_nan(), "t={t} k={k}");
                 if !got.is_nan() {
                     let scale = got.abs().max(want.abs()).max(1.0);
-                    assert!((got - want).abs() <= 1e-12 * scale, "t={t} k={k}: {got} vs {want}");
+                    assert!(
+                        (got - want).abs() <= 1e-12 * scale,
+                        "t={t} k={k}: {got} vs {want}"
+                    );
                 }
             }
         }

@@ -34,10 +34,11 @@
 const W: usize = 4;
 /// Independent segments per chunk.
 const SEGS: usize = 4;
-/// Rows per chunk: scratch buffers live on the stack and stay in L1.
-pub(crate) const CHUNK: usize = 2048;
-/// Longest segment (`CHUNK / SEGS`).
-const SEG_MAX: usize = CHUNK / SEGS;
+/// Longest segment.
+const SEG_CAP: usize = 4096;
+/// Rows per block of the multi-pass kernels (RSI, ATR, ADX): their scratch columns (heap,
+/// sized to the batch up to this) stay in L2.
+const BLOCK: usize = 8192;
 
 type V = [f64; W];
 
@@ -117,15 +118,38 @@ macro_rules! dispatch {
     };
 }
 
+/// `x[i..i + 4]` as a vector.
+///
+/// # Safety
+/// `i + 4 ≤ x.len()`.
 #[inline(always)]
-fn ld(x: &[f64], i: usize) -> V {
-    let s = &x[i..i + W];
-    [s[0], s[1], s[2], s[3]]
+unsafe fn ld(x: &[f64], i: usize) -> V {
+    debug_assert!(i + W <= x.len());
+    // SAFETY: the four values are inside `x` (caller's contract).
+    unsafe {
+        [
+            *x.get_unchecked(i),
+            *x.get_unchecked(i + 1),
+            *x.get_unchecked(i + 2),
+            *x.get_unchecked(i + 3),
+        ]
+    }
 }
 
+/// Stores `v` at `y[i..i + 4]`.
+///
+/// # Safety
+/// `i + 4 ≤ y.len()`.
 #[inline(always)]
-fn st(y: &mut [f64], i: usize, v: V) {
-    y[i..i + W].copy_from_slice(&v);
+unsafe fn st(y: &mut [f64], i: usize, v: V) {
+    debug_assert!(i + W <= y.len());
+    // SAFETY: the four values are inside `y` (caller's contract).
+    unsafe {
+        *y.get_unchecked_mut(i) = v[0];
+        *y.get_unchecked_mut(i + 1) = v[1];
+        *y.get_unchecked_mut(i + 2) = v[2];
+        *y.get_unchecked_mut(i + 3) = v[3];
+    }
 }
 
 /// Constants of the recurrence `y_t = a·y_{t−1} + s·x_t`.
@@ -140,7 +164,10 @@ pub(crate) struct Lin {
     p: V,
     /// `a⁵ … a⁸`.
     q: V,
-    /// `a^SEG_MAX`.
+    /// Segment length of a full chunk: a multiple of 8, ≤ [`SEG_CAP`], short enough that
+    /// `a^seg ≥ 1e-290` (no subnormal arithmetic in the powers).
+    seg: usize,
+    /// `a^seg`.
     a_seg: f64,
 }
 
@@ -149,6 +176,12 @@ impl Lin {
     pub(crate) fn new(a: f64, s: f64) -> Self {
         let a2 = a * a;
         let a4 = a2 * a2;
+        // a^k ≥ e^−667 ≈ 1e−290 for k ≤ −667/ln a; a = 0 has exactly-zero powers.
+        let seg = if a > 0.0 && -667.0 / a.ln() < SEG_CAP as f64 {
+            ((-667.0 / a.ln()) as usize & !7).max(16)
+        } else {
+            SEG_CAP
+        };
         Self {
             a,
             s,
@@ -157,7 +190,8 @@ impl Lin {
             a8: a4 * a4,
             p: [a, a2, a2 * a, a4],
             q: [a4 * a, a4 * a2, a4 * a2 * a, a4 * a4],
-            a_seg: a.powi(SEG_MAX as i32),
+            seg,
+            a_seg: a.powi(seg as i32),
         }
     }
 
@@ -179,56 +213,70 @@ fn scan_seq(k: &Lin, c: f64, x: &[f64], y: &mut [f64]) -> f64 {
     v
 }
 
-/// One step of a segment's local scan: four values, from the previous `u` and `Y` vectors.
+/// One step of a segment's local scan: four values, from the previous `u` and `Y` vectors
+/// (`a`, `a²`, `a⁴` in `c`).
 #[inline(always)]
-fn local_step(k: &Lin, xv: V, xm: V, up: &mut V, prev: &mut V) -> V {
-    let mut u = [0.0; W];
-    for j in 0..W {
-        u[j] = xv[j] + k.a * xm[j];
-    }
+fn local_step(c: [f64; 3], xv: V, xm: V, up: &mut V, prev: &mut V) -> V {
+    let [a, a2, a4] = c;
+    let u = [
+        xv[0] + a * xm[0],
+        xv[1] + a * xm[1],
+        xv[2] + a * xm[2],
+        xv[3] + a * xm[3],
+    ];
     let us = [up[2], up[3], u[0], u[1]];
     *up = u;
-    let mut yv = [0.0; W];
-    for j in 0..W {
-        yv[j] = (u[j] + k.a2 * us[j]) + k.a4 * prev[j];
-    }
+    let yv = [
+        (u[0] + a2 * us[0]) + a4 * prev[0],
+        (u[1] + a2 * us[1]) + a4 * prev[1],
+        (u[2] + a2 * us[2]) + a4 * prev[2],
+        (u[3] + a2 * us[3]) + a4 * prev[3],
+    ];
     *prev = yv;
     yv
 }
 
-/// Scans one chunk (`x.len() ≤ CHUNK`, `y.len() == x.len()`): `y_t = a·y_{t−1} + s·x_t` with
-/// `y_{−1} = c`. Returns the last `y` (or `c`).
+/// Scans one chunk (`x.len() ≤ SEGS·k.seg`, `y.len() == x.len()`): `y_t = a·y_{t−1} + s·x_t`
+/// with `y_{−1} = c`. Returns the last `y` (or `c`).
 #[inline(always)]
 fn scan_chunk(k: &Lin, c: f64, x: &[f64], y: &mut [f64]) -> f64 {
     let n = x.len();
-    debug_assert!(n <= CHUNK && y.len() == n);
     // Segment length: a multiple of 8 (the fixup handles two vectors per step).
-    let seg = (n / SEGS) & !7;
+    let seg = ((n / SEGS) & !7).min(k.seg);
     if seg < 16 {
         return scan_seq(k, c, x, y);
     }
-    let a_seg = if seg == SEG_MAX {
+    let a_seg = if seg == k.seg {
         k.a_seg
     } else {
         k.a.powi(seg as i32)
     };
+    // Every index below stays under `SEGS·seg ≤ n`: segment `g` covers `g·seg .. (g+1)·seg`,
+    // vectors start at multiples of 4 below `seg`, and `seg` is a multiple of 8.
+    assert!(SEGS * seg <= n && y.len() == n);
     // Pass 1: every segment's local scan from a zero state, unscaled, in lockstep.
+    let kc = [k.a, k.a2, k.a4];
     let mut prev = [[0.0; W]; SEGS];
     let mut up = [[0.0; W]; SEGS];
     for g in 0..SEGS {
         let b = g * seg;
-        let xv = ld(x, b);
+        // SAFETY: b + 4 ≤ (g+1)·seg ≤ n (see above).
+        let xv = unsafe { ld(x, b) };
         // Nothing before the segment's start.
         let xm = [0.0, xv[0], xv[1], xv[2]];
-        let yv = local_step(k, xv, xm, &mut up[g], &mut prev[g]);
-        st(y, b, yv);
+        let yv = local_step(kc, xv, xm, &mut up[g], &mut prev[g]);
+        // SAFETY: as the load.
+        unsafe { st(y, b, yv) };
     }
     let mut i = W;
     while i < seg {
         for g in 0..SEGS {
             let b = g * seg + i;
-            let yv = local_step(k, ld(x, b), ld(x, b - 1), &mut up[g], &mut prev[g]);
-            st(y, b, yv);
+            // SAFETY: 4 ≤ i ≤ seg − 4, so b − 1 ≥ 0 and b + 4 ≤ (g+1)·seg ≤ n.
+            let (xv, xm) = unsafe { (ld(x, b), ld(x, b - 1)) };
+            let yv = local_step(kc, xv, xm, &mut up[g], &mut prev[g]);
+            // SAFETY: as the loads.
+            unsafe { st(y, b, yv) };
         }
         i += W;
     }
@@ -245,15 +293,19 @@ fn scan_chunk(k: &Lin, c: f64, x: &[f64], y: &mut [f64]) -> f64 {
     while i < seg {
         for (g, &cg) in cs.iter().enumerate() {
             let b = g * seg + i;
-            let (y0, y1) = (ld(y, b), ld(y, b + W));
+            // SAFETY: i ≤ seg − 8, so b + 8 ≤ (g+1)·seg ≤ n.
+            let (y0, y1) = unsafe { (ld(y, b), ld(y, b + W)) };
             let mut r0 = [0.0; W];
             let mut r1 = [0.0; W];
             for j in 0..W {
                 r0[j] = k.s * y0[j] + p[j] * cg;
                 r1[j] = k.s * y1[j] + q[j] * cg;
             }
-            st(y, b, r0);
-            st(y, b + W, r1);
+            // SAFETY: as the loads.
+            unsafe {
+                st(y, b, r0);
+                st(y, b + W, r1);
+            }
         }
         for j in 0..W {
             p[j] *= k.a8;
@@ -270,7 +322,8 @@ fn scan_chunk(k: &Lin, c: f64, x: &[f64], y: &mut [f64]) -> f64 {
 #[inline(always)]
 fn scan_impl(k: &Lin, c: f64, x: &[f64], y: &mut [f64]) -> f64 {
     let mut c = c;
-    for (xc, yc) in x.chunks(CHUNK).zip(y.chunks_mut(CHUNK)) {
+    let chunk = SEGS * k.seg;
+    for (xc, yc) in x.chunks(chunk).zip(y.chunks_mut(chunk)) {
         c = scan_chunk(k, c, xc, yc);
     }
     c
@@ -409,9 +462,9 @@ pub(crate) struct RsiCarry {
 #[inline(always)]
 fn rsi_impl(k: &Lin, st0: RsiCarry, x: &[f64], out: &mut [f64]) -> RsiCarry {
     let mut s = st0;
-    let mut gb = [0.0; CHUNK];
-    let mut lb = [0.0; CHUNK];
-    for (xc, oc) in x.chunks(CHUNK).zip(out.chunks_mut(CHUNK)) {
+    let cap = x.len().min(BLOCK);
+    let (mut gb, mut lb) = (vec![0.0; cap], vec![0.0; cap]);
+    for (xc, oc) in x.chunks(BLOCK).zip(out.chunks_mut(BLOCK)) {
         let m = xc.len();
         let (g, l) = (&mut gb[..m], &mut lb[..m]);
         // Gains and losses, exactly as `Rsi::next`.
@@ -458,9 +511,9 @@ fn atr_impl(
 ) -> (f64, f64) {
     let mut pc = prev_close;
     let mut v = atr;
-    let mut tb = [0.0; CHUNK];
+    let mut tb = vec![0.0; out.len().min(BLOCK)];
     let mut i0 = 0;
-    for oc in out.chunks_mut(CHUNK) {
+    for oc in out.chunks_mut(BLOCK) {
         let m = oc.len();
         let (hc, lc, cc) = (&h[i0..i0 + m], &l[i0..i0 + m], &c[i0..i0 + m]);
         let tr = &mut tb[..m];
@@ -537,13 +590,12 @@ fn adx_impl(
 ) -> AdxCarry {
     let mut s = st0;
     let nf = n as f64;
-    let mut pb = [0.0; CHUNK];
-    let mut mb = [0.0; CHUNK];
-    let mut tb = [0.0; CHUNK];
     let rows = h.len();
+    let cap = rows.min(BLOCK);
+    let (mut pb, mut mb, mut tb) = (vec![0.0; cap], vec![0.0; cap], vec![0.0; cap]);
     let mut i0 = 0;
     while i0 < rows {
-        let m = (rows - i0).min(CHUNK);
+        let m = (rows - i0).min(BLOCK);
         let r = i0..i0 + m;
         let (hc, lc, cc) = (&h[r.clone()], &l[r.clone()], &c[r.clone()]);
         let (oa, op, om, od) = (
@@ -637,6 +689,68 @@ dispatch! {
 // ---------------------------------------------------------------------------------------------
 // Bollinger
 
+/// A Bollinger window's anchor `K` and shifted sums `S₁ = Σ(x − K)`, `S₂ = Σ(x − K)²` (see
+/// [`crate::Bollinger`]), shared by the streaming and the batch form so both run the same
+/// arithmetic.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct BandSums {
+    pub anchor: f64,
+    pub s1: f64,
+    pub s2: f64,
+    /// Slides since the anchor was set (re-anchor at `n`).
+    pub since: usize,
+}
+
+impl BandSums {
+    /// Anchored on `k`, summed over `older` then `newer` (the window, oldest first).
+    #[inline(always)]
+    pub(crate) fn anchored(k: f64, older: &[f64], newer: &[f64]) -> Self {
+        let (mut s1, mut s2) = (0.0, 0.0);
+        for &v in older.iter().chain(newer) {
+            let d = v - k;
+            s1 += d;
+            s2 += d * d;
+        }
+        Self {
+            anchor: k,
+            s1,
+            s2,
+            since: 0,
+        }
+    }
+
+    /// `x` enters the window, `old` leaves it.
+    #[inline(always)]
+    pub(crate) fn slide(&mut self, x: f64, old: f64) {
+        let (a, b) = (x - self.anchor, old - self.anchor);
+        self.s1 += a - b;
+        self.s2 += a * a - b * b;
+    }
+
+    /// lower, middle, upper, %B for the newest value `x`.
+    #[inline(always)]
+    pub(crate) fn bands(&self, n: f64, kdev: f64, x: f64) -> [f64; 4] {
+        bands(self.anchor, self.s1, self.s2, n, kdev, x)
+    }
+}
+
+/// lower, middle, upper, %B from the anchor and the shifted sums.
+#[inline(always)]
+fn bands(anchor: f64, s1: f64, s2: f64, n: f64, kdev: f64, x: f64) -> [f64; 4] {
+    let mean = anchor + s1 / n;
+    let m2 = s2 - s1 * s1 / n;
+    let m2 = if m2 < 0.0 { 0.0 } else { m2 };
+    let sd = (m2 / n).sqrt();
+    let lower = mean - kdev * sd;
+    let upper = mean + kdev * sd;
+    let pb = if upper > lower {
+        (x - lower) / (upper - lower)
+    } else {
+        0.5
+    };
+    [lower, mean, upper, pb]
+}
+
 /// Output columns of a Bollinger batch.
 pub(crate) struct BandCols<'a> {
     pub lower: &'a mut [f64],
@@ -645,78 +759,49 @@ pub(crate) struct BandCols<'a> {
     pub percent_b: &'a mut [f64],
 }
 
-/// Bollinger bands for every row `t ≥ n − 1` of `x` (windows inside `x`), written from row
-/// `n − 1` on; rows before are left alone.
-///
-/// Windows are taken in blocks of `B = n` rows. A block starting at row `t₀` shifts its data by
-/// `K = x[t₀]` — a value inside every window of the block — and slides the sums of `x − K` and
-/// `(x − K)²`, starting from sums computed directly over the first window. Since `K` lies in
-/// the window, `Σ(x − K)² ≤ (n+1)·Σ(x − x̄)²`, so `M2 = Σ(x−K)² − (Σ(x−K))²/n` loses at most a
-/// factor `n+1` to cancellation (the streaming kernel's periodic exact refresh serves the same
-/// purpose); every block starts afresh, so rounding never builds up for more than `n` rows.
+/// Bollinger rows `n..` of `x` (the first `n` were stepped, leaving `st`), written to those
+/// rows of `out`: a sequential pass over the sums exactly as [`crate::Bollinger::next`]
+/// (anchor, slide), parking `K`, `S₁`, `S₂` in the output columns, then the bands in a
+/// vectorised pass. Returns the sums after the last row.
 #[inline(always)]
-fn bollinger_impl(n: usize, kdev: f64, x: &[f64], out: BandCols<'_>) {
+fn bollinger_impl(n: usize, kdev: f64, st: BandSums, x: &[f64], out: BandCols<'_>) -> BandSums {
     let rows = x.len();
-    if rows < n {
-        return;
+    let mut s = st;
+    if rows <= n {
+        return s;
+    }
+    for t in n..rows {
+        s.since += 1;
+        if s.since == n {
+            s = BandSums::anchored(x[t], &x[t + 1 - n..=t], &[]);
+        } else {
+            s.slide(x[t], x[t - n]);
+        }
+        out.lower[t] = s.anchor;
+        out.middle[t] = s.s1;
+        out.upper[t] = s.s2;
     }
     let nf = n as f64;
-    // Pass 1: window sums of the shifted data (S1 into `middle`, S2 into `upper`) and the
-    // shift into `lower`.
-    let mut t0 = n - 1;
-    while t0 < rows {
-        let end = (t0 + n).min(rows);
-        let kk = x[t0];
-        let (mut s1, mut s2) = (0.0, 0.0);
-        for &v in &x[t0 + 1 - n..=t0] {
-            let d = v - kk;
-            s1 += d;
-            s2 += d * d;
-        }
-        out.middle[t0] = s1;
-        out.upper[t0] = s2;
-        out.lower[t0] = kk;
-        for t in t0 + 1..end {
-            let (a, b) = (x[t] - kk, x[t - n] - kk);
-            s1 += a - b;
-            s2 += a * a - b * b;
-            out.middle[t] = s1;
-            out.upper[t] = s2;
-            out.lower[t] = kk;
-        }
-        t0 = end;
-    }
-    // Pass 2: bands, as `Bollinger::next` from the mean and M2.
-    let r = n - 1..rows;
+    let r = n..rows;
     let (lo, mid, up, pb) = (
         &mut out.lower[r.clone()],
         &mut out.middle[r.clone()],
         &mut out.upper[r.clone()],
         &mut out.percent_b[r.clone()],
     );
-    let xs = &x[r];
-    for t in 0..xs.len() {
-        let (kk, s1, s2) = (lo[t], mid[t], up[t]);
-        let mean = kk + s1 / nf;
-        let m2 = s2 - s1 * s1 / nf;
-        let m2 = if m2 < 0.0 { 0.0 } else { m2 };
-        let sd = (m2 / nf).sqrt();
-        let lower = mean - kdev * sd;
-        let upper = mean + kdev * sd;
-        lo[t] = lower;
-        mid[t] = mean;
-        up[t] = upper;
-        pb[t] = if upper > lower {
-            (xs[t] - lower) / (upper - lower)
-        } else {
-            0.5
-        };
+    for (t, &xt) in x[r].iter().enumerate() {
+        let [l, m, u, p] = bands(lo[t], mid[t], up[t], nf, kdev, xt);
+        lo[t] = l;
+        mid[t] = m;
+        up[t] = u;
+        pb[t] = p;
     }
+    s
 }
 
 dispatch! {
     /// See [`bollinger_impl`].
-    pub(crate) fn bollinger(n: usize, kdev: f64, x: &[f64], out: BandCols<'_>) => bollinger_impl
+    pub(crate) fn bollinger(n: usize, kdev: f64, st: BandSums, x: &[f64], out: BandCols<'_>) -> BandSums => bollinger_impl
 }
 
 #[cfg(test)]
@@ -731,10 +816,33 @@ mod tests {
 
     #[test]
     fn scan_matches_sequential_on_every_length_and_path() {
-        let x = series(3 * CHUNK + 77);
-        for &(a, s) in &[(1.0 - 2.0 / 21.0, 2.0 / 21.0), (13.0 / 14.0, 1.0 / 14.0), (1.0 / 3.0, 2.0 / 3.0), (0.0, 1.0), (0.999, 1.0)] {
+        let x = series(2 * SEGS * SEG_CAP + 77);
+        for &(a, s) in &[
+            (1.0 - 2.0 / 21.0, 2.0 / 21.0),
+            (13.0 / 14.0, 1.0 / 14.0),
+            (1.0 / 3.0, 2.0 / 3.0),
+            (0.0, 1.0),
+            (0.999, 1.0),
+        ] {
             let k = Lin::new(a, s);
-            for len in [0, 1, 7, 15, 63, 64, 65, 127, 128, 129, 500, CHUNK - 1, CHUNK, CHUNK + 1, x.len()] {
+            let chunk = SEGS * k.seg;
+            for len in [
+                0,
+                1,
+                7,
+                15,
+                63,
+                64,
+                65,
+                127,
+                128,
+                129,
+                500,
+                chunk - 1,
+                chunk,
+                chunk + 1,
+                x.len(),
+            ] {
                 let mut want = vec![0.0; len];
                 let wl = scan_seq(&k, 42.0, &x[..len], &mut want);
                 let mut first: Option<Vec<f64>> = None;
@@ -743,7 +851,10 @@ mod tests {
                     let gl = scan(p, &k, 42.0, &x[..len], &mut got);
                     assert_eq!(gl.to_bits(), got.last().copied().unwrap_or(42.0).to_bits());
                     for (t, (g, w)) in got.iter().zip(&want).enumerate() {
-                        assert!((g - w).abs() <= 1e-13 * w.abs(), "a={a} len={len} t={t} {p:?}: {g} vs {w}");
+                        assert!(
+                            (g - w).abs() <= 1e-13 * w.abs(),
+                            "a={a} len={len} t={t} {p:?}: {g} vs {w}"
+                        );
                     }
                     assert!((gl - wl).abs() <= 1e-13 * wl.abs());
                     match &first {
@@ -761,7 +872,14 @@ mod tests {
     #[test]
     fn non_finite_values_fail_validation_anywhere() {
         let x = series(300);
-        let base = Check { open: &[], high: &[], low: &[], close: &x, volume: &[], hl: false };
+        let base = Check {
+            open: &[],
+            high: &[],
+            low: &[],
+            close: &x,
+            volume: &[],
+            hl: false,
+        };
         for p in Path::available() {
             assert!(all_valid(p, &base));
             for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
@@ -781,18 +899,34 @@ mod tests {
         let h: Vec<f64> = c.iter().map(|v| v + 1.0).collect();
         let l: Vec<f64> = c.iter().map(|v| v - 1.0).collect();
         for p in Path::available() {
-            let ok = Check { open: &[], high: &h, low: &l, close: &c, volume: &[], hl: true };
+            let ok = Check {
+                open: &[],
+                high: &h,
+                low: &l,
+                close: &c,
+                volume: &[],
+                hl: true,
+            };
             assert!(all_valid(p, &ok));
             for i in [0, 8, 50, 99] {
                 let mut c2 = c.clone();
                 c2[i] = h[i] + 1e-9;
-                assert!(!all_valid(p, &Check { close: &c2, ..ok }), "close above high at {i}");
+                assert!(
+                    !all_valid(p, &Check { close: &c2, ..ok }),
+                    "close above high at {i}"
+                );
                 let mut l2 = l.clone();
                 l2[i] = h[i] + 0.5;
-                assert!(!all_valid(p, &Check { low: &l2, ..ok }), "low above high at {i}");
+                assert!(
+                    !all_valid(p, &Check { low: &l2, ..ok }),
+                    "low above high at {i}"
+                );
                 let mut v = vec![1.0; 100];
                 v[i] = -1.0;
-                assert!(!all_valid(p, &Check { volume: &v, ..ok }), "negative volume at {i}");
+                assert!(
+                    !all_valid(p, &Check { volume: &v, ..ok }),
+                    "negative volume at {i}"
+                );
             }
         }
     }

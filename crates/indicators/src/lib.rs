@@ -102,9 +102,36 @@ pub trait Indicator: Clone + fmt::Debug {
     /// The default steps row by row ([`step_rows`]). EMA, RSI, ATR, ADX and Bollinger override
     /// it with blocked, vectorised kernels on `path` ([`kernels`]): their outputs agree with
     /// stepping to rounding (~1e-13 relative) rather than bit for bit.
-    fn run_valid(&mut self, rows: &ValidRows<'_>, out: &mut [f64], path: Path) -> Self::Output {
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> Self::Output {
         let _ = path;
         step_rows(self, rows, out)
+    }
+
+    /// As [`Indicator::run_valid`] over rows that were *not* validated: returns `None` — with
+    /// the state unchanged and `out` unspecified — if any row would fail [`validate`] (the
+    /// caller then applies the rows one by one with checks, as [`Guarded::batch`] does).
+    ///
+    /// The default validates first (one vectorised scan per column, [`kernels`]) and then
+    /// runs [`Indicator::run_valid`]. [`Ema`] folds the check into its kernel instead.
+    fn run_checked(
+        &mut self,
+        rows: &Rows<'_>,
+        out: &mut [f64],
+        path: Path,
+    ) -> Option<Self::Output> {
+        let check = kernels::Check {
+            open: rows.open,
+            high: rows.high,
+            low: rows.low,
+            close: rows.close,
+            volume: rows.volume,
+            hl: Self::FIELDS.contains(Fields::HL),
+        };
+        if kernels::all_valid(path, &check) {
+            Some(self.run_valid(rows, out, path))
+        } else {
+            None
+        }
     }
 }
 
@@ -234,10 +261,10 @@ pub struct BatchSummary {
     pub skipped: usize,
 }
 
-/// The input columns of a batch whose every row passed [`validate`], resolved to slices of
-/// `rows` values; a column the indicator does not read is empty.
+/// The input columns of a batch resolved to slices of `rows` values; a column the indicator
+/// does not read is empty.
 #[derive(Debug, Clone, Copy)]
-pub struct ValidRows<'a> {
+pub struct Rows<'a> {
     /// Opens (or empty).
     pub open: &'a [f64],
     /// Highs (or empty).
@@ -252,7 +279,7 @@ pub struct ValidRows<'a> {
     pub rows: usize,
 }
 
-impl ValidRows<'_> {
+impl Rows<'_> {
     /// Row `t` as a bar (unread fields NaN). `t` must be below `rows`.
     #[inline]
     #[must_use]
@@ -278,7 +305,7 @@ impl ValidRows<'_> {
 
 /// Steps `ind` over `rows` one row at a time (the default [`Indicator::run_valid`]), writing
 /// output `k` of row `t` to `out[k * rows.rows + t]`; returns the last outputs (NaN for none).
-pub fn step_rows<I: Indicator>(ind: &mut I, rows: &ValidRows<'_>, out: &mut [f64]) -> I::Output {
+pub fn step_rows<I: Indicator>(ind: &mut I, rows: &Rows<'_>, out: &mut [f64]) -> I::Output {
     let n = rows.rows;
     let width = I::OUTPUTS.len();
     let mut tmp = [f64::NAN; 8];
@@ -376,17 +403,18 @@ impl<I: Indicator> Guarded<I> {
             });
         }
         if cols.ts.is_none() {
-            // Fast path when every row passes validation (one vectorised scan per column): the
-            // needed columns are resolved to slices of exactly `rows` once (unread fields are
-            // empty: `I::FIELDS` is a constant), and the indicator runs its unchecked bulk
-            // kernel over them.
+            // Fast path when every row passes validation: the needed columns are resolved to
+            // slices of exactly `rows` once (unread fields are empty: `I::FIELDS` is a
+            // constant); the indicator checks them (a vectorised scan, or folded into its
+            // kernel) and runs its bulk kernel. If some row is bad, nothing was changed and the
+            // rows are applied one by one below.
             let col = |f: Fields, c: Option<&'a [f64]>| -> &'a [f64] {
                 match c {
                     Some(c) if I::FIELDS.contains(f) => &c[..rows],
                     _ => &[],
                 }
             };
-            let valid = ValidRows {
+            let valid = Rows {
                 open: col(Fields::OPEN, cols.open),
                 high: col(Fields::HIGH, cols.high),
                 low: col(Fields::LOW, cols.low),
@@ -394,18 +422,9 @@ impl<I: Indicator> Guarded<I> {
                 volume: col(Fields::VOLUME, cols.volume),
                 rows,
             };
-            let check = kernels::Check {
-                open: valid.open,
-                high: valid.high,
-                low: valid.low,
-                close: valid.close,
-                volume: valid.volume,
-                hl: I::FIELDS.contains(Fields::HL),
-            };
-            if kernels::all_valid(path, &check) {
+            if let Some(o) = self.inner.run_checked(&valid, out, path) {
                 self.guard
                     .count_accepted(rows as u64, zero_volumes(cols, I::FIELDS));
-                let o = self.inner.run_valid(&valid, out, path);
                 if rows > 0 {
                     self.last = o;
                 }

@@ -5,7 +5,7 @@ use crate::input::{Bar, Fields};
 use crate::kernels::{self, Lin, Path, RsiCarry};
 use crate::ma::{single_output, Ema, Sma};
 use crate::window::{CompSum, MaxWindow, MinWindow, Ring};
-use crate::{Indicator, ValidRows};
+use crate::{Indicator, Rows};
 
 /// Wilder's relative strength index.
 ///
@@ -95,7 +95,7 @@ impl Indicator for Rsi {
     /// Seeding values one by one, then the blocked kernel ([`kernels`](crate::kernels)):
     /// gains and losses in one pass, both averages as scans `avg ← (1 − 1/n)·avg + x/n`, the
     /// ratio in a third.
-    fn run_valid(&mut self, rows: &ValidRows<'_>, out: &mut [f64], path: Path) -> f64 {
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> f64 {
         let x = rows.close;
         let mut t = 0;
         while t < x.len() && !(self.started && self.count >= self.n) {

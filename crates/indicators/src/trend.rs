@@ -4,7 +4,7 @@ use crate::error::{period, positive, IndicatorError};
 use crate::input::{Bar, Fields};
 use crate::kernels::{self, AdxCarry, AdxCols, Lin, Path};
 use crate::window::{MaxWindow, MinWindow, Ring};
-use crate::{Indicator, ValidRows};
+use crate::{Indicator, Rows};
 
 /// ADX/DMI outputs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -155,7 +155,7 @@ impl Indicator for Adx {
     /// The first `n − 1` directional movements one by one, then the blocked kernel
     /// ([`kernels`](crate::kernels)): ±DM and TR in one pass, the three Wilder sums as scans
     /// `S ← (1 − 1/n)·S + x`, ±DI and DX in one pass, the ADX as a fourth scan.
-    fn run_valid(&mut self, rows: &ValidRows<'_>, out: &mut [f64], path: Path) -> AdxOutput {
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> AdxOutput {
         let len = rows.rows;
         let mut tmp = [0.0; 4];
         let mut t = 0;
