@@ -365,6 +365,28 @@ pub fn indicator_batch_into(
     })
 }
 
+/// As `indicatorBatchInto` for single-series indicators (inputs `'value'`): one column, no
+/// timestamps. Three arguments instead of seven: each optional argument costs a type check at
+/// the boundary, which is a measurable share of a short batch.
+#[napi(catch_unwind)]
+pub fn indicator_batch_values_into(
+    h: &mut External<BindingIndicator>,
+    values: &[f64],
+    mut out: Float64ArraySlice<'_>,
+) -> Result<u32> {
+    // SAFETY: as in `indicator_batch_into`.
+    let out: &mut [f64] = unsafe { out.as_mut() };
+    if overlaps(values, out) {
+        return Err(invalid_arg("out must not share memory with the values"));
+    }
+    each!(&mut h.inner, g => {
+        if fields_of(g) != Fields::VALUE {
+            return Err(invalid_arg("batchValuesInto is for single-series indicators (inputs 'value')"));
+        }
+        run_batch_into(g, &Columns::values(values), out)
+    })
+}
+
 /// Inputs accepted and refused by reason.
 #[napi]
 pub fn indicator_stats(h: &External<BindingIndicator>) -> InputStats {

@@ -188,6 +188,25 @@ fn batch_groups(r: &mut Runner, data: &[Bar]) {
         }};
     }
     group!("EMA(20)", Ema::new(20).unwrap_or_else(|e| panic!("{e}")));
+    {
+        // A second reference: the textbook loop, one dependent multiply-add chain per value.
+        let x = cols[2].clone();
+        let mut out = vec![0.0; x.len()];
+        r.latency(
+            "EMA(20): batch over 2,500 bars (per call)",
+            "naive Rust loop (a = 2/(n+1), seeded with x0)",
+            false,
+            move || {
+                let a = 2.0 / 21.0;
+                let mut y = x[0];
+                for (o, &v) in out.iter_mut().zip(bb(&x).iter()) {
+                    y += a * (v - y);
+                    *o = y;
+                }
+                bb(&out);
+            },
+        );
+    }
     group!("RSI(14)", Rsi::new(14).unwrap_or_else(|e| panic!("{e}")));
     group!("ATR(14)", Atr::new(14).unwrap_or_else(|e| panic!("{e}")));
     group!("ADX(14)", Adx::new(14).unwrap_or_else(|e| panic!("{e}")));
@@ -229,41 +248,6 @@ pub fn run(r: &mut Runner) {
             let _ = bb(guarded.update_value(bb(d[k].close)));
         },
     );
-
-    let g = "EMA(20): batch over 2,500 values (per value)";
-    {
-        let closes: Vec<f64> = data.iter().take(2500).map(|b| b.close).collect();
-        let n = closes.len();
-        let mut out = vec![0.0; n];
-        let x = closes.clone();
-        r.latency(
-            g,
-            "naive Rust loop (a = 2/(n+1), seeded with x0)",
-            true,
-            move || {
-                let a = 2.0 / 21.0;
-                let mut y = x[0];
-                for (o, &v) in out.iter_mut().zip(bb(&x).iter()) {
-                    y += a * (v - y);
-                    *o = y;
-                }
-                bb(&out);
-            },
-        );
-        let mut out = vec![0.0; n];
-        let mut g2 = Guarded::new(Ema::new(20).unwrap_or_else(|e| panic!("{e}")));
-        let cols_src = closes;
-        r.latency(
-            g,
-            "tachyon Guarded<Ema>::batch (validated)",
-            false,
-            move || {
-                g2.reset();
-                let cols = tachyon_indicators::Columns::values(bb(&cols_src));
-                bb(g2.batch(&cols, &mut out).unwrap_or_else(|e| panic!("{e}")));
-            },
-        );
-    }
 
     batch_groups(r, &data);
 
@@ -431,6 +415,63 @@ pub fn kernels() -> Vec<Kernel> {
                 let mut s = stepper(
                     Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")),
                     bars(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        // One validated batch over the first 2,500 bars per unit (reset first, seeding
+        // included), on the best path of the machine (AVX2 where valgrind's CPU has it).
+        Kernel {
+            id: "indicators/ema_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Ema::new(20).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/rsi_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Rsi::new(14).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/atr_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Atr::new(14).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/adx_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Adx::new(14).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/bollinger_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
                 );
                 Box::new(move |n| (0..n).for_each(|_| s()))
             },

@@ -346,7 +346,8 @@ fn check_bad_rows<I: Indicator>(name: &str, proto: &I, d: &Hlc) {
 #[test]
 fn bad_rows_take_the_checked_path() {
     let base = Hlc::synthetic(3000);
-    let spoil: [(usize, fn(&mut Hlc, usize)); 6] = [
+    type Spoil = fn(&mut Hlc, usize);
+    let spoil: [(usize, Spoil); 6] = [
         (0, |d, t| d.close[t] = f64::NAN),
         (1, |d, t| d.high[t] = f64::INFINITY),
         (1500, |d, t| d.low[t] = f64::NEG_INFINITY),
