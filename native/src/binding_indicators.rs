@@ -355,8 +355,14 @@ pub fn indicator_batch_into(
     // call's cost. The blocked kernels re-read inputs after writing outputs, so an `out`
     // sharing memory with an input is refused before anything runs.
     let out: &mut [f64] = unsafe { out.as_mut() };
-    if [Some(c0), c1, c2, c3].iter().flatten().any(|c| overlaps(c, out)) {
-        return Err(invalid_arg("out must not share memory with an input column"));
+    if [Some(c0), c1, c2, c3]
+        .iter()
+        .flatten()
+        .any(|c| overlaps(c, out))
+    {
+        return Err(invalid_arg(
+            "out must not share memory with an input column",
+        ));
     }
     let ts = ts.map(timestamps).transpose()?;
     each!(&mut h.inner, g => {
