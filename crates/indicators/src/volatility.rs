@@ -95,7 +95,7 @@ impl Bollinger {
                 }
             }
         }
-        let [lower, middle, upper, percent_b] = self.sums.bands(n as f64, self.k, x);
+        let [lower, middle, upper, percent_b] = self.sums.bands(1.0 / n as f64, self.k, x);
         BollingerOutput {
             lower,
             middle,
