@@ -216,7 +216,7 @@ impl Indicator for Ema {
     }
 
     /// Seeding values one by one, then the blocked scan `v ← keep·v + α·x`
-    /// ([`kernels`](crate::kernels)).
+    /// ([`kernels`]).
     fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> f64 {
         let x = rows.close;
         let mut t = 0;

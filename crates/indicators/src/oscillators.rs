@@ -92,7 +92,7 @@ impl Indicator for Rsi {
         self.loss = 0.0;
     }
 
-    /// Seeding values one by one, then the blocked kernel ([`kernels`](crate::kernels)):
+    /// Seeding values one by one, then the blocked kernel ([`kernels`]):
     /// gains and losses in one pass, both averages as scans `avg ← (1 − 1/n)·avg + x/n`, the
     /// ratio in a third.
     fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> f64 {

@@ -153,7 +153,7 @@ impl Indicator for Adx {
     }
 
     /// The first `n − 1` directional movements one by one, then the blocked kernel
-    /// ([`kernels`](crate::kernels)): ±DM and TR in one pass, the three Wilder sums as scans
+    /// ([`kernels`]): ±DM and TR in one pass, the three Wilder sums as scans
     /// `S ← (1 − 1/n)·S + x`, ±DI and DX in one pass, the ADX as a fourth scan.
     fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> AdxOutput {
         let len = rows.rows;

@@ -50,7 +50,7 @@ pub struct BollingerOutput {
 /// `(n+1)·M2`: the subtraction loses at most a factor `n+1`, so σ is accurate *relative to
 /// itself* (a flat window gives exactly 0), not merely relative to the price level as with
 /// `E[x²] − E[x]²` or a running Welford update. The batch form runs the same arithmetic
-/// ([`kernels`](crate::kernels)): a batch gives the same bits as stepping.
+/// ([`kernels`]): a batch gives the same bits as stepping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bollinger {
     ring: Ring,
@@ -141,7 +141,7 @@ impl Indicator for Bollinger {
     }
 
     /// The first `n` values one by one (their windows reach into the state), then the
-    /// kernel over the rest ([`kernels`](crate::kernels)): the same anchored sums and the same
+    /// kernel over the rest ([`kernels`]): the same anchored sums and the same
     /// expressions as [`Bollinger::next`], with the bands computed in a separate vectorised
     /// pass. The outputs and the state afterwards are exactly those of stepping.
     fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> BollingerOutput {
@@ -261,7 +261,7 @@ impl Indicator for Atr {
         self.value = 0.0;
     }
 
-    /// Seeding bars one by one, then the blocked kernel ([`kernels`](crate::kernels)): true
+    /// Seeding bars one by one, then the blocked kernel ([`kernels`]): true
     /// ranges in one pass, `atr ← (1 − 1/n)·atr + TR/n` as a scan.
     fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> f64 {
         let n = rows.rows;
