@@ -174,8 +174,9 @@ abstract class SeriesIndicator<V> extends IndicatorBase<V> {
   }
   /**
    * Continues over `values`; output `k` of value `t` at `k·values.length + t`. Pass `out`
-   * (length `values.length × outputs`) to write into your own buffer instead of allocating:
-   * the fast form for repeated batches.
+   * (length `values.length × outputs`, not sharing memory with `values`; otherwise
+   * `ERR_INVALID_ARG`) to write into your own buffer instead of allocating: the fast form for
+   * repeated batches.
    */
   batch(values: Float64Array, out?: Float64Array): Float64Array {
     const o = out ?? new Float64Array(values.length * this.outputs.length);
