@@ -134,8 +134,9 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * due within the same millisecond leave together; `'fine'` sleeps at most 50 µs between turns
  * (`Atomics.wait`), so requests leave within ~50 µs of their time without a spinning core, and
  * answers that arrive during a sleep are read up to 50 µs late (this errs towards higher
- * round trips, never lower); `'spin'` re-checks at once (exact spacing, a busy core). Answers on a connection come in
- * order, so the k-th answer belongs to the k-th request on that connection. Bounded: at most
+ * round trips, never lower); `'spin'` re-checks at once (exact spacing, a busy core). Answers
+ * on a connection come in order, so the k-th answer belongs to the k-th request on that
+ * connection. Bounded: at most
  * `rate × durationSec` requests, and at most `drainSec` of waiting afterwards.
  */
 export async function runRate(
