@@ -27,7 +27,17 @@ export type ErrorCode =
   | 'ERR_RING_CAPACITY'
   | 'ERR_RING_SIZE'
   | 'ERR_RING_ALIGNMENT'
-  | 'ERR_RING_CORRUPT';
+  | 'ERR_RING_CORRUPT'
+  // runtime (config, data, journal, venues, strategies, CLI)
+  | 'ERR_CONFIG'
+  | 'ERR_DATA'
+  | 'ERR_JOURNAL'
+  | 'ERR_AUDIT'
+  | 'ERR_VENUE'
+  | 'ERR_STRATEGY'
+  | 'ERR_BACKTEST'
+  | 'ERR_LIVE_NOT_CONFIRMED'
+  | 'ERR_CREDENTIALS';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {

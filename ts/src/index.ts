@@ -33,3 +33,33 @@ export {
   type StreamStats,
 } from './api/stream.js';
 export { runDemo, type DemoOptions, type DemoResult } from './runtime/demo.js';
+// runtime area: configuration, journal, data, venues, strategies, backtests, sessions
+export {
+  loadConfig,
+  defaultConfig,
+  readConfigFile,
+  envOverrides,
+  ENV_PREFIX,
+  TachyonConfig,
+  type TachyonConfigInput,
+  type LoadConfigOptions,
+} from './config/index.js';
+export {
+  openJournal,
+  Journal,
+  canonicalJson,
+  chainHash,
+  GENESIS_HASH,
+  TERMINAL_STATUSES,
+  type JournalOptions,
+  type JournalCounts,
+  type OrderRecord,
+  type FillRecord,
+  type PositionRecord,
+  type DecisionRecord,
+  type RiskEventRecord,
+  type ModeChangeRecord,
+  type SessionRecord,
+  type AuditReport,
+  type OrderStatus,
+} from './store/index.js';
