@@ -1,0 +1,2 @@
+//! Integration tests of tachyon-backtest.
+mod session;
