@@ -43,6 +43,7 @@ coded!(
     tachyon_core::time::ClockError,
     tachyon_core::ring::CapacityError,
     tachyon_core::shm::RingError,
+    tachyon_backtest::BacktestError,
 );
 
 /// Builds the JS error for a coded Rust error.

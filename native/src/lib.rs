@@ -7,10 +7,12 @@
 //!
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
+//! - [`binding_backtest`]: the backtest/paper replay session, Rust-only runs, metrics, splits.
 //! - [`options`]: every option object and its validation.
 
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
+pub mod binding_backtest;
 pub mod binding_core;
 pub mod binding_stream;
 pub mod error;

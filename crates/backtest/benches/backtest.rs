@@ -1,5 +1,7 @@
 //! Criterion bench: the Rust backtest loop with the EMA-cross strategy over synthetic bars.
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
 use tachyon_backtest::*;
 use tachyon_core::InstrumentSpec;
@@ -16,8 +18,20 @@ fn bench(c: &mut Criterion) {
     };
     let mut gen = SyntheticBars::new(
         1,
-        Gbm { price: 65_000.0, mu: 0.0, sigma: 0.6 },
-        synthetic::BarSpec { ..BarSpec { instrument: 0, start_ns: 0, bar_ns: 60_000_000_000, steps_per_bar: 4, tick: 1, price_scale: 2, mean_volume: 1e5 } },
+        Gbm {
+            price: 65_000.0,
+            mu: 0.0,
+            sigma: 0.6,
+        },
+        BarSpec {
+            instrument: 0,
+            start_ns: 0,
+            bar_ns: 60_000_000_000,
+            steps_per_bar: 4,
+            tick: 1,
+            price_scale: 2,
+            mean_volume: 1e5,
+        },
     );
     let mut bars = Vec::new();
     gen.fill(1_000_000, &mut bars);

@@ -313,7 +313,18 @@ impl Ledger {
         p.mark = if p.mark == 0 { price } else { p.mark };
         let after = p.qty;
         let realized_delta = p.realized - realized_before;
-        self.track_trip(i, side, qty, price, fee, ts_ns, before, after, realized_delta, n);
+        self.track_trip(
+            i,
+            side,
+            qty,
+            price,
+            fee,
+            ts_ns,
+            before,
+            after,
+            realized_delta,
+            n,
+        );
         Ok(fee)
     }
 

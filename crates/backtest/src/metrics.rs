@@ -109,7 +109,11 @@ pub fn infer_periods_per_year(ts: &[i64]) -> Option<f64> {
     if ts.len() < 2 {
         return None;
     }
-    let mut d: Vec<i64> = ts.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 0).collect();
+    let mut d: Vec<i64> = ts
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > 0)
+        .collect();
     if d.is_empty() {
         return None;
     }
@@ -154,7 +158,12 @@ pub fn drawdown(ts: &[i64], equity: &[f64]) -> (f64, i64, usize) {
 
 /// Computes the metrics.
 #[must_use]
-pub fn compute(curve: &[EquityPoint], trips: &[RoundTrip], cash_pow: f64, inp: &MetricInputs) -> Metrics {
+pub fn compute(
+    curve: &[EquityPoint],
+    trips: &[RoundTrip],
+    cash_pow: f64,
+    inp: &MetricInputs,
+) -> Metrics {
     let eq: Vec<f64> = curve.iter().map(|p| p.equity).collect();
     let ts: Vec<i64> = curve.iter().map(|p| p.ts_ns).collect();
     let mut m = Metrics {
@@ -180,19 +189,35 @@ pub fn compute(curve: &[EquityPoint], trips: &[RoundTrip], cash_pow: f64, inp: &
     let adj: Vec<f64> = r.iter().map(|x| x - rf).collect();
     let sd = std1(&adj);
     m.volatility = std1(&r) * p.sqrt();
-    m.sharpe = if sd > 0.0 { mean(&adj) / sd * p.sqrt() } else { f64::NAN };
+    m.sharpe = if sd > 0.0 {
+        mean(&adj) / sd * p.sqrt()
+    } else {
+        f64::NAN
+    };
     let down = if adj.is_empty() {
         f64::NAN
     } else {
         (adj.iter().map(|x| x.min(0.0).powi(2)).sum::<f64>() / adj.len() as f64).sqrt() * p.sqrt()
     };
-    m.sortino = if down > 0.0 { mean(&adj) * p / down } else { f64::NAN };
+    m.sortino = if down > 0.0 {
+        mean(&adj) * p / down
+    } else {
+        f64::NAN
+    };
     let (dd, dd_ns, dd_n) = drawdown(&ts, &eq);
     m.max_drawdown = dd;
     m.max_drawdown_duration_ns = dd_ns;
     m.max_drawdown_duration_periods = dd_n;
-    m.calmar = if dd > 0.0 { m.annual_return / dd } else { f64::NAN };
-    let closed: Vec<f64> = trips.iter().filter(|t| !t.open).map(|t| t.pnl as f64 / cash_pow).collect();
+    m.calmar = if dd > 0.0 {
+        m.annual_return / dd
+    } else {
+        f64::NAN
+    };
+    let closed: Vec<f64> = trips
+        .iter()
+        .filter(|t| !t.open)
+        .map(|t| t.pnl as f64 / cash_pow)
+        .collect();
     m.trades = closed.len();
     if closed.is_empty() {
         m.win_rate = f64::NAN;
@@ -233,7 +258,7 @@ mod tests {
         let eq = [100.0, 110.0, 99.0, 105.0, 111.0, 100.0, 101.0];
         let (dd, ns, n) = drawdown(&ts, &eq);
         assert!((dd - 0.1).abs() < 1e-15); // 110 → 99
-        // peak 110 at t1, recovered at t4 (3); peak 111 at t4, unrecovered to t6 (2)
+                                           // peak 110 at t1, recovered at t4 (3); peak 111 at t4, unrecovered to t6 (2)
         assert_eq!((ns, n), (3, 3));
     }
 }

@@ -182,7 +182,11 @@ impl Record {
             e: 0,
             seq: 0,
             instrument,
-            kind: if bid { Kind::Bid as u8 } else { Kind::Ask as u8 },
+            kind: if bid {
+                Kind::Bid as u8
+            } else {
+                Kind::Ask as u8
+            },
             side: 0,
             flags: 0,
         }
@@ -233,7 +237,7 @@ impl Record {
     /// # Errors
     /// [`crate::BacktestError::BadBuffer`] if the length is not a multiple of 64.
     pub fn read_all(bytes: &[u8], out: &mut Vec<Self>) -> Result<(), crate::BacktestError> {
-        if bytes.len() % RECORD_SIZE != 0 {
+        if !bytes.len().is_multiple_of(RECORD_SIZE) {
             return Err(crate::BacktestError::BadBuffer {
                 len: bytes.len(),
                 size: RECORD_SIZE,
@@ -277,7 +281,10 @@ mod tests {
 
     #[test]
     fn validation() {
-        assert_eq!(Record::bar(0, 0, 10, 12, 9, 11, 5).validate(), Ok(Kind::Bar));
+        assert_eq!(
+            Record::bar(0, 0, 10, 12, 9, 11, 5).validate(),
+            Ok(Kind::Bar)
+        );
         assert_eq!(
             Record::bar(0, 0, 10, 9, 9, 11, 5).validate(),
             Err(RecordError::InconsistentBar)
@@ -294,10 +301,7 @@ mod tests {
             Record::trade(0, 0, 10, 0, 1).validate(),
             Err(RecordError::BadQuantity)
         );
-        assert_eq!(
-            Record::level(0, 0, true, 10, 0).validate(),
-            Ok(Kind::Bid)
-        );
+        assert_eq!(Record::level(0, 0, true, 10, 0).validate(), Ok(Kind::Bid));
         let mut r = Record::trade(0, 0, 10, 1, 1);
         r.kind = 99;
         assert_eq!(r.validate(), Err(RecordError::UnknownKind));

@@ -40,7 +40,11 @@ pub struct RunOptions {
 }
 
 /// Replays every record in `session` through `strategy`.
-pub fn run(session: &mut Session, strategy: &mut dyn NativeStrategy, opts: RunOptions) -> RunResult {
+pub fn run(
+    session: &mut Session,
+    strategy: &mut dyn NativeStrategy,
+    opts: RunOptions,
+) -> RunResult {
     let mut reports = Vec::new();
     while let Some(r) = session.step_next() {
         strategy.on_record(session, &r);

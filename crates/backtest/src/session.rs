@@ -14,10 +14,10 @@
 //!   `low ≤ P`: at the open if `open ≤ P` (the market gapped through it; taker), else at `P`
 //!   (maker). Sells mirror this with `high ≥ P`. No partial fills, no volume cap.
 //! - **Trades.** A market order fills at the price of the next trade of its instrument (with
-//!   slippage). A resting buy limit `P` fills at `P` on a trade strictly below `P` (maker; a
-//!   trade *at* `P` may be someone ahead in the queue, so it does not count); a limit that is
-//!   marketable on arrival (the next trade is at or below `P`) fills at that trade's price as
-//!   taker.
+//!   slippage). A buy limit `P` that crosses the last price when submitted (`last ≤ P`) fills
+//!   at the next trade's price if that is at or below `P` (taker); otherwise it rests and fills
+//!   at `P` on a trade strictly below `P` (maker; a trade *at* `P` may be someone ahead in the
+//!   queue, so it does not count). Sells mirror this.
 //! - **Book levels** update the mark (mid of best bid and ask when both exist) only; queue
 //!   position and depth-walking are the simulated venue's job (`tachyon-sim`).
 //! - IOC orders live until the next record of their instrument, then expire.
@@ -233,7 +233,9 @@ fn price_mul_bps(price: i64, rate: FeeRate, up: bool, tick: i64) -> i64 {
     } else {
         num.div_euclid(den)
     };
-    i64::try_from(ticks * i128::from(tick)).unwrap_or(price).max(tick)
+    i64::try_from(ticks * i128::from(tick))
+        .unwrap_or(price)
+        .max(tick)
 }
 
 impl Session {
@@ -332,12 +334,12 @@ impl Session {
         for r in records {
             let res = r.validate().and_then(|_| {
                 if (r.instrument as usize) >= self.instruments.len() {
-                    Err(RecordError::UnknownInstrument)
-                } else if r.ts_ns < self.last_ts {
-                    Err(RecordError::NonMonotonicTime)
-                } else {
-                    Ok(())
+                    return Err(RecordError::UnknownInstrument);
                 }
+                if r.ts_ns < self.last_ts {
+                    return Err(RecordError::NonMonotonicTime);
+                }
+                Ok(())
             });
             match res {
                 Ok(()) => {
@@ -658,7 +660,8 @@ impl Session {
             .get(req.instrument as usize)
             .ok_or(Reject::UnknownInstrument)?;
         let i = req.instrument as usize;
-        let qty = Quantity::from_mantissa(req.qty, inst.qty_scale()).map_err(|_| Reject::BadQuantity)?;
+        let qty =
+            Quantity::from_mantissa(req.qty, inst.qty_scale()).map_err(|_| Reject::BadQuantity)?;
         inst.check_qty(qty).map_err(|_| Reject::BadQuantity)?;
         let reference = match req.limit {
             Some(p) => {
@@ -674,7 +677,8 @@ impl Session {
                 self.ledger.position(req.instrument).mark
             }
         };
-        let price = Price::from_mantissa(reference, inst.price_scale()).map_err(|_| Reject::BadPrice)?;
+        let price =
+            Price::from_mantissa(reference, inst.price_scale()).map_err(|_| Reject::BadPrice)?;
         match inst.check_order(price, qty) {
             Ok(_) => {}
             Err(e) => {
@@ -707,7 +711,11 @@ impl Session {
                 let equity = self.ledger.equity() as f64;
                 let mut gross = 0.0;
                 for (k, p) in self.ledger.positions().iter().enumerate() {
-                    let q = if k == i { after + pending } else { i128::from(p.qty) };
+                    let q = if k == i {
+                        after + pending
+                    } else {
+                        i128::from(p.qty)
+                    };
                     let mark = if k == i { reference } else { p.mark };
                     gross += (self.ledger.notional(k as u32, 1, mark) as f64 * q as f64).abs();
                 }
@@ -750,11 +758,18 @@ impl Session {
             self.execute(id, req, px, false, self.now);
             return Ok(id);
         }
+        // A limit that does not cross the last price rests from the start (maker-only fills).
+        let mark = self.ledger.position(req.instrument).mark;
+        let marketable = match (req.limit, req.side) {
+            (None, _) => true,
+            (Some(p), Side::Buy) => mark <= p,
+            (Some(p), Side::Sell) => mark >= p,
+        };
         self.open.push(Open {
             id,
             req,
             from: self.cursor,
-            rested: false,
+            rested: !marketable,
         });
         Ok(id)
     }

@@ -153,17 +153,32 @@ mod tests {
         assert_eq!(
             w,
             vec![
-                Window { train: 0..4, test: 4..6 },
-                Window { train: 2..6, test: 6..8 },
-                Window { train: 4..8, test: 8..10 },
+                Window {
+                    train: 0..4,
+                    test: 4..6
+                },
+                Window {
+                    train: 2..6,
+                    test: 6..8
+                },
+                Window {
+                    train: 4..8,
+                    test: 8..10
+                },
             ]
         );
         let a = walk_forward(12, 4, 3, 3, 1, true).unwrap();
         assert_eq!(
             a,
             vec![
-                Window { train: 0..4, test: 5..8 },
-                Window { train: 0..7, test: 8..11 },
+                Window {
+                    train: 0..4,
+                    test: 5..8
+                },
+                Window {
+                    train: 0..7,
+                    test: 8..11
+                },
             ]
         );
         assert!(walk_forward(3, 4, 2, 2, 0, false).is_err());
@@ -181,7 +196,10 @@ mod tests {
             for &j in &f.train {
                 assert!(!(a..b).contains(&j));
                 // label interval [times[j], t1[j]] does not overlap [times[a], max_t1]
-                assert!(t1[j] <= times[a] || times[j] >= max_t1, "fold {a}..{b} trains on {j}");
+                assert!(
+                    t1[j] <= times[a] || times[j] >= max_t1,
+                    "fold {a}..{b} trains on {j}"
+                );
             }
         }
     }

@@ -83,7 +83,13 @@ pub struct EmaCross {
 impl EmaCross {
     /// `fast < slow` periods, `qty` mantissa per instrument, for `price_scales`.
     #[must_use]
-    pub fn new(fast: usize, slow: usize, qty: i64, direction: Direction, price_scales: &[u8]) -> Self {
+    pub fn new(
+        fast: usize,
+        slow: usize,
+        qty: i64,
+        direction: Direction,
+        price_scales: &[u8],
+    ) -> Self {
         let n = price_scales.len();
         Self {
             fast: vec![Ema::new(fast); n],
@@ -91,7 +97,10 @@ impl EmaCross {
             prev_diff: vec![f64::NAN; n],
             qty,
             direction,
-            price_pow: price_scales.iter().map(|s| 10f64.powi(i32::from(*s))).collect(),
+            price_pow: price_scales
+                .iter()
+                .map(|s| 10f64.powi(i32::from(*s)))
+                .collect(),
             signals: 0,
         }
     }

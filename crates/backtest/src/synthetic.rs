@@ -34,7 +34,8 @@ impl PricePath for Gbm {
     #[inline]
     fn step(&mut self, rng: &mut Rng, dt: f64) -> f64 {
         let z = rng.normal();
-        self.price *= det_exp((self.mu - 0.5 * self.sigma * self.sigma) * dt + self.sigma * dt.sqrt() * z);
+        self.price *=
+            det_exp((self.mu - 0.5 * self.sigma * self.sigma) * dt + self.sigma * dt.sqrt() * z);
         self.price
     }
 }
@@ -146,7 +147,11 @@ mod tests {
 
     #[test]
     fn same_seed_same_bars_and_bars_are_valid() {
-        let gbm = Gbm { price: 65_000.0, mu: 0.0, sigma: 0.6 };
+        let gbm = Gbm {
+            price: 65_000.0,
+            mu: 0.0,
+            sigma: 0.6,
+        };
         let mut a = SyntheticBars::new(7, gbm, spec());
         let mut b = SyntheticBars::new(7, gbm, spec());
         let mut c = SyntheticBars::new(8, gbm, spec());
