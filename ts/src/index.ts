@@ -63,3 +63,53 @@ export {
   type AuditReport,
   type OrderStatus,
 } from './store/index.js';
+export {
+  loadMarketData,
+  loadCsv,
+  loadParquet,
+  parseTimestampUs,
+  RecordBuffer,
+  RecordView,
+  RecordKind,
+  RECORD_BYTES,
+  SyntheticMarket,
+  syntheticData,
+  parseMantissa,
+  formatMantissa,
+  type MarketData,
+  type LoadOptions,
+  type LoadReport,
+  type DataIssue,
+  type DataIssueCode,
+  type DataFormat,
+  type DataInstrument,
+  type SyntheticMarketOptions,
+} from './data/index.js';
+export { SimulatedVenue, decodeReports, REJECT_CODES, RECORD_ERROR_CODES, type SimulatedVenueOptions, type ExecReport } from './venues/simulated.js';
+export type {
+  Strategy,
+  StrategyContext,
+  StrategyFactory,
+  Bar,
+  Trade,
+  BookUpdate,
+  Fill,
+  OrderUpdate,
+  OrderIntent,
+  OrderState,
+  WorkingOrder,
+  DecisionNote,
+  Mode as TradingMode,
+} from './runtime/strategy.js';
+export { Runner, type RunnerOptions, type RunnerSink, type RunnerOrder, type RunnerCounts } from './runtime/runner.js';
+export { emaCross, Ema as EmaLine, type EmaCrossParams } from './runtime/strategies/ema-cross.js';
+export {
+  runBacktest,
+  loadConfiguredData,
+  loadStrategy,
+  type BacktestOptions,
+  type BacktestResult,
+  type FillRow,
+  type TradeRow,
+  type Metrics,
+} from './runtime/backtest.js';

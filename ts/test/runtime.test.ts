@@ -1,0 +1,115 @@
+// The strategy API and the lock-step runner: a TypeScript strategy and the Rust loop produce
+// the same fills on the same bars; deterministic for a seed; callbacks see fills before the
+// next bar; refusals come back as order updates.
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, emaCross, loadConfig, runBacktest, syntheticData, type Bar, type Fill, type OrderUpdate, type Strategy } from '../src/index.js';
+
+function cfg(extra: Record<string, unknown> = {}) {
+  return loadConfig({
+    env: null,
+    object: {
+      seed: 11,
+      data: { source: 'synthetic', synthetic: { bars: 20_000, sigma: 0.8 } },
+      execution: { takerFeeBps: 7.5, slippageBps: 1 },
+      strategy: { kind: 'ema-cross', params: { fast: 8, slow: 21, qty: '0.05', longShort: true } },
+      ...extra,
+    },
+  });
+}
+
+describe('backtest runtime', () => {
+  it('runs the same EMA cross in TypeScript and in Rust with identical fills and equity', async () => {
+    const ts = await runBacktest({ config: cfg() });
+    const rs = await runBacktest({ config: cfg({ strategy: { kind: 'ema-cross-native', params: { fast: 8, slow: 21, qty: '0.05', longShort: true } } }) });
+    expect(ts.engine).toBe('typescript');
+    expect(rs.engine).toBe('rust');
+    expect(ts.fills.length).toBeGreaterThan(200);
+    expect(ts.fills).toEqual(rs.fills);
+    expect(ts.account.equity).toBe(rs.account.equity);
+    expect(ts.metrics).toEqual(rs.metrics);
+    expect(ts.trades).toEqual(rs.trades);
+    expect(ts.counts!.bars).toBe(20_000);
+    expect(ts.counts!.decisions).toBeGreaterThanOrEqual(ts.counts!.orders);
+    expect(ts.counts!.orders).toBe(rs.stats.orders);
+  });
+
+  it('is deterministic for a seed and different for another', async () => {
+    const a = await runBacktest({ config: cfg() });
+    const b = await runBacktest({ config: cfg() });
+    const c = await runBacktest({ config: cfg({ seed: 12 }) });
+    expect(a.fills).toEqual(b.fills);
+    expect(Array.from(a.curve.equity)).toEqual(Array.from(b.curve.equity));
+    expect(c.fills).not.toEqual(a.fills);
+  });
+
+  it('delivers fills before the next bar, with exact values, and refusals as order updates', async () => {
+    const config = cfg({ risk: { maxPosition: '0.1' }, execution: { takerFeeBps: 7.5, slippageBps: 0 } });
+    const seen: string[] = [];
+    const fills: Fill[] = [];
+    const updates: OrderUpdate[] = [];
+    let lastBar: Bar | undefined;
+    let pending: string | null = null;
+    let i = 0;
+    const s: Strategy = {
+      name: 'probe',
+      onBar(bar, ctx) {
+        if (pending) {
+          // the order placed on the previous bar has filled at this bar's open, before onBar
+          expect(fills.at(-1)?.orderId).toBe(pending);
+          expect(fills.at(-1)?.price).toBe(bar.open);
+          pending = null;
+        }
+        lastBar = bar;
+        if (seen.length < 20) seen.push('bar');
+        i++;
+        if (i === 5) pending = ctx.buy(bar.symbol, 0.1);
+        if (i === 7) expect(ctx.buy(bar.symbol, 0.05)).toBeNull(); // 0.15 > maxPosition 0.1
+        if (i === 9) pending = ctx.targetPosition(bar.symbol, 0);
+        if (i === 11) expect(ctx.buy(bar.symbol, 0.000001)).toBeNull(); // rounds to zero lots
+      },
+      onFill(f, ctx) {
+        fills.push(f);
+        if (seen.length < 20) seen.push('fill');
+        expect(ctx.position(f.symbol)).toBe(f.side === 'buy' ? 0.1 : 0);
+      },
+      onOrder(u) {
+        updates.push(u);
+      },
+    };
+    const r = await runBacktest({ config, strategy: s });
+    expect(fills.map((f) => [f.side, f.exact.qty])).toEqual([
+      ['buy', '0.10000'],
+      ['sell', '0.10000'],
+    ]);
+    expect(seen.slice(0, 7)).toEqual(['bar', 'bar', 'bar', 'bar', 'bar', 'fill', 'bar']);
+    expect(updates.filter((u) => u.state === 'rejected').map((u) => u.reason)).toEqual(['MAX_POSITION', 'BAD_QUANTITY']);
+    expect(r.stats.rejected).toEqual({ MAX_POSITION: 1 });
+    expect(lastBar).toBeDefined();
+    // fees: 7.5 bps of each fill's notional, to the cash scale
+    const fee = (f: Fill) => Number(f.exact.price) * Number(f.exact.qty) * 0.00075;
+    for (const f of fills) expect(Number(f.exact.fee)).toBeCloseTo(fee(f), 6);
+  });
+
+  it('fires timers in market time', async () => {
+    const ticks: number[] = [];
+    const config = cfg({ data: { source: 'synthetic', synthetic: { bars: 600, barMs: 60_000 } } });
+    await runBacktest({
+      config,
+      strategy: {
+        onStart: (ctx) => ctx.setTimer(3_600_000),
+        onTimer: (t) => void ticks.push(t),
+      },
+    });
+    // 600 one-minute bars = 10 hours → hourly timers at each full hour after the start
+    expect(ticks.length).toBe(10);
+    expect(ticks.every((t) => t % 3_600_000 === 0)).toBe(true);
+  });
+
+  it('the default config backtests on a fresh machine', async () => {
+    const c = defaultConfig();
+    const data = syntheticData(5000, { seed: c.seed });
+    const r = await runBacktest({ config: c, data, strategy: emaCross() });
+    expect(r.metrics.periods).toBeGreaterThan(4000);
+    expect(Number.isFinite(r.metrics.totalReturn)).toBe(true);
+  });
+});
