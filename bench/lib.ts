@@ -29,6 +29,7 @@ export interface JsRow {
   p99_ns: number;
   p999_ns: number;
   mean_ns: number;
+  min_ns: number;
   ops_per_sec: number;
   samples: number;
   batch: number;
@@ -73,7 +74,7 @@ export async function runGroup(group: string, cases: JsCase[]): Promise<JsRow[]>
   const rows: JsRow[] = [];
   for (const c of selected) {
     const t = bench.getTask(c.name);
-    const res = t?.result as { latency?: { p50?: number; p99?: number; p999?: number; mean?: number; samplesCount?: number } } | undefined;
+    const res = t?.result as { latency?: { p50?: number; p99?: number; p999?: number; mean?: number; min?: number; samplesCount?: number } } | undefined;
     const lat = res?.latency;
     if (!lat || lat.p50 === undefined) throw new Error(`bench ${group}/${c.name} produced no result`);
     const per = (ms: number | undefined) => ((ms ?? Number.NaN) * 1e6) / c.opsPerCall;
@@ -85,6 +86,7 @@ export async function runGroup(group: string, cases: JsCase[]): Promise<JsRow[]>
       p99_ns: per(lat.p99),
       p999_ns: per(lat.p999),
       mean_ns: per(lat.mean),
+      min_ns: per(lat.min),
       ops_per_sec: 1e9 / per(lat.p50),
       samples: lat.samplesCount ?? 0,
       batch: c.opsPerCall,

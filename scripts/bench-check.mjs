@@ -9,6 +9,8 @@
 // 2. Floors and ratios (wall clock, measured in this run): each gate in baseline.json names a
 //    bench row and a bound; ratios compare a row to its anchor measured in the same run, which
 //    cancels most of a noisy host's drift. Bounds carry the margin BENCHMARKS.md justifies.
+//    A shared host can still preempt one side of a cross-thread case, so wall-clock gates are
+//    best of 3: failed gates are measured again (up to twice) and pass if any attempt passes.
 //
 // Options: --quick (shorter wall-clock runs), --update (rewrite the instruction baseline),
 //          --skip-wall (instruction counts only)
@@ -78,43 +80,49 @@ if (update) {
   process.exit(0);
 }
 
-// ---- 2. wall-clock floors and ratios
-if (!argv.includes('--skip-wall')) {
-  const bench = run(process.execPath, [join(root, 'scripts', 'bench.mjs'), ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (bench.status !== 0) process.exit(bench.status || 1);
-  const rows = [];
-  for (const f of new Set(baseline.gates.map((g) => g.results))) {
-    const p = join(root, 'bench', 'results', f);
-    if (existsSync(p)) rows.push(...JSON.parse(readFileSync(p, 'utf8')).map((r) => ({ ...r, file: f })));
+// ---- 2. wall-clock floors and ratios (best of 3 attempts per gate)
+function evaluate(g, rows) {
+  const find = (group, name) => rows.find((r) => r.file === g.results && r.group === group && r.name === name);
+  const row = find(g.group, g.name);
+  if (!row) return { ok: false, shown: 'missing', bound: `no result row ${g.results} / ${g.group} / ${g.name}` };
+  const v = row[g.metric];
+  if (g.anchor) {
+    const a = find(g.group, g.anchor);
+    if (!a) return { ok: false, shown: 'missing', bound: `anchor row ${g.anchor} missing` };
+    const ratio = v / a[g.metric];
+    const shown = `${ratio.toFixed(2)}×`;
+    if (g.maxRatio !== undefined) return { ok: ratio <= g.maxRatio, shown, bound: `≤ ${g.maxRatio}× anchor` };
+    return { ok: ratio >= g.minRatio, shown, bound: `≥ ${g.minRatio}× anchor` };
   }
-  const find = (file, group, name) => rows.find((r) => r.file === file && r.group === group && r.name === name);
-  console.log('\nfloors and ratios (wall clock, this run)');
+  const shown = `${Number(v).toPrecision(4)} ${g.metric}`;
+  if (g.max !== undefined) return { ok: v <= g.max, shown, bound: `≤ ${g.max}` };
+  return { ok: v >= g.min, shown, bound: `≥ ${g.min}` };
+}
+if (!argv.includes('--skip-wall')) {
+  let pending = baseline.gates;
+  const results = new Map();
+  for (let attempt = 1; attempt <= 3 && pending.length > 0; attempt++) {
+    if (attempt > 1) console.log(`\nre-measuring ${pending.length} failed wall-clock gate(s), attempt ${attempt} of 3`);
+    const filters = attempt === 1 ? [undefined] : [...new Set(pending.map((g) => g.group))];
+    for (const f of filters) {
+      const bench = run(process.execPath, [join(root, 'scripts', 'bench.mjs'), ...(quick ? ['--quick'] : []), ...(f ? ['--filter', f] : [])], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      if (bench.status !== 0) process.exit(bench.status || 1);
+    }
+    const rows = [];
+    for (const file of new Set(baseline.gates.map((g) => g.results))) {
+      const p = join(root, 'bench', 'results', file);
+      if (existsSync(p)) rows.push(...JSON.parse(readFileSync(p, 'utf8')).map((r) => ({ ...r, file })));
+    }
+    for (const g of pending) results.set(g.id, { ...evaluate(g, rows), attempt });
+    pending = pending.filter((g) => !results.get(g.id).ok);
+  }
+  console.log('\nfloors and ratios (wall clock, best of up to 3 attempts)');
   for (const g of baseline.gates) {
-    const row = find(g.results, g.group, g.name);
-    if (!row) {
-      failures.push(`gate "${g.id}": no result row ${g.results} / ${g.group} / ${g.name}`);
-      continue;
-    }
-    const v = row[g.metric];
-    let value = v;
-    let bound = '';
-    let ok = true;
-    if (g.anchor) {
-      const a = find(g.results, g.group, g.anchor);
-      if (!a) {
-        failures.push(`gate "${g.id}": anchor row ${g.anchor} missing`);
-        continue;
-      }
-      value = v / a[g.metric];
-      if (g.maxRatio !== undefined) { ok = value <= g.maxRatio; bound = `≤ ${g.maxRatio}× anchor`; }
-      if (g.minRatio !== undefined) { ok = value >= g.minRatio; bound = `≥ ${g.minRatio}× anchor`; }
-    } else {
-      if (g.max !== undefined) { ok = v <= g.max; bound = `≤ ${g.max}`; }
-      if (g.min !== undefined) { ok = v >= g.min; bound = `≥ ${g.min}`; }
-    }
-    const shown = g.anchor ? `${value.toFixed(2)}×` : `${Number(v).toPrecision(4)} ${g.metric}`;
-    console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${g.id.padEnd(52)} ${shown.padStart(16)}  (${bound})`);
-    if (!ok) failures.push(`gate "${g.id}": ${shown}, bound ${bound}`);
+    const r = results.get(g.id);
+    console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${g.id.padEnd(52)} ${r.shown.padStart(16)}  (${r.bound}; attempt ${r.attempt})`);
+    if (!r.ok) failures.push(`gate "${g.id}": ${r.shown}, bound ${r.bound}, failed 3 attempts`);
   }
 }
 

@@ -43,6 +43,9 @@ coded!(
     tachyon_core::time::ClockError,
     tachyon_core::ring::CapacityError,
     tachyon_core::shm::RingError,
+    tachyon_indicators::IndicatorError,
+    tachyon_indicators::InputError,
+    tachyon_signals::SignalError,
     tachyon_backtest::BacktestError,
 );
 

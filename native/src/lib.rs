@@ -7,6 +7,8 @@
 //!
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
+//! - [`binding_indicators`]: one class per indicator (`Ema`, `Adx`, …) and `IndicatorBank`.
+//! - [`binding_signals`]: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
 //! - [`binding_backtest`]: the backtest/paper replay session, Rust-only runs, metrics, splits.
 //! - [`options`]: every option object and its validation.
 
@@ -14,6 +16,8 @@
 
 pub mod binding_backtest;
 pub mod binding_core;
+pub mod binding_indicators;
+pub mod binding_signals;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

@@ -32,6 +32,8 @@ export {
   type RingStatus,
   type StreamStats,
 } from './api/stream.js';
+export * from './indicators/index.js';
+export * from './signals/index.js';
 export { runDemo, type DemoOptions, type DemoResult } from './runtime/demo.js';
 // runtime area: configuration, journal, data, venues, strategies, backtests, sessions
 export {

@@ -46,6 +46,8 @@ pub struct Row {
     pub p999_ns: f64,
     /// Mean ns per operation.
     pub mean_ns: f64,
+    /// Fastest sample, ns per operation (robust to preemption on a shared host).
+    pub min_ns: f64,
     /// Operations per second (from the median).
     pub ops_per_sec: f64,
     /// Number of samples.
@@ -167,6 +169,7 @@ impl Runner {
             p99_ns: percentile(&v, 0.99),
             p999_ns: percentile(&v, 0.999),
             mean_ns: mean,
+            min_ns: v.first().copied().unwrap_or(f64::NAN),
             ops_per_sec: 1e9 / p50,
             samples: v.len(),
             batch,

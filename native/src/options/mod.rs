@@ -3,6 +3,8 @@
 
 pub mod backtest;
 pub mod core;
+pub mod indicators;
+pub mod signals;
 
 pub use self::core::*;
 

@@ -5,10 +5,12 @@
 use crate::{Kernel, Runner};
 
 pub mod core;
+pub mod indicators;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
     core::run(r);
+    indicators::run(r);
 }
 
 /// Every callgrind kernel.
@@ -16,5 +18,6 @@ pub fn run_all(r: &mut Runner) {
 pub fn kernels() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(core::kernels());
+    v.extend(indicators::kernels());
     v
 }
