@@ -135,6 +135,36 @@ pub fn backtest_session_submit(
     )
 }
 
+/// Books a fill from an earlier session (rebuilding the ledger from the journal): mantissas
+/// for quantity and price, the fee as a decimal string in the account currency.
+#[napi(catch_unwind)]
+pub fn backtest_session_restore_fill(
+    session: &mut External<BindingBacktestSession>,
+    instrument: u32,
+    side: u32,
+    qty: f64,
+    price: f64,
+    fee: String,
+    ts_ms: f64,
+) -> Result<()> {
+    let s: &mut BindingBacktestSession = session;
+    let side = Side::from_u8(u8::try_from(side).unwrap_or(0))
+        .ok_or_else(|| invalid_arg(format!("side must be 1 (buy) or 2 (sell), got {side}")))?;
+    let cs = s.inner.ledger().cash_scale();
+    let fee = tachyon_core::Fixed::parse_with(&fee, cs, tachyon_core::Rounding::Exact)
+        .map_err(|e| invalid_arg(format!("fee {fee:?}: {e}")))?;
+    s.inner
+        .restore_fill(
+            instrument,
+            side,
+            crate::options::safe_integer(qty, "qty")?,
+            crate::options::safe_integer(price, "price")?,
+            i128::from(fee.mantissa()),
+            (ts_ms * 1e6) as i64,
+        )
+        .or_throw()
+}
+
 /// Cancels an open order; `false` if it is not open.
 #[napi]
 pub fn backtest_session_cancel(
@@ -529,7 +559,7 @@ fn prepare(
         qty.mantissa(),
         setup.direction,
         &scales,
-    );
+    ).or_throw()?;
     session.push(&records(bytes)?);
     Ok(Prepared {
         session,

@@ -44,7 +44,7 @@ fn bench(c: &mut Criterion) {
             cfg.taker_fee = FeeRate::from_bps(10.0);
             let mut s = Session::new(cfg).unwrap();
             s.push(black_box(&bars));
-            let mut st = EmaCross::new(10, 30, 1_000, Direction::LongShort, &[2]);
+            let mut st = EmaCross::new(10, 30, 1_000, Direction::LongShort, &[2]).unwrap();
             black_box(run(&mut s, &mut st, RunOptions::default()).metrics.sharpe)
         });
     });

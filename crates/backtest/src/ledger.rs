@@ -280,9 +280,26 @@ impl Ledger {
         rate: FeeRate,
         ts_ns: i64,
     ) -> Result<i128, crate::BacktestError> {
+        let fee = rate.fee(self.notional(instrument, qty, price));
+        self.apply(instrument, side, qty, price, fee, ts_ns)?;
+        Ok(fee)
+    }
+
+    /// Books a fill with a given fee (cash scale) — replaying a journal.
+    ///
+    /// # Errors
+    /// [`crate::BacktestError::Overflow`] if the position leaves the `i64` range.
+    pub fn apply(
+        &mut self,
+        instrument: u32,
+        side: Side,
+        qty: i64,
+        price: i64,
+        fee: i128,
+        ts_ns: i64,
+    ) -> Result<(), crate::BacktestError> {
         let i = instrument as usize;
         let n = self.notional(instrument, qty, price);
-        let fee = rate.fee(n);
         let s = side.sign();
         self.cash -= i128::from(s) * n + fee;
         self.traded += n;
@@ -325,7 +342,7 @@ impl Ledger {
             realized_delta,
             n,
         );
-        Ok(fee)
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)] // one call site; the values are the fill's

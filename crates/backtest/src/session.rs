@@ -796,6 +796,40 @@ impl Session {
         }
     }
 
+    /// Books a fill that happened before this session (rebuilding state from a journal): the
+    /// ledger changes exactly as it did then; no report, no order.
+    ///
+    /// # Errors
+    /// [`BacktestError::Config`] for an unknown instrument or a non-positive quantity/price;
+    /// [`BacktestError::Overflow`] beyond the fixed-point range.
+    pub fn restore_fill(
+        &mut self,
+        instrument: u32,
+        side: Side,
+        qty: i64,
+        price: i64,
+        fee: i128,
+        ts_ns: i64,
+    ) -> Result<(), BacktestError> {
+        if instrument as usize >= self.instruments.len() {
+            return Err(BacktestError::config(
+                "instrument",
+                format!("unknown id {instrument}"),
+            ));
+        }
+        if qty <= 0 || price <= 0 {
+            return Err(BacktestError::config(
+                "fill",
+                "quantity and price must be positive",
+            ));
+        }
+        self.ledger
+            .apply(instrument, side, qty, price, fee, ts_ns)?;
+        self.ledger.mark(instrument, price);
+        self.seen_price[instrument as usize] = true;
+        Ok(())
+    }
+
     /// Open orders (ids).
     #[must_use]
     pub fn open_orders(&self) -> Vec<u64> {

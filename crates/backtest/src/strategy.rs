@@ -2,11 +2,14 @@
 //!
 //! A [`NativeStrategy`] sees each processed record and may submit orders through the
 //! [`Session`]. The built-in [`EmaCross`] is the reference strategy of the anchor comparison
-//! (bench/anchor): fast and slow EMAs of the close, SMA-seeded with α = 2/(n+1) (the TA-Lib /
-//! TTR / backtrader convention); when the fast line crosses above the slow one it targets
+//! (bench/anchor): fast and slow EMAs of the close (`tachyon_indicators::Ema`: SMA-seeded,
+//! α = 2/(n+1), the TA-Lib / TTR / backtrader convention); when the fast line crosses above the slow one it targets
 //! `+qty`, below it `0` (long-only) or `−qty` (long-short). Orders are market orders for the
 //! difference between the target and the position plus pending orders.
 
+use tachyon_indicators::Ema;
+
+use crate::error::BacktestError;
 use crate::ledger::Side;
 use crate::record::{Kind, Record};
 use crate::session::{OrderRequest, Session};
@@ -15,47 +18,6 @@ use crate::session::{OrderRequest, Session};
 pub trait NativeStrategy {
     /// Called after the session processed `record` (fills it caused are already booked).
     fn on_record(&mut self, session: &mut Session, record: &Record);
-}
-
-/// SMA-seeded exponential moving average (α = 2/(n+1)); NaN until `n` values were seen.
-/// (The same convention as `tachyon_indicators::Ema`, TA-Lib and TTR.)
-#[derive(Debug, Clone)]
-pub struct Ema {
-    n: usize,
-    alpha: f64,
-    seen: usize,
-    sum: f64,
-    value: f64,
-}
-
-impl Ema {
-    /// EMA over `n ≥ 1` values.
-    #[must_use]
-    pub fn new(n: usize) -> Self {
-        let n = n.max(1);
-        Self {
-            n,
-            alpha: 2.0 / (n as f64 + 1.0),
-            seen: 0,
-            sum: 0.0,
-            value: f64::NAN,
-        }
-    }
-
-    /// Pushes a value; returns the EMA (NaN while seeding).
-    #[inline]
-    pub fn next(&mut self, x: f64) -> f64 {
-        if self.seen < self.n {
-            self.seen += 1;
-            self.sum += x;
-            if self.seen == self.n {
-                self.value = self.sum / self.n as f64;
-            }
-        } else {
-            self.value += self.alpha * (x - self.value);
-        }
-        self.value
-    }
 }
 
 /// Long-only or long-short.
@@ -82,18 +44,32 @@ pub struct EmaCross {
 
 impl EmaCross {
     /// `fast < slow` periods, `qty` mantissa per instrument, for `price_scales`.
-    #[must_use]
+    ///
+    /// # Errors
+    /// [`BacktestError::Config`] unless `1 ≤ fast < slow ≤ 1,000,000` and `qty > 0`.
     pub fn new(
         fast: usize,
         slow: usize,
         qty: i64,
         direction: Direction,
         price_scales: &[u8],
-    ) -> Self {
+    ) -> Result<Self, BacktestError> {
+        if fast == 0 || fast >= slow {
+            return Err(BacktestError::config(
+                "fast",
+                format!("needs 1 <= fast < slow, got {fast} and {slow}"),
+            ));
+        }
+        if qty <= 0 {
+            return Err(BacktestError::config("qty", "must be positive"));
+        }
+        let bad =
+            |e: tachyon_indicators::IndicatorError| BacktestError::config("slow", e.to_string());
+        let (f, sl) = (Ema::new(fast).map_err(bad)?, Ema::new(slow).map_err(bad)?);
         let n = price_scales.len();
-        Self {
-            fast: vec![Ema::new(fast); n],
-            slow: vec![Ema::new(slow); n],
+        Ok(Self {
+            fast: vec![f; n],
+            slow: vec![sl; n],
             prev_diff: vec![f64::NAN; n],
             qty,
             direction,
@@ -102,7 +78,7 @@ impl EmaCross {
                 .map(|s| 10f64.powi(i32::from(*s)))
                 .collect(),
             signals: 0,
-        }
+        })
     }
 }
 
@@ -155,11 +131,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ema_is_sma_seeded() {
-        let mut e = Ema::new(3);
-        assert!(e.next(1.0).is_nan());
-        assert!(e.next(2.0).is_nan());
-        assert_eq!(e.next(3.0), 2.0);
-        assert_eq!(e.next(6.0), 4.0); // 2 + 0.5 × (6 − 2)
+    fn bad_periods_are_config_errors() {
+        assert!(EmaCross::new(30, 10, 1, Direction::LongOnly, &[2]).is_err());
+        assert!(EmaCross::new(0, 10, 1, Direction::LongOnly, &[2]).is_err());
+        assert!(EmaCross::new(3, 10, 0, Direction::LongOnly, &[2]).is_err());
+        assert!(EmaCross::new(3, 10, 1, Direction::LongOnly, &[2]).is_ok());
     }
 }

@@ -205,3 +205,9 @@ export const TachyonConfig = z.strictObject({
 export type TachyonConfig = z.infer<typeof TachyonConfig>;
 /** A configuration as written in a file (everything optional). */
 export type TachyonConfigInput = z.input<typeof TachyonConfig>;
+
+export type DataConfig = z.infer<typeof DataConfig>;
+export type ExecutionConfig = z.infer<typeof ExecutionConfig>;
+export type VenueConfig = z.infer<typeof VenueConfig>;
+export type JournalConfig = z.infer<typeof JournalConfig>;
+export type RiskConfig = z.infer<typeof RiskConfig>;

@@ -55,8 +55,8 @@ export interface RunnerOrder {
   qty: number;
   price: number;
   filled: number;
-  /** Σ price × qty of fills, for the average price (float). */
-  value: number;
+  /** Σ price × qty of fills (mantissas), for the exact average price. */
+  value: bigint;
   status: 'open' | 'filled' | 'cancelled' | 'rejected' | 'expired';
   reason: string | null;
   tag: string | null;
@@ -77,6 +77,11 @@ export interface RunnerOptions {
   maxOrderNotional?: string;
   /** Orders per second of market time before intents are refused. */
   maxOrdersPerSec?: number;
+  /**
+   * An extra pre-trade check (control modes, the risk engine): return a refusal or `null`.
+   * `reducing` is true when the order only reduces the position (with working orders).
+   */
+  gate?: (o: RunnerOrder, reducing: boolean) => { code: string; message: string } | null;
 }
 
 /** Counters of a run. */
@@ -134,6 +139,7 @@ export class Runner implements StrategyContext {
   private nextTimer = Number.POSITIVE_INFINITY;
   private readonly maxNotional: bigint | null;
   private readonly maxRate: number;
+  private readonly gate: RunnerOptions['gate'];
   private readonly rateWindow: number[] = [];
   private started = false;
 
@@ -157,6 +163,27 @@ export class Runner implements StrategyContext {
     this.cashPow = 10 ** Math.max(...this.inst.map((i) => i.ps + i.qs));
     this.maxNotional = o.maxOrderNotional ? BigInt(parseMantissa(o.maxOrderNotional, 8).m) : null;
     this.maxRate = o.maxOrdersPerSec ?? 0;
+    this.gate = o.gate;
+  }
+
+  /**
+   * Sets the state carried over from earlier sessions (positions as mantissas, cash and last
+   * prices as floats): the runner's view of the account after the journal was replayed.
+   */
+  restoreState(positions: readonly number[], cash: number, lastPrices: readonly number[]): void {
+    positions.forEach((q, k) => {
+      if (k < this.pos.length) this.pos[k] = q;
+    });
+    lastPrices.forEach((p, k) => {
+      if (k < this.last.length && Number.isFinite(p)) this.last[k] = p;
+    });
+    this.cashF = cash;
+  }
+
+  /** Precision of instrument `k`: price and quantity scales. */
+  scales(k: number): { ps: number; qs: number } {
+    const i = this.inst[k]!;
+    return { ps: i.ps, qs: i.qs };
   }
 
   // ------------------------------------------------------------------ StrategyContext
@@ -272,14 +299,21 @@ export class Runner implements StrategyContext {
       qty,
       price,
       filled: 0,
-      value: 0,
+      value: 0n,
       status: 'open',
       reason: null,
       tag,
       createdNs: this.nowNs,
     };
     // the runtime's own checks (the Rust risk engine adds its limits when it is present)
-    const refused = this.preTrade(o);
+    let refused = this.preTrade(o);
+    if (!refused && this.gate) {
+      let working = 0;
+      for (const w of this.byVenue.values()) if (w.instrument === k) working += (w.side === 'buy' ? 1 : -1) * (w.qty - w.filled);
+      const before = this.pos[k]! + working;
+      const after = before + (side === 'buy' ? qty : -qty);
+      refused = this.gate(o, Math.abs(after) < Math.abs(before) && Math.sign(after) * Math.sign(before) >= 0);
+    }
     if (refused) return this.refuse(o, refused.code, refused.message);
     // the venue must have processed every record up to the current one
     if (this.venue.cursor < this.current + 1) this.venue.advanceAll(this.current + 1);
@@ -300,6 +334,7 @@ export class Runner implements StrategyContext {
     o.venueId = r;
     this.byVenue.set(r, o);
     this.byClient.set(clientId, o);
+    this.sink?.orderUpdate?.(o, this.nowNs);
     this.emitOrder(o, 'accepted', null);
     if (this.venue.pendingReports > 0) this.deliver(this.venue.takeReports());
     return clientId;
@@ -408,7 +443,7 @@ export class Runner implements StrategyContext {
         this.cashF -= sign * px * q + fee;
         this.last[o.instrument] = Number.isNaN(this.last[o.instrument]!) ? px : this.last[o.instrument]!;
         o.filled += r.qty;
-        o.value += px * q;
+        o.value += BigInt(r.price) * BigInt(r.qty);
         this.counts.fills++;
         if (o.filled >= o.qty) {
           o.status = 'filled';

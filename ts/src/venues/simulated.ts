@@ -124,6 +124,11 @@ export class SimulatedVenue {
     return native.backtestSessionSubmit(this.h, instrument, side, qty, limit, ioc);
   }
 
+  /** Books a fill of an earlier session (mantissas; fee as a decimal string) — journal replay. */
+  restoreFill(instrument: number, side: 1 | 2, qty: number, price: number, fee: string, tsMs: number): void {
+    native.backtestSessionRestoreFill(this.h, instrument, side, qty, price, fee, tsMs);
+  }
+
   cancel(orderId: number): boolean {
     return native.backtestSessionCancel(this.h, orderId);
   }

@@ -279,7 +279,7 @@ fn a_run_is_deterministic() {
         cfg.slippage = FeeRate::from_bps(2.0);
         let mut s = Session::new(cfg).unwrap();
         s.push(&bars);
-        let mut st = EmaCross::new(8, 21, 500, Direction::LongShort, &[2]);
+        let mut st = EmaCross::new(8, 21, 500, Direction::LongShort, &[2]).unwrap();
         run(&mut s, &mut st, RunOptions::default())
     };
     let (a, b) = (go(), go());
