@@ -57,10 +57,13 @@ export function classify(e: unknown): VenueError {
   if (e instanceof ccxt.RateLimitExceeded || e instanceof ccxt.DDoSProtection) return mk('RATE_LIMITED', true);
   if (e instanceof ccxt.InvalidNonce) return mk('TIMESTAMP', true);
   if (e instanceof ccxt.BadResponse || e instanceof ccxt.NullResponse) return mk('BAD_RESPONSE', true);
-  if (e instanceof ccxt.NetworkError) return mk('NETWORK', true);
+  // NetworkError and OperationFailed (-1000/-1001 "unknown error, try again"): transient, outcome unknown
+  if (e instanceof ccxt.NetworkError || e instanceof ccxt.OperationFailed) return mk('NETWORK', true);
   if (e instanceof ccxt.InsufficientFunds) return mk('INSUFFICIENT_FUNDS', false);
   if (e instanceof ccxt.OrderNotFound) return mk('ORDER_NOT_FOUND', false);
   if (e instanceof ccxt.InvalidOrder) return mk('INVALID_ORDER', false);
+  // Binance's order filters (-1013 "Filter failure: NOTIONAL", LOT_SIZE, PRICE_FILTER …)
+  if (e instanceof ccxt.ExchangeError && /Filter failure/i.test(msg)) return mk('INVALID_ORDER', false);
   if (e instanceof ccxt.AuthenticationError || e instanceof ccxt.PermissionDenied) return mk('AUTH', false);
   if (e instanceof ccxt.BadSymbol) return mk('BAD_SYMBOL', false);
   if (e instanceof ccxt.NotSupported) return mk('NOT_SUPPORTED', false);
@@ -274,7 +277,8 @@ export class CcxtVenue {
         this.count(e, where);
         if (!e.retryable || k >= tries) throw e;
         this.stats.retries++;
-        await sleep(delay * (0.5 + Math.random()));
+        // a 429/418 asks for a pause: at least a second (Binance counts weight per second/minute)
+        await sleep(e.venueCode === 'RATE_LIMITED' ? Math.max(1000, delay) * (1 + Math.random()) : delay * (0.5 + Math.random()));
         delay = Math.min(delay * 2, this.cfg.reconnectMs[1]);
       }
     }
@@ -283,6 +287,8 @@ export class CcxtVenue {
   // ------------------------------------------------------------------ orders
 
   private orderState(o: ccxt.Order, clientId: string): VenueOrderState {
+    if (!o || typeof o !== 'object' || o.id === undefined || o.id === null || String(o.id) === '' || !(Number(o.amount) > 0))
+      throw new VenueError('BAD_RESPONSE', `malformed order from ${this.name}: ${scrub(JSON.stringify(o?.info ?? o)).slice(0, 200)}`, true);
     const info = (o.info ?? {}) as Record<string, unknown>;
     const st = String(o.status ?? '');
     const filled = dec(info.executedQty) ?? dec(o.filled) ?? '0';
@@ -368,8 +374,11 @@ export class CcxtVenue {
   }
 
   async fetchOpenOrders(symbol: string): Promise<VenueOrderState[]> {
-    const os = await this.retry('fetchOpenOrders', () => this.ex.fetchOpenOrders(symbol));
-    return os.map((o) => this.orderState(o, String(o.clientOrderId ?? '')));
+    return this.retry('fetchOpenOrders', async () => {
+      const os = await this.ex.fetchOpenOrders(symbol);
+      if (!Array.isArray(os)) throw new VenueError('BAD_RESPONSE', `open orders from ${this.name} are not a list`, true);
+      return os.map((o) => this.orderState(o, String(o.clientOrderId ?? '')));
+    });
   }
 
   /** Own fills since `sinceMs` (paginated by time). */
@@ -377,7 +386,14 @@ export class CcxtVenue {
     const out: VenueFill[] = [];
     let since = sinceMs;
     for (let page = 0; page < 100; page++) {
-      const ts = await this.retry('fetchMyTrades', () => this.ex.fetchMyTrades(symbol, since, 1000));
+      const ts = await this.retry('fetchMyTrades', async () => {
+        const r = await this.ex.fetchMyTrades(symbol, since, 1000);
+        if (!Array.isArray(r)) throw new VenueError('BAD_RESPONSE', `own trades from ${this.name} are not a list`, true);
+        for (const t of r)
+          if (!t || t.id === undefined || t.id === null || !(Number(t.price) > 0) || !(Number(t.amount) > 0) || !Number.isFinite(Number(t.timestamp)))
+            throw new VenueError('BAD_RESPONSE', `malformed trade from ${this.name}: ${scrub(JSON.stringify(t?.info ?? t)).slice(0, 200)}`, true);
+        return r;
+      });
       for (const t of ts) {
         const info = (t.info ?? {}) as Record<string, unknown>;
         out.push({
@@ -402,7 +418,11 @@ export class CcxtVenue {
 
   /** Free + locked balance per currency (decimal strings). */
   async fetchBalance(): Promise<Record<string, string>> {
-    const b = await this.retry('fetchBalance', () => this.ex.fetchBalance());
+    const b = await this.retry('fetchBalance', async () => {
+      const r = await this.ex.fetchBalance();
+      if (!r || typeof r !== 'object' || typeof r.total !== 'object') throw new VenueError('BAD_RESPONSE', `balances from ${this.name} are malformed`, true);
+      return r;
+    });
     const out: Record<string, string> = {};
     const info = (b.info ?? {}) as { balances?: { asset: string; free: string; locked: string }[] };
     if (info.balances) {

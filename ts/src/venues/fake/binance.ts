@@ -408,7 +408,7 @@ export class FakeBinance {
     }
     const he = this.takeFault('http-error', path);
     if (he) {
-      this.send(res, he.status, { code: he.code ?? -1000, msg: he.msg ?? 'An unknown error occurred while processing the request.' });
+      this.send(res, he.status, { code: he.code ?? -1001, msg: he.msg ?? 'Internal error; unable to process your request. Please try again.' });
       return;
     }
     if (this.takeFault('garbage', path)) {
