@@ -360,6 +360,7 @@ impl Ledger {
         notional: i128,
     ) {
         let mult = self.mult[i];
+        let realized_now = self.positions[i].realized;
         let t = &mut self.trips[i];
         if before == 0 {
             *t = TripState {
@@ -372,6 +373,7 @@ impl Ledger {
                 entry_notional: notional,
                 fees: fee,
                 fills: 1,
+                realized_start: realized_now,
                 ..TripState::default()
             };
             return;

@@ -420,7 +420,7 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
       const pnl = a.equityF64 - Number(initialCash);
       const pos = runner.symbols.map((s) => `${s} ${runner.position(s)}`).join(', ');
       return (
-        `  ${new Date(runner.now).toISOString().slice(0, 19).replace('T', ' ')} px ${fmt(runner.lastPrice(), 2)} | pos ${pos} | equity ${fmt(a.equityF64)} ` +
+        `  ${Number.isFinite(runner.now) ? new Date(runner.now).toISOString().slice(0, 19).replace('T', ' ') : 'waiting for the market'} px ${fmt(runner.lastPrice(), 2)} | pos ${pos} | equity ${fmt(a.equityF64)} ` +
         `(P&L ${pnl >= 0 ? '+' : ''}${fmt(pnl)}) | bars ${produced.toLocaleString('en-US')} orders ${runner.counts.orders} fills ${runner.counts.fills} ` +
         `refused ${runner.counts.rejected} | mode ${session!.mode} | journal ${writer.written.toLocaleString('en-US')} writes${writer.failed ? ` (${writer.failed} FAILED)` : ''}`
       );
@@ -450,8 +450,9 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
       await new Promise((r) => setTimeout(r, Math.max(1, Math.min(50, 1000 / barsPerSec))));
     }
 
-    // ---- stop
+    // ---- stop: working orders are cancelled (the simulated venue goes away with the process)
     runner.stop();
+    runner.cancelAll();
     sink.flushDecisions();
     if (out) line(summary());
     if (tty) out?.write('\n');

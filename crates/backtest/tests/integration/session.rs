@@ -318,5 +318,8 @@ proptest! {
         let trips = l.all_trips();
         let fees: i128 = trips.iter().map(|t| t.fees).sum();
         prop_assert_eq!(fees, l.position(0).fees);
+        // the trips' P&L adds up to everything realized minus every fee
+        let pnl: i128 = trips.iter().map(|t| t.pnl).sum();
+        prop_assert_eq!(pnl, l.position(0).realized - l.position(0).fees);
     }
 }
