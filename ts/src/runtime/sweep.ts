@@ -69,12 +69,12 @@ export interface SweepOptions {
 
 function workerFile(): string {
   const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? here.replace(/sweep\.ts$/, 'sweep-worker.ts') : here.replace(/sweep\.js$/, 'sweep-worker.js');
+  return here.endsWith('.ts') ? here.replace(/sweep\.ts$/, 'sweep-worker.dev.mjs') : here.replace(/sweep\.js$/, 'sweep-worker.js');
 }
 
 function pool(workers?: number): Piscina {
   const n = Math.max(1, Math.min(workers ?? availableParallelism(), 64));
-  return new Piscina({ filename: workerFile(), minThreads: n, maxThreads: n, execArgv: process.execArgv });
+  return new Piscina({ filename: workerFile(), minThreads: n, maxThreads: n });
 }
 
 const score = (o: SweepOutcome, key: keyof SweepOutcome['metrics']) => {
