@@ -179,10 +179,23 @@ pub struct Ledger {
 
 impl Ledger {
     /// A ledger with `initial_cash` (cash-scale mantissa) for instruments with these
-    /// `(price_scale, qty_scale)`.
+    /// `(price_scale, qty_scale)`; the cash scale is their largest notional scale.
     #[must_use]
     pub fn new(initial_cash: i128, scales: &[(u8, u8)]) -> Self {
-        let cash_scale = scales.iter().map(|(p, q)| p + q).max().unwrap_or(0);
+        Self::with_cash_scale(initial_cash, scales, 0)
+    }
+
+    /// As [`Ledger::new`] with at least `min_cash_scale` decimal places for money (a venue that
+    /// reports fees more precisely than price × quantity, e.g. 8 decimals).
+    #[must_use]
+    pub fn with_cash_scale(initial_cash: i128, scales: &[(u8, u8)], min_cash_scale: u8) -> Self {
+        let cash_scale = scales
+            .iter()
+            .map(|(p, q)| p + q)
+            .max()
+            .unwrap_or(0)
+            .max(min_cash_scale)
+            .min(tachyon_core::fixed::MAX_SCALE);
         Self {
             cash: initial_cash,
             initial_cash,

@@ -66,6 +66,9 @@ pub struct SessionConfig {
     /// Sample the equity curve at most once per this many ns of market time (0 = at every new
     /// timestamp).
     pub sample_ns: i64,
+    /// Least decimal places of money amounts (cash, fees); the default (0) is the largest
+    /// notional scale of the instruments.
+    pub min_cash_scale: u8,
 }
 
 impl SessionConfig {
@@ -82,6 +85,7 @@ impl SessionConfig {
             max_position: vec![None],
             max_leverage: None,
             sample_ns: 0,
+            min_cash_scale: 0,
         }
     }
 }
@@ -256,7 +260,13 @@ impl Session {
             .iter()
             .map(|i| (i.price_scale(), i.qty_scale()))
             .collect();
-        let cash_scale = scales.iter().map(|(p, q)| p + q).max().unwrap_or(0);
+        let cash_scale = scales
+            .iter()
+            .map(|(p, q)| p + q)
+            .max()
+            .unwrap_or(0)
+            .max(cfg.min_cash_scale)
+            .min(tachyon_core::fixed::MAX_SCALE);
         let cash = tachyon_core::Fixed::parse_with(
             &cfg.initial_cash,
             cash_scale,
@@ -298,7 +308,7 @@ impl Session {
         let mut max_position = cfg.max_position.clone();
         max_position.resize(n, None);
         Ok(Self {
-            ledger: Ledger::new(i128::from(cash.mantissa()), &scales),
+            ledger: Ledger::with_cash_scale(i128::from(cash.mantissa()), &scales, cash_scale),
             cash_pow: 10f64.powi(i32::from(cash_scale)),
             cfg: SessionConfig {
                 max_position,

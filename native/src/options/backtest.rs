@@ -43,6 +43,8 @@ pub struct BacktestSessionOptions {
     /// Sample the equity curve at most every this many milliseconds of market time (0 = at
     /// every new timestamp).
     pub sample_ms: Option<f64>,
+    /// Least decimal places of money (cash, fees); default: the largest price + quantity scale.
+    pub cash_scale: Option<u32>,
 }
 
 fn bps(v: Option<f64>, name: &str) -> Result<FeeRate> {
@@ -99,6 +101,10 @@ impl TryFrom<BacktestSessionOptions> for SessionConfig {
             max_position,
             max_leverage: o.max_leverage,
             sample_ns: (sample_ms * 1e6) as i64,
+            min_cash_scale: u8::try_from(o.cash_scale.unwrap_or(0))
+                .ok()
+                .filter(|s| *s <= 18)
+                .ok_or_else(|| invalid_arg("cashScale must be between 0 and 18"))?,
         })
     }
 }

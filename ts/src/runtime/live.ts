@@ -355,7 +355,13 @@ class LiveTrader implements StrategyContext {
     const k = o.k;
     const qm = parseMantissa(f.qty, this.qs(k)).m;
     const pm = parseMantissa(f.price, this.ps(k)).m;
-    this.ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, qm, pm, f.fee, f.tsMs);
+    // fees in the quote currency enter the ledger; others (BNB, the base asset) are journaled as reported
+    const quoteFee = f.feeCurrency === '' || f.feeCurrency === this.insts[k]!.quote;
+    if (!quoteFee && !this.warnedFee) {
+      this.warnedFee = true;
+      await this.journal.appendRiskEvent({ sessionId: this.sessionId, tsNs: nsOf(Date.now()), symbol: o.symbol, code: 'FEE_CURRENCY', message: `fees are charged in ${f.feeCurrency}, not ${this.insts[k]!.quote}: journaled as reported, not in the P&L`, detail: null });
+    }
+    this.ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, qm, pm, quoteFee ? f.fee : '0', f.tsMs);
     this.pos[k]! += (f.side === 'buy' ? 1 : -1) * qm;
     this.last[k] = Number(f.price);
     o.filled = Math.min(o.qty, o.filled + qm);
@@ -394,6 +400,7 @@ class LiveTrader implements StrategyContext {
   }
 
   externalOrders = 0;
+  private warnedFee = false;
 
   enqueue(job: () => Promise<unknown>): void {
     this.queue = this.queue.then(
@@ -454,7 +461,12 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
   const strategy = o.strategy ?? (await loadStrategy(config));
   const mode = o.mode ?? 'live';
   const sessionId = await journal.beginSession(mode, config);
-  const ledger = new SimulatedVenue({ instruments: insts.map((i) => ({ symbol: i.symbol, tickSize: i.tickSize, lotSize: i.lotSize, minNotional: i.minNotional })), initialCash: config.account.initialCash });
+  // exact ledger: money to 10 decimals at least (venues report fees to 8)
+  const ledger = new SimulatedVenue({
+    instruments: insts.map((i) => ({ symbol: i.symbol, tickSize: i.tickSize, lotSize: i.lotSize, minNotional: i.minNotional })),
+    initialCash: config.account.initialCash,
+    cashScale: 10,
+  });
   const t = new LiveTrader(mode, sessionId, venueName, insts, venue, journal, ledger, strategy, config, log);
   const reconciled = { orders: 0, unknown: 0, missedFills: 0, external: 0, balanceMismatches: 0 };
   try {
@@ -462,7 +474,7 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
     for (const f of await journal.fills({ venue: venueName })) {
       const k = t.symbols.indexOf(f.symbol);
       if (k < 0) continue;
-      ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, parseMantissa(f.qty, scaleOf(insts[k]!.lotSize)).m, parseMantissa(f.price, scaleOf(insts[k]!.tickSize)).m, f.fee, Number(f.tsNs / 1_000_000n));
+      ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, parseMantissa(f.qty, scaleOf(insts[k]!.lotSize)).m, parseMantissa(f.price, scaleOf(insts[k]!.tickSize)).m, f.feeCurrency === '' || f.feeCurrency === insts[k]!.quote ? f.fee : '0', Number(f.tsNs / 1_000_000n));
     }
     const acct = ledger.account();
     const pos = acct.positions.map((p) => parseMantissa(p.qty, scaleOf(insts[p.instrument]!.lotSize)).m);

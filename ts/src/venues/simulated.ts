@@ -23,6 +23,8 @@ export interface SimulatedVenueOptions {
   maxLeverage?: number;
   /** Equity curve sampling, ms of market time (0 = every new timestamp). */
   sampleMs?: number;
+  /** Least decimal places of money (a venue reporting fees to 8 decimals needs 8). */
+  cashScale?: number;
 }
 
 /** Report kinds (same numbers as the OMS). */
@@ -91,6 +93,7 @@ export class SimulatedVenue {
       maxPosition: options.maxPosition,
       maxLeverage: options.maxLeverage,
       sampleMs: options.sampleMs,
+      cashScale: options.cashScale,
     });
   }
 
