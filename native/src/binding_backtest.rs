@@ -13,7 +13,7 @@ use tachyon_backtest::run::{finish, run, RunOptions, RunResult};
 use tachyon_backtest::session::{EquityPoint, OrderRequest, Reject, Session, SessionConfig};
 use tachyon_backtest::strategy::EmaCross;
 use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
-use tachyon_backtest::{split, Record, Report};
+use tachyon_backtest::{split, Report};
 use tachyon_core::{Price, Quantity};
 
 use crate::error::{invalid_arg, invalid_state, OrThrow, Result};
@@ -29,12 +29,6 @@ pub struct BindingBacktestSession {
     reports: Vec<Report>,
     all_reports: Vec<Report>,
     finished: bool,
-}
-
-fn records(bytes: &[u8]) -> Result<Vec<Record>> {
-    let mut v = Vec::new();
-    Record::read_all(bytes, &mut v).or_throw()?;
-    Ok(v)
 }
 
 /// Every refusal code, indexed by `reason − 1` of a rejected report.
@@ -69,8 +63,7 @@ pub fn backtest_session_push(
     session: &mut External<BindingBacktestSession>,
     bytes: &[u8],
 ) -> Result<u32> {
-    let v = records(bytes)?;
-    Ok(session.inner.push(&v) as u32)
+    Ok(session.inner.push_bytes(bytes).or_throw()? as u32)
 }
 
 /// Processes records up to (not including) global index `upto`, stopping right after a record
@@ -78,6 +71,27 @@ pub fn backtest_session_push(
 #[napi]
 pub fn backtest_session_advance(session: &mut External<BindingBacktestSession>, upto: f64) -> f64 {
     session.inner.advance(upto.max(0.0) as usize) as f64
+}
+
+/// Lock-step advance in one call: processes records up to `upto`, stopping right after a record
+/// that produced reports, and returns those reports (64-byte records), or `null` when none
+/// came (then the cursor is `min(upto, len)`).
+#[napi]
+pub fn backtest_session_advance_take(
+    session: &mut External<BindingBacktestSession>,
+    upto: f64,
+) -> Option<Uint8Array> {
+    let s: &mut BindingBacktestSession = session;
+    s.inner.advance(upto.max(0.0) as usize);
+    if s.inner.pending_reports() == 0 {
+        return None;
+    }
+    s.reports.clear();
+    s.inner.take_reports(&mut s.reports);
+    let mut out = Vec::with_capacity(s.reports.len() * tachyon_backtest::REPORT_SIZE);
+    Report::write_all(&s.reports, &mut out);
+    s.all_reports.extend_from_slice(&s.reports);
+    Some(Uint8Array::new(out))
 }
 
 /// Processes every record up to `upto` without stopping; returns the new cursor.
@@ -559,8 +573,9 @@ fn prepare(
         qty.mantissa(),
         setup.direction,
         &scales,
-    ).or_throw()?;
-    session.push(&records(bytes)?);
+    )
+    .or_throw()?;
+    session.push_bytes(bytes).or_throw()?;
     Ok(Prepared {
         session,
         strategy,

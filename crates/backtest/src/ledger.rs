@@ -175,6 +175,10 @@ pub struct Ledger {
     pub traded: i128,
     /// Total fees (cash scale).
     pub fees: i128,
+    /// `cash` in currency units as a float, refreshed on every fill (for the equity curve).
+    cash_f: f64,
+    /// Currency units per (quantity mantissa × price mantissa), per instrument.
+    unit_f: Vec<f64>,
 }
 
 impl Ledger {
@@ -210,7 +214,32 @@ impl Ledger {
             closed: Vec::new(),
             traded: 0,
             fees: 0,
+            cash_f: initial_cash as f64 / 10f64.powi(i32::from(cash_scale)),
+            unit_f: scales
+                .iter()
+                .map(|(p, q)| 10f64.powi(-i32::from(p + q)))
+                .collect(),
         }
+    }
+
+    /// `(equity, gross exposure, any position open)` as floats in currency units — one pass,
+    /// no 128-bit conversions (the equity curve's hot path; the exact values are
+    /// [`Ledger::equity`] and [`Ledger::gross_exposure`]).
+    #[inline]
+    #[must_use]
+    pub fn equity_f64(&self) -> (f64, f64, bool) {
+        let mut e = self.cash_f;
+        let mut g = 0.0;
+        let mut open = false;
+        for (p, u) in self.positions.iter().zip(&self.unit_f) {
+            if p.qty != 0 {
+                let v = p.qty as f64 * p.mark as f64 * u;
+                e += v;
+                g += v.abs();
+                open = true;
+            }
+        }
+        (e, g, open)
     }
 
     /// The cash scale (decimal places of every money amount).
@@ -315,6 +344,7 @@ impl Ledger {
         let n = self.notional(instrument, qty, price);
         let s = side.sign();
         self.cash -= i128::from(s) * n + fee;
+        self.cash_f = self.cash as f64 / 10f64.powi(i32::from(self.cash_scale));
         self.traded += n;
         self.fees += fee;
         let p = &mut self.positions[i];

@@ -339,29 +339,67 @@ impl Session {
     /// Appends records (validated; bad ones are counted in [`SessionStats::bad_records`] and
     /// skipped). Returns how many were accepted.
     pub fn push(&mut self, records: &[Record]) -> usize {
-        let mut accepted = 0;
-        self.records.reserve(records.len());
-        for r in records {
-            let res = r.validate().and_then(|_| {
-                if (r.instrument as usize) >= self.instruments.len() {
-                    return Err(RecordError::UnknownInstrument);
-                }
-                if r.ts_ns < self.last_ts {
-                    return Err(RecordError::NonMonotonicTime);
-                }
-                Ok(())
+        self.reserve(records.len());
+        let accepted = records.iter().filter(|r| self.accept(r)).count();
+        self.stats.records += accepted as u64;
+        accepted
+    }
+
+    /// [`Session::push`] straight from 64-byte little-endian records (one copy).
+    ///
+    /// # Errors
+    /// [`BacktestError::BadBuffer`] if the length is not a multiple of 64.
+    pub fn push_bytes(&mut self, bytes: &[u8]) -> Result<usize, BacktestError> {
+        if !bytes.len().is_multiple_of(crate::record::RECORD_SIZE) {
+            return Err(BacktestError::BadBuffer {
+                len: bytes.len(),
+                size: crate::record::RECORD_SIZE,
             });
-            match res {
-                Ok(()) => {
-                    self.last_ts = r.ts_ns;
-                    self.records.push(*r);
-                    accepted += 1;
-                }
-                Err(e) => self.stats.bad_records[e.index()] += 1,
+        }
+        self.reserve(bytes.len() / crate::record::RECORD_SIZE);
+        let mut accepted = 0;
+        for chunk in bytes.chunks_exact(crate::record::RECORD_SIZE) {
+            // SAFETY: `Record` is repr(C), 64 bytes of plain integers (every bit pattern is a
+            // value); read_unaligned accepts any source alignment.
+            let r = unsafe { std::ptr::read_unaligned(chunk.as_ptr().cast::<Record>()) };
+            if self.accept(&r) {
+                accepted += 1;
             }
         }
         self.stats.records += accepted as u64;
-        accepted
+        Ok(accepted)
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.records.reserve(n);
+        if self.cfg.sample_ns == 0 {
+            // one curve point per new timestamp at most
+            self.curve.reserve(n);
+        }
+    }
+
+    #[inline]
+    fn accept(&mut self, r: &Record) -> bool {
+        let res = r.validate().and_then(|_| {
+            if (r.instrument as usize) >= self.instruments.len() {
+                return Err(RecordError::UnknownInstrument);
+            }
+            if r.ts_ns < self.last_ts {
+                return Err(RecordError::NonMonotonicTime);
+            }
+            Ok(())
+        });
+        match res {
+            Ok(()) => {
+                self.last_ts = r.ts_ns;
+                self.records.push(*r);
+                true
+            }
+            Err(e) => {
+                self.stats.bad_records[e.index()] += 1;
+                false
+            }
+        }
     }
 
     /// Index of the next record to process (counting every record ever accepted).
@@ -494,14 +532,12 @@ impl Session {
     }
 
     fn push_point(&mut self) {
-        let eq = self.ledger.equity();
-        let e = eq as f64 / self.cash_pow;
-        let g = self.ledger.gross_exposure() as f64 / self.cash_pow;
+        let (e, g, in_market) = self.ledger.equity_f64();
         self.curve.push(EquityPoint {
             ts_ns: self.now,
             equity: e,
             exposure: if e > 0.0 { g / e } else { 0.0 },
-            in_market: self.ledger.in_market(),
+            in_market,
         });
     }
 

@@ -130,7 +130,20 @@ export class Runner implements StrategyContext {
   private cashF: number;
   private readonly cashPow: number;
   private nowMs = Number.NaN;
-  private nowNs = 0n;
+  private nsView: RecordView | null = null;
+  private nsIndex = 0;
+  private nsCached = -1;
+  private nsValue = 0n;
+
+  /** Market time in exact nanoseconds (computed only when someone needs it). */
+  private get nowNs(): bigint {
+    if (!this.nsView) return 0n;
+    if (this.nsCached !== this.nsIndex) {
+      this.nsValue = this.nsView.tsNs(this.nsIndex);
+      this.nsCached = this.nsIndex;
+    }
+    return this.nsValue;
+  }
   /** Global index of the record being dispatched (the venue must have processed it before an order). */
   private current = -1;
   private deferred: (() => void)[] = [];
@@ -512,20 +525,22 @@ export class Runner implements StrategyContext {
     if (!this.started) this.start();
     const s = this.strategy;
     const venue = this.venue;
+    this.nsCached = -1;
     for (let j = from; j < to; j++) {
       const g = base + j;
       this.current = g;
       if (this.byVenue.size > 0) {
         // the venue processes record g before the strategy sees it; fills come first
         while (venue.cursor < g + 1) {
-          venue.advance(g + 1);
-          if (venue.pendingReports > 0) this.deliver(venue.takeReports());
+          const reps = venue.advanceTake(g + 1);
+          if (reps) this.deliver(reps);
         }
         this.flushDeferred();
       }
       const ts = view.tsMs(j);
       this.nowMs = ts;
-      this.nowNs = view.tsNs(j);
+      this.nsView = view;
+      this.nsIndex = j;
       if (ts >= this.nextTimer) this.fireTimers(ts);
       const k = view.instrument(j);
       const i = this.inst[k];

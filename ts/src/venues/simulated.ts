@@ -48,26 +48,32 @@ export interface ExecReport {
   reason: number;
 }
 
-/** Decodes 64-byte reports. */
+const TWO32 = 4294967296;
+
+/** Decodes 64-byte reports (integer fields read as two 32-bit halves; no BigInt on the hot path). */
 export function decodeReports(bytes: Uint8Array): ExecReport[] {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const w = new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
   const out: ExecReport[] = [];
-  for (let o = 0; o + 64 <= bytes.byteLength; o += 64) {
-    const tsNs = dv.getBigInt64(o, true);
+  const i64 = (k: number) => w[k + 1]! * TWO32 + (w[k]! >>> 0);
+  for (let k = 0; k + 16 <= w.length; k += 16) {
+    const lo = w[k]! >>> 0;
+    const hi = w[k + 1]!;
+    const flags = w[k + 15]!;
     out.push({
-      tsNs,
-      tsMs: Number(tsNs) / 1e6,
-      orderId: Number(dv.getBigUint64(o + 8, true)),
-      price: Number(dv.getBigInt64(o + 16, true)),
-      qty: Number(dv.getBigInt64(o + 24, true)),
-      cumQty: Number(dv.getBigInt64(o + 32, true)),
-      avgPrice: Number(dv.getBigInt64(o + 40, true)),
-      fee: Number(dv.getBigInt64(o + 48, true)),
-      instrument: dv.getUint32(o + 56, true),
-      kind: dv.getUint8(o + 60),
-      status: dv.getUint8(o + 61),
-      side: dv.getUint8(o + 62),
-      reason: dv.getUint8(o + 63),
+      tsNs: (BigInt(hi) << 32n) | BigInt(lo),
+      tsMs: (hi * TWO32 + lo) / 1e6,
+      orderId: i64(k + 2),
+      price: i64(k + 4),
+      qty: i64(k + 6),
+      cumQty: i64(k + 8),
+      avgPrice: i64(k + 10),
+      fee: i64(k + 12),
+      instrument: w[k + 14]! >>> 0,
+      kind: flags & 0xff,
+      status: (flags >>> 8) & 0xff,
+      side: (flags >>> 16) & 0xff,
+      reason: (flags >>> 24) & 0xff,
     });
   }
   return out;
@@ -81,6 +87,8 @@ export const RECORD_ERROR_CODES: readonly string[] = native.backtestRecordErrorC
 export class SimulatedVenue {
   readonly name = 'sim';
   private readonly h: ReturnType<typeof native.backtestSessionNew>;
+  private len = 0;
+  private cur = 0;
 
   constructor(readonly options: SimulatedVenueOptions) {
     this.h = native.backtestSessionNew({
@@ -99,27 +107,45 @@ export class SimulatedVenue {
 
   /** Appends records; returns how many were accepted. */
   push(records: Uint8Array): number {
-    return native.backtestSessionPush(this.h, records);
+    const n = native.backtestSessionPush(this.h, records);
+    this.len += n;
+    return n;
   }
 
   /** Records accepted so far. */
   get length(): number {
-    return native.backtestSessionLen(this.h);
+    return this.len;
   }
 
-  /** Index of the next record to process. */
+  /** Index of the next record to process (tracked in JS: no call). */
   get cursor(): number {
-    return native.backtestSessionCursor(this.h);
+    return this.cur;
   }
 
   /** Processes up to `upto`, stopping right after a record that produced reports. */
   advance(upto: number): number {
-    return native.backtestSessionAdvance(this.h, upto);
+    this.cur = native.backtestSessionAdvance(this.h, upto);
+    return this.cur;
+  }
+
+  /**
+   * Lock step in one call: processes up to `upto`, stopping right after a record that produced
+   * reports, and returns them (or `null` when the venue reached `upto` without any).
+   */
+  advanceTake(upto: number): ExecReport[] | null {
+    const r = native.backtestSessionAdvanceTake(this.h, upto);
+    if (r === null || r === undefined) {
+      this.cur = Math.max(this.cur, Math.min(upto, this.len));
+      return null;
+    }
+    this.cur = native.backtestSessionCursor(this.h);
+    return decodeReports(r);
   }
 
   /** Processes up to `upto` without stopping. */
   advanceAll(upto: number): number {
-    return native.backtestSessionAdvanceAll(this.h, upto);
+    this.cur = native.backtestSessionAdvanceAll(this.h, upto);
+    return this.cur;
   }
 
   /** Order id (> 0) or `−(1 + reject index)`. Mantissas; `limit` ≤ 0 for market. */
@@ -163,6 +189,8 @@ export class SimulatedVenue {
 
   /** Processes the rest and returns the results; the venue is finished afterwards. */
   finish(metrics?: Native.MetricOptions): Native.BacktestResultJs {
-    return native.backtestSessionFinish(this.h, metrics);
+    const r = native.backtestSessionFinish(this.h, metrics);
+    this.cur = this.len;
+    return r;
   }
 }

@@ -4,12 +4,14 @@
 
 use crate::{Kernel, Runner};
 
+pub mod backtest;
 pub mod core;
 pub mod indicators;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
     core::run(r);
+    backtest::run(r);
     indicators::run(r);
 }
 
@@ -18,6 +20,7 @@ pub fn run_all(r: &mut Runner) {
 pub fn kernels() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(core::kernels());
+    v.extend(backtest::kernels());
     v.extend(indicators::kernels());
     v
 }
