@@ -11,11 +11,15 @@
 //    cancels most of a noisy host's drift. Bounds carry the margin BENCHMARKS.md justifies.
 //    A shared host can still preempt one side of a cross-thread case, so wall-clock gates are
 //    best of 3: failed gates are measured again (up to twice) and pass if any attempt passes.
+//    Gates marked `needsIdleHost` (two threads spinning on two cores) are reported but not
+//    enforced when the 1-minute load average exceeds 75 % of the cores: with more runnable
+//    threads than cores the pair rarely runs at once and the figure measures the scheduler.
 //
 // Options: --quick (shorter wall-clock runs), --update (rewrite the instruction baseline),
 //          --skip-wall (instruction counts only)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -118,11 +122,15 @@ if (!argv.includes('--skip-wall')) {
     for (const g of pending) results.set(g.id, { ...evaluate(g, rows), attempt });
     pending = pending.filter((g) => !results.get(g.id).ok);
   }
-  console.log('\nfloors and ratios (wall clock, best of up to 3 attempts)');
+  const busy = loadavg()[0] > cpus().length * 0.75;
+  console.log(`\nfloors and ratios (wall clock, best of up to 3 attempts; load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
   for (const g of baseline.gates) {
     const r = results.get(g.id);
-    console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${g.id.padEnd(52)} ${r.shown.padStart(16)}  (${r.bound}; attempt ${r.attempt})`);
-    if (!r.ok) failures.push(`gate "${g.id}": ${r.shown}, bound ${r.bound}, failed 3 attempts`);
+    const waived = !r.ok && g.needsIdleHost && busy;
+    const tag = r.ok ? 'ok  ' : waived ? 'BUSY' : 'FAIL';
+    console.log(`  ${tag} ${g.id.padEnd(52)} ${r.shown.padStart(16)}  (${r.bound}; attempt ${r.attempt})`);
+    if (waived) notes.push(`${g.id} not enforced: host busy (load ${loadavg()[0].toFixed(1)} on ${cpus().length} cores)`);
+    else if (!r.ok) failures.push(`gate "${g.id}": ${r.shown}, bound ${r.bound}, failed 3 attempts`);
   }
 }
 

@@ -65,6 +65,25 @@ fn run_batch<I: Indicator>(g: &mut Guarded<I>, cols: &Columns<'_>) -> Result<Flo
     Ok(Float64Array::new(out))
 }
 
+/// Runs a batch into a caller-owned buffer (no allocation); returns the rows processed.
+fn run_batch_into<I: Indicator>(
+    g: &mut Guarded<I>,
+    cols: &Columns<'_>,
+    out: &mut [f64],
+) -> Result<u32> {
+    let rows = cols.len_for(I::FIELDS).or_throw()?;
+    let want = rows * I::OUTPUTS.len();
+    if out.len() != want {
+        return Err(invalid_arg(format!(
+            "out has {} elements; this batch needs {want} ({rows} rows × {} outputs)",
+            out.len(),
+            I::OUTPUTS.len()
+        )));
+    }
+    g.batch(cols, out).or_throw()?;
+    Ok(rows as u32)
+}
+
 /// Every indicator behind one handle type (dispatch is one `match` per call).
 #[derive(Debug)]
 // One value per handle, allocated once: boxing the large variants would add a pointer chase to
@@ -316,6 +335,30 @@ pub fn indicator_batch(
     each!(&mut h.inner, g => {
         let cols = columns_of(fields_of(g), [Some(c0), c1, c2, c3], ts.as_deref())?;
         run_batch(g, &cols)
+    })
+}
+
+/// As `indicatorBatch`, writing into `out` (length rows × outputs) instead of allocating a
+/// new array: the fast form for repeated batches. Returns the number of rows.
+#[napi(catch_unwind)]
+pub fn indicator_batch_into(
+    h: &mut External<BindingIndicator>,
+    c0: &[f64],
+    c1: Option<&[f64]>,
+    c2: Option<&[f64]>,
+    c3: Option<&[f64]>,
+    ts: Option<&[f64]>,
+    mut out: Float64Array,
+) -> Result<u32> {
+    let ts = ts.map(timestamps).transpose()?;
+    // SAFETY: synchronous call on the JS thread; the slice ends with this call and no other
+    // Rust reference to that memory exists. Inputs are separate borrows; if JS passes the same
+    // array as input and output, the kernel reads row t before writing row t (same index), so
+    // the result is still defined.
+    let out: &mut [f64] = unsafe { out.as_mut() };
+    each!(&mut h.inner, g => {
+        let cols = columns_of(fields_of(g), [Some(c0), c1, c2, c3], ts.as_deref())?;
+        run_batch_into(g, &cols, out)
     })
 }
 

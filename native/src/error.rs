@@ -46,6 +46,10 @@ coded!(
     tachyon_indicators::IndicatorError,
     tachyon_indicators::InputError,
     tachyon_signals::SignalError,
+    tachyon_engine::EngineError,
+    tachyon_riskmath::SizingError,
+    tachyon_riskmath::VarError,
+    tachyon_models::ModelError,
     tachyon_backtest::BacktestError,
 );
 

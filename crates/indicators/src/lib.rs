@@ -264,9 +264,9 @@ impl<I: Indicator> Guarded<I> {
     /// # Errors
     /// [`IndicatorError`] for missing or mismatched columns or a wrong `out` length; nothing is
     /// processed then.
-    pub fn batch(
+    pub fn batch<'a>(
         &mut self,
-        cols: &Columns<'_>,
+        cols: &Columns<'a>,
         out: &mut [f64],
     ) -> Result<BatchSummary, IndicatorError> {
         let rows = cols.len_for(I::FIELDS)?;
@@ -280,12 +280,44 @@ impl<I: Indicator> Guarded<I> {
         }
         if cols.ts.is_none() && all_valid(cols, I::FIELDS, rows) {
             // Fast path: every row passes validation (one vectorisable scan per column), so
-            // the loop runs the unchecked kernel with nothing else in it.
+            // the loop runs the unchecked kernel with nothing else in it. The needed columns
+            // are resolved to slices of exactly `rows` once, outside the loop (so indexing
+            // needs no bounds checks and unread fields cost nothing: `I::FIELDS` is a
+            // constant), instead of matching six `Option`s per row.
             self.guard
                 .count_accepted(rows as u64, zero_volumes(cols, I::FIELDS));
+            let col = |f: Fields, c: Option<&'a [f64]>| -> &'a [f64] {
+                match c {
+                    Some(c) if I::FIELDS.contains(f) => &c[..rows],
+                    _ => &[],
+                }
+            };
+            let (open, high, low, close, volume) = (
+                col(Fields::OPEN, cols.open),
+                col(Fields::HIGH, cols.high),
+                col(Fields::LOW, cols.low),
+                col(Fields::CLOSE, cols.close),
+                col(Fields::VOLUME, cols.volume),
+            );
+            let pick = |f: Fields, c: &[f64], t: usize| {
+                if I::FIELDS.contains(f) {
+                    c[t]
+                } else {
+                    f64::NAN
+                }
+            };
             let mut tmp = [f64::NAN; 8];
+            let mut o = I::nan_output();
             for t in 0..rows {
-                let o = self.inner.step(&cols.bar(t));
+                let bar = Bar {
+                    ts: NO_TS,
+                    open: pick(Fields::OPEN, open, t),
+                    high: pick(Fields::HIGH, high, t),
+                    low: pick(Fields::LOW, low, t),
+                    close: pick(Fields::CLOSE, close, t),
+                    volume: pick(Fields::VOLUME, volume, t),
+                };
+                o = self.inner.step(&bar);
                 if width == 1 {
                     I::write(&o, &mut out[t..=t]);
                 } else {
@@ -294,9 +326,9 @@ impl<I: Indicator> Guarded<I> {
                         out[k * rows + t] = *v;
                     }
                 }
-                if t + 1 == rows {
-                    self.last = o;
-                }
+            }
+            if rows > 0 {
+                self.last = o;
             }
             return Ok(BatchSummary { rows, skipped: 0 });
         }

@@ -3,7 +3,9 @@
 
 pub mod backtest;
 pub mod core;
+pub mod engine;
 pub mod indicators;
+pub mod models;
 pub mod signals;
 
 pub use self::core::*;

@@ -18,6 +18,7 @@ import { registerLive } from './commands/live.js';
 import { registerPaper } from './commands/paper.js';
 import { registerReport } from './commands/report.js';
 import { num } from './common.js';
+import { RiskEngine, type RiskEngineOptions } from '../engine/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -51,7 +52,27 @@ program
     if (r.accepted !== r.sent || r.seqMissing !== 0) process.exitCode = 1;
   });
 
-void InvalidArgumentError;
+const risk = program.command('risk').description('risk engine tools');
+risk
+  .command('validate <config.json>')
+  .description('load a risk config (limits, breakers, control, venues, instruments) and report the first bad field')
+  .action((file: string) => {
+    const cfg = JSON.parse(readFileSync(file, 'utf8')) as RiskEngineOptions;
+    const r = new RiskEngine(cfg);
+    const n = cfg.instruments?.length ?? 0;
+    process.stdout.write(`${file}: valid (${cfg.venues?.length ?? 0} venues, ${n} instruments, mode ${r.mode})\n`);
+  });
+
+program
+  .command('kill <pid>')
+  .description('send the kill-switch signal to a running Tachyon process (it must have called installKillSignal)')
+  .option('--signal <name>', 'signal to send', 'SIGUSR2')
+  .action((pid: string, o: { signal: string }) => {
+    const n = Number(pid);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('pid must be a positive integer');
+    process.kill(n, o.signal as NodeJS.Signals);
+    process.stdout.write(`sent ${o.signal} to ${n}\n`);
+  });
 
 try {
   await program.parseAsync();

@@ -155,8 +155,10 @@ abstract class IndicatorBase<V> {
     return native.indicatorUpdate(this.h, x0, x1, x2, x3, ts, this.last);
   }
 
-  protected run(c0: Float64Array, c1?: Float64Array, c2?: Float64Array, c3?: Float64Array, ts?: Float64Array): Float64Array {
-    return native.indicatorBatch(this.h, c0, c1, c2, c3, ts);
+  protected run(c0: Float64Array, c1?: Float64Array, c2?: Float64Array, c3?: Float64Array, ts?: Float64Array, out?: Float64Array): Float64Array {
+    if (out === undefined) return native.indicatorBatch(this.h, c0, c1, c2, c3, ts);
+    native.indicatorBatchInto(this.h, c0, c1, c2, c3, ts, out);
+    return out;
   }
 
   protected abstract value(first: number): V;
@@ -168,9 +170,13 @@ abstract class SeriesIndicator<V> extends IndicatorBase<V> {
   update(value: number): V {
     return this.value(this.step(value));
   }
-  /** Continues over `values`; output `k` of value `t` at `k·values.length + t`. */
-  batch(values: Float64Array): Float64Array {
-    return this.run(values);
+  /**
+   * Continues over `values`; output `k` of value `t` at `k·values.length + t`. Pass `out`
+   * (length `values.length × outputs`) to write into your own buffer instead of allocating:
+   * the fast form for repeated batches.
+   */
+  batch(values: Float64Array, out?: Float64Array): Float64Array {
+    return this.run(values, undefined, undefined, undefined, undefined, out);
   }
 }
 
@@ -180,9 +186,9 @@ abstract class HlcIndicator<V> extends IndicatorBase<V> {
   update(high: number, low: number, close: number, ts?: number): V {
     return this.value(this.step(high, low, close, undefined, ts));
   }
-  /** Continues over equal-length columns; bad rows give NaN outputs (counted). */
-  batch(high: Float64Array, low: Float64Array, close: Float64Array, ts?: Float64Array): Float64Array {
-    return this.run(high, low, close, undefined, ts);
+  /** Continues over equal-length columns; bad rows give NaN outputs (counted). `out` as in `SeriesIndicator.batch`. */
+  batch(high: Float64Array, low: Float64Array, close: Float64Array, ts?: Float64Array, out?: Float64Array): Float64Array {
+    return this.run(high, low, close, undefined, ts, out);
   }
 }
 
@@ -192,9 +198,9 @@ abstract class HlIndicator<V> extends IndicatorBase<V> {
   update(high: number, low: number, ts?: number): V {
     return this.value(this.step(high, low, undefined, undefined, ts));
   }
-  /** Continues over equal-length columns; bad rows give NaN outputs (counted). */
-  batch(high: Float64Array, low: Float64Array, ts?: Float64Array): Float64Array {
-    return this.run(high, low, undefined, undefined, ts);
+  /** Continues over equal-length columns; bad rows give NaN outputs (counted). `out` as in `SeriesIndicator.batch`. */
+  batch(high: Float64Array, low: Float64Array, ts?: Float64Array, out?: Float64Array): Float64Array {
+    return this.run(high, low, undefined, undefined, ts, out);
   }
 }
 
@@ -204,9 +210,9 @@ abstract class HlcvIndicator<V> extends IndicatorBase<V> {
   update(high: number, low: number, close: number, volume: number, ts?: number): V {
     return this.value(this.step(high, low, close, volume, ts));
   }
-  /** Continues over equal-length columns; bad rows give NaN outputs (counted). */
-  batch(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, ts?: Float64Array): Float64Array {
-    return this.run(high, low, close, volume, ts);
+  /** Continues over equal-length columns; bad rows give NaN outputs (counted). `out` as in `SeriesIndicator.batch`. */
+  batch(high: Float64Array, low: Float64Array, close: Float64Array, volume: Float64Array, ts?: Float64Array, out?: Float64Array): Float64Array {
+    return this.run(high, low, close, volume, ts, out);
   }
 }
 
