@@ -217,3 +217,12 @@ export {
   type TradeRow,
   type Metrics,
 } from './runtime/backtest.js';
+export { runPaper, PaperSession, type PaperOptions, type PaperResult, type SessionSnapshot, type PositionSnapshot, type ModeTransition } from './runtime/paper.js';
+export { runLive, type LiveOptions, type LiveResult } from './runtime/live.js';
+export { RiskGate, type ControlAction } from './runtime/risk.js';
+export { writeReport, renderHtml, readReport, reportData, type ReportData } from './runtime/report.js';
+export { parseGrid, combinations, runSweep, runWalkForward, runPurgedKFold, type ParamGrid, type SweepOptions, type SweepOutcome, type WindowOutcome } from './runtime/sweep.js';
+export { CcxtVenue, VenueError, classify as classifyVenueError, type VenueErrorCode, type VenueInstrument, type VenueFill, type VenueOrderState, type VenueStats } from './venues/ccxt.js';
+export { FakeBinance, type FakeBinanceOptions } from './venues/fake/binance.js';
+export { createLogger, scrub, type Logger } from './runtime/log.js';
+export { JournalWriter } from './store/writer.js';

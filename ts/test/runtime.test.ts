@@ -113,3 +113,50 @@ describe('backtest runtime', () => {
     expect(Number.isFinite(r.metrics.totalReturn)).toBe(true);
   });
 });
+
+describe('paper session', () => {
+  it('trades through the risk engine: pause refuses orders, kill flattens, and the journal records it', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runPaper, openJournal } = await import('../src/index.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'tachyon-paper-')), 'j.db');
+    const config = loadConfig({ env: null, object: { journal: { path }, paper: { barsPerSec: 400 }, server: { enabled: false } } });
+    let n = 0;
+    const flip: Strategy = {
+      name: 'flip',
+      onBar(bar, ctx) {
+        n++;
+        ctx.targetPosition(bar.symbol, n % 2 ? 0.01 : 0);
+      },
+    };
+    const r = await runPaper({
+      config,
+      strategy: flip,
+      durationSec: 2.5,
+      out: null,
+      onReady: (s) => {
+        setTimeout(() => s.request('pause', 'test: pause'), 600);
+        setTimeout(() => {
+          s.request('resume', 'test: resume');
+          s.runner.targetPosition('BTC/USDT', 0.01);
+        }, 1100);
+        setTimeout(() => s.request('kill', 'test: kill switch'), 1700);
+      },
+    });
+    expect(r.fills).toBeGreaterThan(10);
+    const j = await openJournal({ path });
+    try {
+      const modes = (await j.modeChanges()).map((m) => `${m.from}->${m.to} ${m.source}`);
+      expect(modes).toEqual(['normal->pause api', 'pause->normal api', 'normal->emergency api']);
+      const codes = new Set((await j.riskEvents()).map((e) => e.code));
+      expect(codes.has('MODE_PAUSE')).toBe(true);
+      expect(codes.has('MODE_EMERGENCY')).toBe(true);
+      // flattened after the kill, and nothing opened again
+      expect((await j.positions())[0]!.qty).toMatch(/^-?0(\.0+)?$/);
+      expect((await j.verifyAudit()).ok).toBe(true);
+    } finally {
+      await j.close();
+    }
+  });
+});

@@ -32,19 +32,13 @@ import { JournalWriter } from '../store/writer.js';
 import { SimulatedVenue } from '../venues/simulated.js';
 import { loadStrategy, venueOptions } from './backtest.js';
 import { createLogger, type Logger } from './log.js';
+import { RiskGate, type ControlMode } from './risk.js';
 import { Runner, type RunnerOrder, type RunnerSink } from './runner.js';
 import type { DecisionNote, Strategy } from './strategy.js';
 
-export type ControlMode = 'normal' | 'pause' | 'reduce' | 'emergency';
-
-export interface ModeTransition {
-  seq: number;
-  tsNs: bigint;
-  from: ControlMode;
-  to: ControlMode;
-  reason: string;
-  source: string;
-}
+export type { ControlMode } from './risk.js';
+/** A control-mode transition (the risk engine's record). */
+export type ModeTransition = import('../../../native/index.js').TransitionRecord;
 
 export interface PaperOptions {
   config: TachyonConfig;
@@ -104,11 +98,8 @@ function div(a: bigint, b: bigint): bigint {
   return q % 2n === 0n ? q : q + (a < 0n ? -1n : 1n);
 }
 
-/** A running paper session (state for the dashboard, control modes). */
+/** A running paper session (state for the dashboard, control modes through the risk engine). */
 export class PaperSession {
-  mode: ControlMode = 'normal';
-  readonly transitions: ModeTransition[] = [];
-  private seq = 0;
   startedAtMs = Date.now();
   lastBarWallMs = Date.now();
 
@@ -117,35 +108,41 @@ export class PaperSession {
     readonly config: TachyonConfig,
     readonly runner: Runner,
     readonly venue: SimulatedVenue,
+    readonly risk: RiskGate,
     private readonly writer: JournalWriter,
     private readonly log: Logger,
   ) {}
 
-  /** Pre-trade gate of the control modes. */
-  gate = (o: RunnerOrder, reducing: boolean): { code: string; message: string } | null => {
-    if (this.mode === 'normal') return null;
-    if (this.mode === 'pause') return { code: 'MODE_PAUSE', message: `mode pause: no new orders (${o.symbol} ${o.side})` };
-    if (reducing) return null;
-    return { code: this.mode === 'reduce' ? 'MODE_REDUCE' : 'MODE_EMERGENCY', message: `mode ${this.mode}: only orders that reduce a position` };
-  };
+  /** The control mode (the risk engine's). */
+  get mode(): ControlMode {
+    return this.risk.mode;
+  }
+
+  /** Every mode transition so far (the risk engine's log). */
+  get transitions(): ModeTransition[] {
+    return this.risk.transitions(0);
+  }
+
+  /** Journals the risk engine's transitions since the last call. */
+  journalTransitions(): void {
+    for (const t of this.risk.newTransitions()) {
+      this.writer.push((j) => j.appendModeChange({ sessionId: this.id, tsNs: BigInt(t.tsNs), from: t.from, to: t.to, reason: t.reason, source: t.source }));
+      this.log.warn({ from: t.from, to: t.to, reason: t.reason, source: t.source }, 'control mode changed');
+    }
+  }
 
   /** Changes the control mode (journaled); `kill` = emergency: cancel everything and flatten. */
-  request(action: 'pause' | 'reduce' | 'resume' | 'kill', reason: string, source = 'api'): ModeTransition | null {
-    const to: ControlMode = action === 'pause' ? 'pause' : action === 'reduce' ? 'reduce' : action === 'resume' ? 'normal' : 'emergency';
-    if (to === this.mode) return null;
-    const t: ModeTransition = { seq: ++this.seq, tsNs: BigInt(Date.now()) * 1_000_000n, from: this.mode, to, reason, source };
-    this.mode = to;
-    this.transitions.push(t);
-    this.writer.push((j) => j.appendModeChange({ sessionId: this.id, tsNs: t.tsNs, from: t.from, to: t.to, reason, source }));
-    this.log.warn({ from: t.from, to: t.to, reason, source }, 'control mode changed');
-    if (to === 'emergency') this.flatten(reason);
+  request(action: 'pause' | 'reduce' | 'resume' | 'kill', reason: string, source: 'api' | 'cli' | 'signal' = 'api'): ModeTransition | null {
+    const t = this.risk.request(action, reason, source);
+    this.journalTransitions();
+    if (t && t.to === 'emergency') this.flatten(reason);
     return t;
   }
 
   /** Cancels every working order and sends the orders that close every position. */
   flatten(reason: string): { cancelled: number; orders: (string | null)[] } {
     const cancelled = this.runner.cancelAll();
-    const orders = this.runner.symbols.map((s) => (this.runner.position(s) !== 0 ? this.runner.targetPosition(s, 0) : null));
+    const orders = this.risk.flattenOrders().map((f) => this.runner.targetPosition(f.symbol, 0));
     this.log.warn({ reason, cancelled }, 'flatten');
     return { cancelled, orders };
   }
@@ -200,6 +197,7 @@ class JournalSink implements RunnerSink {
     private readonly strategyName: string,
     private readonly journalDecisions: boolean,
     private readonly logger: Logger,
+    private readonly onFilled: (instrument: number, side: 'buy' | 'sell', qty: string, price: string) => void,
   ) {}
 
   private record(o: RunnerOrder, status: OrderRecord['status'], tsNs: bigint): OrderRecord {
@@ -268,6 +266,7 @@ class JournalSink implements RunnerSink {
       tsNs: r.tsNs,
     };
     this.w.push((j) => j.applyFill(fill, patch, position));
+    this.onFilled(o.instrument, f.side, f.exact.qty, f.exact.price);
   }
 
   decision(note: DecisionNote, tsNs: bigint): void {
@@ -361,8 +360,16 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
     // ---- strategy, runner, session
     const strategy = o.strategy ?? (await loadStrategy(config));
     let session: PaperSession | undefined;
+    const risk = new RiskGate(config, venueName, config.instruments);
+    // the engine learns the fills of earlier sessions
+    for (const f of fills) {
+      const k = symbols.indexOf(f.symbol);
+      if (k >= 0) risk.onFill(k, f.side, f.qty, f.price);
+    }
     const scaleOfInst = (k: number) => ({ ps: scaleOf(config.instruments[k]!.tickSize), qs: scaleOf(config.instruments[k]!.lotSize) });
-    const sink = new JournalSink(writer, sessionId, venueName, venue, scaleOfInst, config.account.currency, strategy.name ?? 'strategy', config.journal.decisions, log);
+    const sink = new JournalSink(writer, sessionId, venueName, venue, scaleOfInst, config.account.currency, strategy.name ?? 'strategy', config.journal.decisions, log, (k, side, qty, price) =>
+      risk.onFill(k, side, qty, price),
+    );
     const runner = new Runner({
       instruments: config.instruments,
       venue,
@@ -371,12 +378,19 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
       idPrefix: sessionId,
       initialCash: Number(initialCash),
       sink,
-      maxOrderNotional: config.risk.maxOrderNotional,
-      maxOrdersPerSec: config.risk.maxOrdersPerSec,
-      gate: (ord, reducing) => session?.gate(ord, reducing) ?? null,
+      // notional, rate, position and the control modes: the risk engine (the gate)
+      gate: (ord, _reducing, mark) => {
+        const inst = config.instruments[ord.instrument]!;
+        const pow = 10 ** scaleOf(inst.tickSize);
+        risk.setEquity(runner.equity());
+        const px = ord.type === 'limit' ? ord.price : Math.round(mark * pow);
+        const refusal = risk.check(ord.instrument, ord.side === 'buy', px, ord.qty, mark);
+        session?.journalTransitions();
+        return refusal;
+      },
     });
     runner.restoreState(posM, restored.equityF64 - restored.positions.reduce((s, p) => s + Number(p.qty) * Number(p.mark), 0), lastPx);
-    session = new PaperSession(sessionId, config, runner, venue, writer, log);
+    session = new PaperSession(sessionId, config, runner, venue, risk, writer, log);
 
     // ---- the market
     const inst0 = config.instruments[0]!;

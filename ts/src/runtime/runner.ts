@@ -81,7 +81,7 @@ export interface RunnerOptions {
    * An extra pre-trade check (control modes, the risk engine): return a refusal or `null`.
    * `reducing` is true when the order only reduces the position (with working orders).
    */
-  gate?: (o: RunnerOrder, reducing: boolean) => { code: string; message: string } | null;
+  gate?: (o: RunnerOrder, reducing: boolean, mark: number) => { code: string; message: string } | null;
 }
 
 /** Counters of a run. */
@@ -325,7 +325,7 @@ export class Runner implements StrategyContext {
       for (const w of this.byVenue.values()) if (w.instrument === k) working += (w.side === 'buy' ? 1 : -1) * (w.qty - w.filled);
       const before = this.pos[k]! + working;
       const after = before + (side === 'buy' ? qty : -qty);
-      refused = this.gate(o, Math.abs(after) < Math.abs(before) && Math.sign(after) * Math.sign(before) >= 0);
+      refused = this.gate(o, Math.abs(after) < Math.abs(before) && Math.sign(after) * Math.sign(before) >= 0, this.last[k]!);
     }
     if (refused) return this.refuse(o, refused.code, refused.message);
     // the venue must have processed every record up to the current one

@@ -32,7 +32,7 @@ async function attachServer(session: PaperSession, out: NodeJS.WritableStream): 
   const control = {
     mode: () => session.mode,
     request: (action: 'pause' | 'reduce' | 'resume' | 'kill', reason: string) => session.request(action, reason, 'api'),
-    transitions: (after = 0) => session.transitions.filter((t) => t.seq > after),
+    transitions: (after = 0) => session.risk.transitions(after),
     flatten: (reason: string) => session.flatten(reason),
   };
   const server = await start({ host: cfg.host, port: cfg.port }, { state: session, control });
