@@ -26,6 +26,7 @@ import { CcxtVenue, VenueError, type VenueFill, type VenueInstrument, type Venue
 import { SimulatedVenue } from '../venues/simulated.js';
 import { loadStrategy } from './backtest.js';
 import { createLogger, type Logger } from './log.js';
+import { RiskGate } from './risk.js';
 import type { Bar, DecisionNote, Fill, Mode, OrderIntent, OrderUpdate, Side, Strategy, StrategyContext, WorkingOrder } from './strategy.js';
 
 export interface LiveOptions {
@@ -89,8 +90,11 @@ class LiveTrader implements StrategyContext {
   private seq = 0;
   private timerEvery = 0;
   private nextTimer = Number.POSITIVE_INFINITY;
-  private readonly rate: number[] = [];
-  control: 'normal' | 'pause' | 'reduce' | 'emergency' = 'normal';
+  /** Journals the risk engine's mode transitions since the last call. */
+  journalTransitions(): void {
+    for (const t of this.risk.newTransitions())
+      this.enqueue(() => this.journal.appendModeChange({ sessionId: this.sessionId, tsNs: BigInt(t.tsNs), from: t.from, to: t.to, reason: t.reason, source: t.source }));
+  }
 
   constructor(
     readonly modeName: Mode,
@@ -103,6 +107,7 @@ class LiveTrader implements StrategyContext {
     private readonly strategy: Strategy,
     private readonly config: TachyonConfig,
     private readonly logger: Logger,
+    readonly risk: RiskGate,
   ) {
     this.symbols = insts.map((i) => i.symbol);
     this.pos = insts.map(() => 0);
@@ -226,20 +231,17 @@ class LiveTrader implements StrategyContext {
       const after = before + (side === 'buy' ? qty : -qty);
       return Math.abs(after) < Math.abs(before) && Math.sign(after) * Math.sign(before) >= 0;
     })();
-    if (this.control === 'pause' || ((this.control === 'reduce' || this.control === 'emergency') && !reducing))
-      return this.refuse(`MODE_${this.control.toUpperCase()}`, `mode ${this.control} refuses this order`, inst.symbol);
+    void reducing;
     const ref = type === 'limit' ? price / 10 ** this.ps(k) : this.last[k]!;
     const notional = (qty / 10 ** this.qs(k)) * ref;
     if (Number.isFinite(notional) && notional < Number(inst.minNotional)) return this.refuse('NOTIONAL', `notional ${notional.toFixed(2)} is below the venue minimum ${inst.minNotional}`, inst.symbol);
-    if (this.config.risk.maxOrderNotional && notional > Number(this.config.risk.maxOrderNotional)) return this.refuse('MAX_ORDER_NOTIONAL', `notional ${notional.toFixed(2)} is above risk.maxOrderNotional`, inst.symbol);
-    if (this.config.risk.maxPosition) {
-      const max = parseMantissa(this.config.risk.maxPosition, this.qs(k)).m;
-      if (!reducing && Math.abs(this.pos[k]! + (side === 'buy' ? qty : -qty)) > max) return this.refuse('MAX_POSITION', `position would exceed risk.maxPosition ${this.config.risk.maxPosition}`, inst.symbol);
-    }
+    // limits, order rate and the control modes: the risk engine
+    this.risk.setEquity(this.equity());
+    const px = type === 'limit' ? price : Math.round(this.last[k]! * 10 ** this.ps(k));
+    const refusal = Number.isFinite(px) ? this.risk.check(k, side === 'buy', px, qty, this.last[k]!) : null;
+    this.journalTransitions();
+    if (refusal) return this.refuse(refusal.code, refusal.message, inst.symbol);
     const now = Date.now();
-    while (this.rate.length > 0 && this.rate[0]! <= now - 1000) this.rate.shift();
-    if (this.rate.length >= this.config.risk.maxOrdersPerSec) return this.refuse('RATE_LIMIT', `more than ${this.config.risk.maxOrdersPerSec} orders per second`, inst.symbol);
-    this.rate.push(now);
     const clientId = `${this.sessionId}-${(++this.seq).toString(36)}`;
     const o: LiveOrder = { clientId, k, symbol: inst.symbol, side, type, qty, price, filled: 0, venueOrderId: null, status: 'pending' };
     this.orders.set(clientId, o);
@@ -362,6 +364,7 @@ class LiveTrader implements StrategyContext {
       await this.journal.appendRiskEvent({ sessionId: this.sessionId, tsNs: nsOf(Date.now()), symbol: o.symbol, code: 'FEE_CURRENCY', message: `fees are charged in ${f.feeCurrency}, not ${this.insts[k]!.quote}: journaled as reported, not in the P&L`, detail: null });
     }
     this.ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, qm, pm, quoteFee ? f.fee : '0', f.tsMs);
+    this.risk.onFill(k, f.side, f.qty, f.price);
     this.pos[k]! += (f.side === 'buy' ? 1 : -1) * qm;
     this.last[k] = Number(f.price);
     o.filled = Math.min(o.qty, o.filled + qm);
@@ -467,7 +470,8 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
     initialCash: config.account.initialCash,
     cashScale: 10,
   });
-  const t = new LiveTrader(mode, sessionId, venueName, insts, venue, journal, ledger, strategy, config, log);
+  const risk = new RiskGate(config, venueName, insts, o.env ?? process.env);
+  const t = new LiveTrader(mode, sessionId, venueName, insts, venue, journal, ledger, strategy, config, log, risk);
   const reconciled = { orders: 0, unknown: 0, missedFills: 0, external: 0, balanceMismatches: 0 };
   try {
     // ---- rebuild the ledger from the journal
@@ -475,6 +479,7 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
       const k = t.symbols.indexOf(f.symbol);
       if (k < 0) continue;
       ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, parseMantissa(f.qty, scaleOf(insts[k]!.lotSize)).m, parseMantissa(f.price, scaleOf(insts[k]!.tickSize)).m, f.feeCurrency === '' || f.feeCurrency === insts[k]!.quote ? f.fee : '0', Number(f.tsNs / 1_000_000n));
+      risk.onFill(k, f.side, f.qty, f.price);
     }
     const acct = ledger.account();
     const pos = acct.positions.map((p) => parseMantissa(p.qty, scaleOf(insts[p.instrument]!.lotSize)).m);
