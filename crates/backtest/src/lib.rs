@@ -9,7 +9,9 @@
 //!   per order, never per event) and the paper session (records appended live).
 //! - [`ledger`]: exact cash, positions, realized P&L, fees and round trips (`i128` at one cash
 //!   scale).
-//! - [`strategy`]: [`NativeStrategy`] and the built-in [`EmaCross`].
+//! - [`strategy`]: [`NativeStrategy`], the built-in [`EmaCross`], and [`DecisionStrategy`]: a
+//!   strategy that is pure configuration of the decision engine (`tachyon-engine`) over
+//!   streaming indicator features (`tachyon-indicators`).
 //! - [`run`]: a whole backtest in Rust; [`metrics`]: return, volatility, Sharpe, Sortino,
 //!   Calmar, drawdown and its duration, win rate, profit factor, exposure, turnover, fees.
 //! - [`split`]: walk-forward windows and purged k-fold with embargo.
@@ -42,4 +44,4 @@ pub use record::{Kind, Record, RECORD_SIZE};
 pub use report::{Report, REPORT_SIZE};
 pub use run::{run, RunOptions, RunResult};
 pub use session::{EquityPoint, FillAt, OrderRequest, Reject, Session, SessionConfig};
-pub use strategy::{Direction, EmaCross, NativeStrategy};
+pub use strategy::{DecisionStrategy, Direction, EmaCross, FeatureSpec, NativeStrategy};
