@@ -11,14 +11,14 @@ use tachyon_backtest::metrics::{compute, MetricInputs};
 use tachyon_backtest::record::RecordError;
 use tachyon_backtest::run::{finish, run, RunOptions, RunResult};
 use tachyon_backtest::session::{EquityPoint, OrderRequest, Reject, Session, SessionConfig};
-use tachyon_backtest::strategy::EmaCross;
+use tachyon_backtest::strategy::{DecisionStrategy, EmaCross, NativeStrategy};
 use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
 use tachyon_backtest::{split, Report};
 use tachyon_core::{Price, Quantity};
 
 use crate::error::{invalid_arg, invalid_state, OrThrow, Result};
 use crate::options::backtest::{
-    ema_cross_setup, BacktestSessionOptions, MetricOptions, NativeStrategyOptions,
+    decision_setup, ema_cross_setup, BacktestSessionOptions, MetricOptions, NativeStrategyOptions,
     SyntheticBarsOptions,
 };
 
@@ -540,11 +540,16 @@ pub fn backtest_session_finish(
     Ok(result_js(&s.inner, &r))
 }
 
-#[derive(Debug)]
 struct Prepared {
     session: Session,
-    strategy: EmaCross,
+    strategy: Box<dyn NativeStrategy + Send>,
     opts: RunOptions,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared").finish_non_exhaustive()
+    }
 }
 
 fn prepare(
@@ -553,7 +558,6 @@ fn prepare(
     strategy: &NativeStrategyOptions,
     metric: &Option<MetricOptions>,
 ) -> Result<Prepared> {
-    let setup = ema_cross_setup(strategy)?;
     let cfg = SessionConfig::try_from(options)?;
     let mut session = Session::new(cfg).or_throw()?;
     let lot_scale = session.instruments()[0].qty_scale();
@@ -567,14 +571,38 @@ fn prepare(
         .iter()
         .map(|i| i.price_scale())
         .collect();
-    let strategy = EmaCross::new(
-        setup.fast,
-        setup.slow,
-        qty.mantissa(),
-        setup.direction,
-        &scales,
-    )
-    .or_throw()?;
+    let direction = if strategy.long_short.unwrap_or(false) {
+        tachyon_backtest::Direction::LongShort
+    } else {
+        tachyon_backtest::Direction::LongOnly
+    };
+    let strategy: Box<dyn NativeStrategy + Send> = match strategy.kind.as_str() {
+        "emaCross" => {
+            let setup = ema_cross_setup(strategy)?;
+            Box::new(
+                EmaCross::new(
+                    setup.fast,
+                    setup.slow,
+                    qty.mantissa(),
+                    setup.direction,
+                    &scales,
+                )
+                .or_throw()?,
+            )
+        }
+        "decision" => {
+            let (features, engine) = decision_setup(strategy)?;
+            Box::new(
+                DecisionStrategy::new(&features, &engine, qty.mantissa(), direction, &scales)
+                    .or_throw()?,
+            )
+        }
+        other => {
+            return Err(invalid_arg(format!(
+                "strategy.kind must be \"emaCross\" or \"decision\", got {other:?}"
+            )))
+        }
+    };
     session.push_bytes(bytes).or_throw()?;
     Ok(Prepared {
         session,
@@ -592,7 +620,7 @@ pub fn backtest_run(
     metrics: Option<MetricOptions>,
 ) -> Result<BacktestResultJs> {
     let mut p = prepare(options, records, &strategy, &metrics)?;
-    let r = run(&mut p.session, &mut p.strategy, p.opts);
+    let r = run(&mut p.session, p.strategy.as_mut(), p.opts);
     Ok(result_js(&p.session, &r))
 }
 
@@ -610,7 +638,7 @@ impl Task for BacktestRunTask {
             .prepared
             .take()
             .ok_or_else(|| napi::Error::from_reason("task already ran"))?;
-        let r = run(&mut p.session, &mut p.strategy, p.opts);
+        let r = run(&mut p.session, p.strategy.as_mut(), p.opts);
         Ok((p.session, r))
     }
 

@@ -60,6 +60,8 @@ export type ErrorCode =
   | 'ERR_VENUE'
   | 'ERR_STRATEGY'
   | 'ERR_BACKTEST'
+  | 'ERR_BACKTEST_CONFIG'
+  | 'ERR_BACKTEST_SPLIT'
   | 'ERR_LIVE_NOT_CONFIRMED'
   | 'ERR_CREDENTIALS';
 

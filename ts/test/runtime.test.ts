@@ -160,3 +160,33 @@ describe('paper session', () => {
     }
   });
 });
+
+describe('decision-engine strategy (configuration, Rust loop)', () => {
+  it('runs features scored by the decision engine with no JS per bar, and refuses bad settings', async () => {
+    const params = {
+      features: [{ kind: 'emaGap', fast: 12, slow: 48 }, { kind: 'rsi', period: 14 }, { kind: 'return', bars: 5 }, { kind: 'bollingerB', period: 20, k: 2 }],
+      weights: [400, 0.2, 20, 0.2],
+      scoreCap: 1,
+      buyThreshold: 0.25,
+      sellThreshold: 0.25,
+      qty: '0.02',
+      longShort: true,
+    };
+    const r = await runBacktest({ config: cfg({ strategy: { kind: 'decision', params } }) });
+    expect(r.engine).toBe('rust');
+    expect(r.strategy).toBe('decision(emaGap+rsi+return+bollingerB)');
+    expect(r.stats.fills).toBeGreaterThan(10);
+    expect(r.counts).toBeNull();
+    // deterministic
+    const again = await runBacktest({ config: cfg({ strategy: { kind: 'decision', params } }) });
+    expect(again.fills).toEqual(r.fills);
+    await expect(runBacktest({ config: cfg({ strategy: { kind: 'decision', params: { ...params, weights: [1] } } }) })).rejects.toMatchObject({
+      code: 'ERR_BACKTEST_CONFIG',
+      message: expect.stringMatching(/weights: has 1 entries for 4 features/),
+    });
+    await expect(runBacktest({ config: cfg({ strategy: { kind: 'decision', params: { ...params, features: [{ kind: 'magic' }] } } }) })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG',
+      message: expect.stringMatching(/features\[0\]\.kind must be emaGap, rsi, return or bollingerB/),
+    });
+  });
+});

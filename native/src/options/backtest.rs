@@ -109,20 +109,105 @@ impl TryFrom<BacktestSessionOptions> for SessionConfig {
     }
 }
 
+/// One feature of a decision strategy.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct FeatureOptions {
+    /// `"emaGap"` (fast, slow), `"rsi"` (period), `"return"` (bars), `"bollingerB"` (period, k).
+    pub kind: String,
+    pub fast: Option<u32>,
+    pub slow: Option<u32>,
+    pub period: Option<u32>,
+    pub bars: Option<u32>,
+    /// Bollinger width in standard deviations; default 2.
+    pub k: Option<f64>,
+}
+
 /// A strategy run entirely in Rust.
 #[napi(object)]
 #[derive(Debug, Clone)]
 pub struct NativeStrategyOptions {
-    /// `"emaCross"`.
+    /// `"emaCross"` or `"decision"` (features scored by the decision engine).
     pub kind: String,
-    /// Fast EMA period; default 10.
+    /// Fast EMA period (emaCross); default 10.
     pub fast: Option<u32>,
-    /// Slow EMA period; default 30.
+    /// Slow EMA period (emaCross); default 30.
     pub slow: Option<u32>,
     /// Position size per instrument, a decimal string at the lot scale.
     pub qty: String,
     /// `true`: long or short; `false` (default): long or flat.
     pub long_short: Option<bool>,
+    /// Features (decision).
+    pub features: Option<Vec<FeatureOptions>>,
+    /// One weight per feature (decision).
+    pub weights: Option<Vec<f64>>,
+    /// Added to the weighted sum; default 0.
+    pub bias: Option<f64>,
+    /// Lower clamp per feature.
+    pub feature_min: Option<Vec<f64>>,
+    /// Upper clamp per feature.
+    pub feature_max: Option<Vec<f64>>,
+    /// Score cap; default 1.
+    pub score_cap: Option<f64>,
+    /// Buy when the score is at least this; default 0.5.
+    pub buy_threshold: Option<f64>,
+    /// Sell when the score is at most minus this; default 0.5.
+    pub sell_threshold: Option<f64>,
+}
+
+/// The decision strategy's features and engine parameters.
+///
+/// # Errors
+/// `ERR_INVALID_ARG` naming the bad field.
+pub fn decision_setup(
+    o: &NativeStrategyOptions,
+) -> Result<(
+    Vec<tachyon_backtest::FeatureSpec>,
+    tachyon_engine::StrategyConfig,
+)> {
+    use tachyon_backtest::FeatureSpec;
+    let feats = o
+        .features
+        .as_ref()
+        .ok_or_else(|| invalid_arg("strategy.features is required for kind \"decision\""))?;
+    let mut specs = Vec::with_capacity(feats.len());
+    for (i, f) in feats.iter().enumerate() {
+        let need = |v: Option<u32>, name: &str| {
+            v.map(|x| x as usize).ok_or_else(|| {
+                invalid_arg(format!(
+                    "strategy.features[{i}].{name} is required for {}",
+                    f.kind
+                ))
+            })
+        };
+        specs.push(match f.kind.as_str() {
+            "emaGap" => FeatureSpec::EmaGap { fast: need(f.fast, "fast")?, slow: need(f.slow, "slow")? },
+            "rsi" => FeatureSpec::Rsi { period: need(f.period, "period")? },
+            "return" => FeatureSpec::Return { bars: need(f.bars, "bars")? },
+            "bollingerB" => FeatureSpec::BollingerB { period: need(f.period, "period")?, k: f.k.unwrap_or(2.0) },
+            other => {
+                return Err(invalid_arg(format!(
+                    "strategy.features[{i}].kind must be emaGap, rsi, return or bollingerB, got {other:?}"
+                )))
+            }
+        });
+    }
+    let weights = o
+        .weights
+        .clone()
+        .ok_or_else(|| invalid_arg("strategy.weights is required for kind \"decision\""))?;
+    Ok((
+        specs,
+        tachyon_engine::StrategyConfig {
+            weights,
+            bias: o.bias.unwrap_or(0.0),
+            feature_min: o.feature_min.clone(),
+            feature_max: o.feature_max.clone(),
+            score_cap: o.score_cap.unwrap_or(1.0),
+            buy_threshold: o.buy_threshold.unwrap_or(0.5),
+            sell_threshold: o.sell_threshold.unwrap_or(0.5),
+        },
+    ))
 }
 
 /// A validated EMA-cross setup.
@@ -138,12 +223,6 @@ pub struct EmaCrossSetup {
 /// # Errors
 /// `ERR_INVALID_ARG` naming the field.
 pub fn ema_cross_setup(o: &NativeStrategyOptions) -> Result<EmaCrossSetup> {
-    if o.kind != "emaCross" {
-        return Err(invalid_arg(format!(
-            "strategy.kind must be \"emaCross\", got {:?}",
-            o.kind
-        )));
-    }
     let fast = o.fast.unwrap_or(10) as usize;
     let slow = o.slow.unwrap_or(30) as usize;
     if fast == 0 || slow == 0 || fast >= slow || slow > 1_000_000 {

@@ -96,9 +96,11 @@ export const AccountConfig = z.strictObject({
 export const StrategyConfig = z.strictObject({
   /**
    * `ema-cross` (built in, runs in TypeScript), `ema-cross-native` (the same rule run by the
-   * Rust loop without a JS callback per event), or `module` (your file exporting a Strategy).
+   * Rust loop without a JS callback per event), `decision` (pure configuration of the Rust
+   * decision engine over indicator features; backtests), or `module` (your file exporting a
+   * Strategy).
    */
-  kind: z.enum(['ema-cross', 'ema-cross-native', 'module']).default('ema-cross'),
+  kind: z.enum(['ema-cross', 'ema-cross-native', 'decision', 'module']).default('ema-cross'),
   /** Path of the module for `kind: module` (default export: a Strategy or a factory). */
   module: z.string().optional(),
   /** Parameters handed to the strategy. */

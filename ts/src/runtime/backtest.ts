@@ -137,6 +137,11 @@ export async function loadConfiguredData(config: TachyonConfig, onProgress?: (do
 export async function loadStrategy(config: TachyonConfig, baseDir = process.cwd()): Promise<Strategy> {
   const s = config.strategy;
   if (s.kind === 'ema-cross' || s.kind === 'ema-cross-native') return emaCross(s.params);
+  if (s.kind === 'decision')
+    throw new TachyonError(
+      'ERR_CONFIG',
+      'strategy.kind decision runs in the Rust backtest loop (`tachyon backtest`); for paper or live trading use ema-cross or a strategy module',
+    );
   if (!s.module) throw new TachyonError('ERR_CONFIG', 'strategy.kind is module but strategy.module (a file exporting a Strategy) is not set');
   const path = isAbsolute(s.module) ? s.module : resolve(baseDir, s.module);
   let mod: Record<string, unknown>;
@@ -254,16 +259,28 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   const symbols = checkSymbols(config, data);
   if (data.count === 0) throw new TachyonError('ERR_DATA', `no usable records in ${data.report.file} (${data.report.badTotal} bad rows; first: ${data.report.issues[0]?.message ?? 'none'})`);
   const t0 = performance.now();
-  if (config.strategy.kind === 'ema-cross-native' && !o.strategy) {
+  if ((config.strategy.kind === 'ema-cross-native' || config.strategy.kind === 'decision') && !o.strategy) {
     const p = config.strategy.params;
-    const r = await native.backtestRunAsync(
-      venueOptions(config),
-      data.records,
-      { kind: 'emaCross', fast: Number(p.fast ?? 10), slow: Number(p.slow ?? 30), qty: String(p.qty ?? '0.01'), longShort: p.longShort === true },
-      metricOptions(config),
-    );
+    const decision = config.strategy.kind === 'decision';
+    const opts = decision
+      ? ({
+          kind: 'decision',
+          qty: String(p.qty ?? '0.01'),
+          longShort: p.longShort === true,
+          features: p.features as Native.FeatureOptions[],
+          weights: p.weights as number[],
+          bias: p.bias as number | undefined,
+          featureMin: p.featureMin as number[] | undefined,
+          featureMax: p.featureMax as number[] | undefined,
+          scoreCap: p.scoreCap as number | undefined,
+          buyThreshold: p.buyThreshold as number | undefined,
+          sellThreshold: p.sellThreshold as number | undefined,
+        } satisfies Native.NativeStrategyOptions)
+      : ({ kind: 'emaCross', fast: Number(p.fast ?? 10), slow: Number(p.slow ?? 30), qty: String(p.qty ?? '0.01'), longShort: p.longShort === true } satisfies Native.NativeStrategyOptions);
+    const r = await native.backtestRunAsync(venueOptions(config), data.records, opts, metricOptions(config));
     const seconds = (performance.now() - t0) / 1000;
-    return shape(r, symbols, config, `ema-cross(${String(p.fast ?? 10)},${String(p.slow ?? 30)})`, 'rust', data, null, seconds);
+    const name = decision ? `decision(${(p.features as { kind: string }[] | undefined)?.map((f) => f.kind).join('+') ?? ''})` : `ema-cross(${String(p.fast ?? 10)},${String(p.slow ?? 30)})`;
+    return shape(r, symbols, config, name, 'rust', data, null, seconds);
   }
   const strategy = o.strategy ?? (await loadStrategy(config));
   const venue = new SimulatedVenue(venueOptions(config));

@@ -4,7 +4,10 @@
 //! The floor is ≥ 5M events/s with a decision-engine strategy (bench/baseline.json).
 
 use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
-use tachyon_backtest::{Direction, EmaCross, FeeRate, Record, RunOptions, Session, SessionConfig};
+use tachyon_backtest::{
+    DecisionStrategy, Direction, EmaCross, FeatureSpec, FeeRate, NativeStrategy, Record,
+    RunOptions, Session, SessionConfig,
+};
 use tachyon_core::InstrumentSpec;
 
 use crate::{bb, Kernel, Runner};
@@ -46,6 +49,26 @@ fn session() -> Session {
     });
     cfg.taker_fee = FeeRate::from_bps(10.0);
     Session::new(cfg).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn decision() -> DecisionStrategy {
+    let features = [
+        FeatureSpec::EmaGap { fast: 12, slow: 48 },
+        FeatureSpec::Rsi { period: 14 },
+        FeatureSpec::Return { bars: 5 },
+        FeatureSpec::BollingerB { period: 20, k: 2.0 },
+    ];
+    let engine = tachyon_engine::StrategyConfig {
+        weights: vec![400.0, 0.2, 20.0, 0.2],
+        bias: 0.0,
+        feature_min: None,
+        feature_max: None,
+        score_cap: 1.0,
+        buy_threshold: 0.25,
+        sell_threshold: 0.25,
+    };
+    DecisionStrategy::new(&features, &engine, 1_000, Direction::LongShort, &[2])
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn strategy() -> EmaCross {
@@ -115,32 +138,54 @@ pub fn run(r: &mut Runner) {
             );
         },
     );
+    r.throughput(
+        g,
+        "tachyon Session + DecisionStrategy (4 features, decision engine)",
+        false,
+        BARS as u64,
+        || {
+            let mut s = session();
+            s.push(bb(&data));
+            let mut st = decision();
+            bb(
+                tachyon_backtest::run(&mut s, &mut st, RunOptions::default())
+                    .metrics
+                    .sharpe,
+            );
+        },
+    );
+}
+
+fn kernel(mut st: impl NativeStrategy + 'static) -> Box<dyn FnMut(u64)> {
+    // enough records for the gate's 2N iterations; each iteration replays one bar
+    let data = bars(20_000);
+    let mut s = session();
+    s.push(&data);
+    Box::new(move |n| {
+        for _ in 0..n {
+            if let Some(rec) = s.step_next() {
+                st.on_record(&mut s, &rec);
+                if s.pending_reports() > 0 {
+                    let mut v = Vec::new();
+                    s.take_reports(&mut v);
+                    bb(v);
+                }
+            }
+        }
+    })
 }
 
 /// Callgrind kernels.
 #[must_use]
 pub fn kernels() -> Vec<Kernel> {
-    vec![Kernel {
-        id: "backtest/bar_step_ema_cross",
-        make: || {
-            // enough records for the gate's 2N iterations; each iteration replays one bar
-            let data = bars(20_000);
-            let mut s = session();
-            s.push(&data);
-            let mut st = strategy();
-            Box::new(move |n| {
-                use tachyon_backtest::NativeStrategy;
-                for _ in 0..n {
-                    if let Some(rec) = s.step_next() {
-                        st.on_record(&mut s, &rec);
-                        if s.pending_reports() > 0 {
-                            let mut v = Vec::new();
-                            s.take_reports(&mut v);
-                            bb(v);
-                        }
-                    }
-                }
-            })
+    vec![
+        Kernel {
+            id: "backtest/bar_step_ema_cross",
+            make: || kernel(strategy()),
         },
-    }]
+        Kernel {
+            id: "backtest/bar_step_decision",
+            make: || kernel(decision()),
+        },
+    ]
 }
