@@ -340,20 +340,42 @@ fn decision_strategy_trades_where_the_engine_says() {
         buy_threshold: 0.0015,
         sell_threshold: 0.0015,
     };
-    let mut st = DecisionStrategy::new(&[FeatureSpec::Return { bars: 1 }], &cfg, 500, Direction::LongOnly, &[2]).unwrap();
+    let mut st = DecisionStrategy::new(
+        &[FeatureSpec::Return { bars: 1 }],
+        &cfg,
+        500,
+        Direction::LongOnly,
+        &[2],
+    )
+    .unwrap();
     let r = run(&mut s, &mut st, RunOptions::default());
     // the same rule computed here, independently: position after bar i, orders at bar i+1's open
     let mut pos = 0i64;
     let mut want = Vec::new();
     for i in 1..bars.len() - 1 {
         let ret = (bars[i].d as f64 / 100.0) / (bars[i - 1].d as f64 / 100.0) - 1.0;
-        let target = if ret >= 0.0015 { 500 } else if ret <= -0.0015 { 0 } else { pos };
+        let target = if ret >= 0.0015 {
+            500
+        } else if ret <= -0.0015 {
+            0
+        } else {
+            pos
+        };
         if target != pos {
-            want.push((bars[i + 1].ts_ns, bars[i + 1].a, (target - pos).abs(), if target > pos { 1u8 } else { 2u8 }));
+            want.push((
+                bars[i + 1].ts_ns,
+                bars[i + 1].a,
+                (target - pos).abs(),
+                if target > pos { 1u8 } else { 2u8 },
+            ));
             pos = target;
         }
     }
-    let got: Vec<(i64, i64, i64, u8)> = r.fills.iter().map(|f| (f.ts_ns, f.last_px, f.last_qty, f.side)).collect();
+    let got: Vec<(i64, i64, i64, u8)> = r
+        .fills
+        .iter()
+        .map(|f| (f.ts_ns, f.last_px, f.last_qty, f.side))
+        .collect();
     assert!(want.len() > 20, "the rule must trade: {}", want.len());
     assert_eq!(got, want);
     assert_eq!(st.decisions, 5_000); // every bar (the first holds: its feature is missing)
