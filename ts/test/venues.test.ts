@@ -143,3 +143,45 @@ describe('CCXT venue against the fake Binance', () => {
     expect(text).not.toMatch(/test-key|test-secret/);
   });
 });
+
+describe('paper trading on live data', () => {
+  it('trades closed candles from the exchange feed against the simulated venue', async () => {
+    const { mkdtempSync: mk } = await import('node:fs');
+    const { runPaper, openJournal } = await import('../src/index.js');
+    const path = join(mk(join(tmpdir(), 'tachyon-paper-ccxt-')), 'j.db');
+    const f = await FakeBinance.start({ tickMs: 40, klineMs: 1000, seed: 5 });
+    try {
+      const config = loadConfig({
+        env: null,
+        object: { journal: { path }, venue: { kind: 'ccxt', baseUrl: f.url, timeframe: '1s', reconnectMs: [50, 500], rateLimitMs: 0 }, server: { enabled: false } },
+      });
+      let bars = 0;
+      let n = 0;
+      const r = await runPaper({
+        config,
+        out: null,
+        durationSec: 4.5,
+        strategy: {
+          name: 'flip',
+          onBar(bar, ctx) {
+            bars++;
+            expect(bar.ts % 1000).toBe(0); // closed 1 s candles
+            ctx.targetPosition(bar.symbol, ++n % 2 ? 0.001 : 0);
+          },
+        },
+      });
+      expect(bars).toBeGreaterThanOrEqual(2);
+      expect(r.fills).toBeGreaterThanOrEqual(1);
+      expect(f.received).toEqual([]); // paper: no order reaches the exchange
+      const j = await openJournal({ path });
+      try {
+        expect((await j.fills()).every((x) => x.venue === 'sim')).toBe(true);
+        expect((await j.verifyAudit()).ok).toBe(true);
+      } finally {
+        await j.close();
+      }
+    } finally {
+      await f.stop();
+    }
+  });
+});

@@ -24,11 +24,12 @@ import { dirname } from 'node:path';
 import type { TachyonConfig } from '../config/schema.js';
 import { TachyonError } from '../errors.js';
 import { formatMantissa, parseMantissa, scaleOf } from '../data/decimal.js';
-import { RecordView } from '../data/records.js';
+import { RecordBuffer, RecordView } from '../data/records.js';
 import { SyntheticMarket } from '../data/synthetic.js';
 import { openJournal, type Journal } from '../store/index.js';
 import type { OrderRecord, PositionRecord } from '../store/types.js';
 import { JournalWriter } from '../store/writer.js';
+import { CcxtVenue } from '../venues/ccxt.js';
 import { SimulatedVenue } from '../venues/simulated.js';
 import { loadStrategy, venueOptions } from './backtest.js';
 import { createLogger, type Logger } from './log.js';
@@ -315,8 +316,12 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
   const tty = out !== null && (out as NodeJS.WriteStream).isTTY === true;
   const durationSec = o.durationSec ?? config.paper.durationSec;
   const log = createLogger(config.log);
-  if (config.data.source !== 'synthetic')
-    throw new TachyonError('ERR_CONFIG', `the paper session's built-in feed is the synthetic market (data.source: synthetic); for live data use venue.kind: ccxt with \`tachyon paper\`, got data.source: ${config.data.source}`);
+  const liveData = config.venue.kind === 'ccxt';
+  if (!liveData && config.data.source !== 'synthetic')
+    throw new TachyonError(
+      'ERR_CONFIG',
+      `a paper session trades live data: the seeded synthetic market (data.source: synthetic) or an exchange's feed (venue.kind: ccxt); got data.source: ${config.data.source} (replay files with \`tachyon backtest\`)`,
+    );
   const t0 = performance.now();
   const journal: Journal = await openJournal({
     backend: config.journal.backend,
@@ -392,9 +397,36 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
     runner.restoreState(posM, restored.equityF64 - restored.positions.reduce((s, p) => s + Number(p.qty) * Number(p.mark), 0), lastPx);
     session = new PaperSession(sessionId, config, runner, venue, risk, writer, log);
 
-    // ---- the market
+    // ---- the market: the seeded synthetic market, or closed candles from the exchange (CCXT)
     const inst0 = config.instruments[0]!;
     const syn = config.data.synthetic;
+    const feedAbort = new AbortController();
+    const liveBars = new RecordBuffer(256);
+    let liveVenue: CcxtVenue | null = null;
+    let feedError: Error | null = null;
+    if (liveData) {
+      liveVenue = await CcxtVenue.connect({ config: config.venue });
+      const lv = liveVenue;
+      config.instruments.forEach((inst, k) => {
+        const vi = lv.instrument(inst.symbol);
+        const ps = scaleOf(inst.tickSize);
+        const qs = scaleOf(inst.lotSize);
+        if (vi.tickSize !== inst.tickSize || vi.lotSize !== inst.lotSize)
+          log.warn({ symbol: inst.symbol, venue: vi, config: inst }, 'the venue’s tick/lot differ from the config; prices are put on the config’s grid');
+        const m = (x: number, scale: number) => parseMantissa(String(x), scale).m;
+        lv.watchBars(
+          inst.symbol,
+          config.venue.timeframe,
+          (c) => {
+            const [o, h, l, cl, v] = [m(c[1]!, ps), m(c[2]!, ps), m(c[3]!, ps), m(c[4]!, ps), m(c[5]!, qs)];
+            if ([o, h, l, cl, v].every(Number.isSafeInteger)) liveBars.bar(k, c[0]! * 1000, o, h, l, cl, v);
+          },
+          feedAbort.signal,
+        ).catch((e: Error) => {
+          feedError = e;
+        });
+      });
+    }
     const market = new SyntheticMarket({
       seed: (config.seed + prior.length * 7919) >>> 0,
       symbol: inst0.symbol,
@@ -411,7 +443,9 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
     const recovered = { sessions: prior.length, fills: fills.length, crashed, closedOrders };
     const line = (s: string) => out?.write(tty ? `\r${s}\x1b[K` : `${s}\n`);
     out?.write(
-      `tachyon paper: ${strategy.name ?? 'strategy'} on a seeded synthetic ${inst0.symbol} market (${config.paper.barsPerSec} bars/s) → simulated venue\n` +
+      (liveData
+        ? `tachyon paper: ${strategy.name ?? 'strategy'} on ${config.venue.exchange} ${config.instruments.map((i) => i.symbol).join(', ')} ${config.venue.timeframe} candles (live data${config.venue.baseUrl ? ` via ${config.venue.baseUrl}` : ''}) → simulated venue\n`
+        : `tachyon paper: ${strategy.name ?? 'strategy'} on a seeded synthetic ${inst0.symbol} market (${config.paper.barsPerSec} bars/s) → simulated venue\n`) +
         `  journal ${journal.location} (${journal.backend}), session ${sessionId}` +
         (prior.length > 0
           ? `; recovered ${fills.length} fills from ${prior.length} earlier session${prior.length > 1 ? 's' : ''}${crashed ? ` (${crashed} crashed)` : ''}, ${closedOrders} working order${closedOrders === 1 ? '' : 's'} closed\n`
@@ -442,9 +476,15 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
     while (!o.signal?.aborted) {
       const now = performance.now();
       if (now >= stopAt) break;
-      const due = Math.min(4096, Math.floor(((now - start) / 1000) * barsPerSec) - produced);
+      if (feedError) throw feedError;
+      let due = liveData ? liveBars.length : Math.min(4096, Math.floor(((now - start) / 1000) * barsPerSec) - produced);
       if (due > 0) {
-        const recs = market.next(due);
+        let recs: Uint8Array;
+        if (liveData) {
+          recs = liveBars.bytes().slice();
+          due = liveBars.length;
+          liveBars.reset();
+        } else recs = market.next(due);
         venue.push(recs);
         runner.run(new RecordView(recs), 0, due, base);
         base += due;
@@ -465,6 +505,8 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
     }
 
     // ---- stop: working orders are cancelled (the simulated venue goes away with the process)
+    feedAbort.abort();
+    await liveVenue?.close();
     runner.stop();
     runner.cancelAll();
     sink.flushDecisions();
