@@ -118,7 +118,7 @@ fn naive(bars: &[Record]) -> f64 {
 /// Percentile cases.
 pub fn run(r: &mut Runner) {
     let data = bars(BARS);
-    let g = "backtest replay: 1M synthetic 1-min bars, EMA cross (10,30), fees, next-open fills";
+    let g = "backtest replay: 1M synthetic 1-min bars, 10 bps fees, next-open fills";
     r.throughput(g, "naive f64 loop (same rule)", true, BARS as u64, || {
         bb(naive(bb(&data)));
     });
