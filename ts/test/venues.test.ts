@@ -185,3 +185,25 @@ describe('paper trading on live data', () => {
     }
   });
 });
+
+describe('tachyon data fetch', () => {
+  it('downloads candles through CCXT page by page into a CSV the loader reads back', async () => {
+    const { mkdtempSync: mk } = await import('node:fs');
+    const { fetchOhlcv } = await import('../src/data/fetch.js');
+    const { loadCsv } = await import('../src/index.js');
+    const f = await FakeBinance.start({ klineMs: 1000 });
+    try {
+      const out = join(mk(join(tmpdir(), 'tachyon-fetch-')), 'btc.csv');
+      const venue = loadConfig({ env: null, object: { venue: { kind: 'ccxt', baseUrl: f.url, timeframe: '1s', rateLimitMs: 0 } } }).venue;
+      const now = Date.now();
+      const r = await fetchOhlcv({ venue, symbol: 'BTC/USDT', since: now - 450_000, until: now - 5_000, limit: 100, out });
+      expect(r.rows).toBeGreaterThan(400);
+      expect(r.requests).toBeGreaterThanOrEqual(5); // paginated by 100
+      const d = loadCsv({ path: out, format: 'ohlcv', instruments: [{ symbol: 'BTC/USDT', tickSize: '0.01', lotSize: '0.00001' }] });
+      expect(d.report).toMatchObject({ accepted: r.rows, badTotal: 0 });
+      await expect(fetchOhlcv({ venue, symbol: 'BTC/USDT', since: 'yesterday-ish', out })).rejects.toThrow(/--since yesterday-ish is not a date/);
+    } finally {
+      await f.stop();
+    }
+  });
+});
