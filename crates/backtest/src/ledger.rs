@@ -167,7 +167,6 @@ pub struct Ledger {
     cash_scale: u8,
     /// `10^(cash_scale − price_scale − qty_scale)` per instrument.
     mult: Vec<i128>,
-    price_pow: Vec<i64>,
     positions: Vec<Position>,
     trips: Vec<TripState>,
     closed: Vec<RoundTrip>,
@@ -208,7 +207,6 @@ impl Ledger {
                 .iter()
                 .map(|(p, q)| i128::from(pow10(cash_scale - p - q)))
                 .collect(),
-            price_pow: scales.iter().map(|(p, _)| pow10(*p)).collect(),
             positions: vec![Position::default(); scales.len()],
             trips: vec![TripState::default(); scales.len()],
             closed: Vec::new(),
@@ -350,7 +348,6 @@ impl Ledger {
         let p = &mut self.positions[i];
         p.fees += fee;
         let before = p.qty;
-        let realized_before = p.realized;
         if before == 0 || before.signum() == s {
             p.qty = before
                 .checked_add(s * qty)
@@ -372,19 +369,7 @@ impl Ledger {
         }
         p.mark = if p.mark == 0 { price } else { p.mark };
         let after = p.qty;
-        let realized_delta = p.realized - realized_before;
-        self.track_trip(
-            i,
-            side,
-            qty,
-            price,
-            fee,
-            ts_ns,
-            before,
-            after,
-            realized_delta,
-            n,
-        );
+        self.track_trip(i, side, qty, price, fee, ts_ns, before, after, n);
         Ok(())
     }
 
@@ -399,7 +384,6 @@ impl Ledger {
         ts_ns: i64,
         before: i64,
         after: i64,
-        realized_delta: i128,
         notional: i128,
     ) {
         let mult = self.mult[i];
@@ -442,7 +426,6 @@ impl Ledger {
             div_half_even(fee * closed, i128::from(qty))
         };
         t.fees += closing_fee;
-        let _ = realized_delta;
         if after == 0 || after.signum() == s {
             let trip = self.finish_trip(i, false);
             self.closed.push(trip);
@@ -470,8 +453,6 @@ impl Ledger {
         let t = self.trips[i];
         let p = self.positions[i];
         let mult = self.mult[i];
-        let pp = i128::from(self.price_pow[i]);
-        let _ = pp;
         let vwap = |notional: i128, qty: i128| -> i64 {
             if qty == 0 {
                 0

@@ -590,7 +590,6 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
     t.deliver();
     const head = await journal.endSession(sessionId, 'stopped');
     out?.write(`stopped: ${t.counts.bars} bars, ${t.counts.orders} orders, ${t.counts.fills} fills, ${t.counts.rejected} refused; venue ${JSON.stringify(venue.stats.errors)}; audit head ${head.slice(0, 16)}…\n`);
-    reconciled.external += t.externalOrders - reconciled.external > 0 ? 0 : 0;
     return { sessionId, bars: t.counts.bars, orders: t.counts.orders, fills: t.counts.fills, rejected: t.counts.rejected, reconciled, venue: venue.stats, journal: { head } };
   } finally {
     await venue.close();
