@@ -190,3 +190,46 @@ describe('decision-engine strategy (configuration, Rust loop)', () => {
     });
   });
 });
+
+describe('risk engine and validation in backtests', () => {
+  it('passes intents through the risk engine when risk.engine is configured', async () => {
+    const params = { fast: 8, slow: 21, qty: '0.5', longShort: true };
+    const plain = await runBacktest({ config: cfg({ strategy: { kind: 'ema-cross', params } }) });
+    // 0.5 BTC ≈ 32,000 USDT is 32 % of equity: the engine's concentration limit (here 10 %) refuses it
+    const gated = await runBacktest({ config: cfg({ strategy: { kind: 'ema-cross', params }, risk: { engine: { limits: { concentration: 0.1 } } } }) });
+    expect(plain.stats.fills).toBeGreaterThan(100);
+    expect(gated.stats.fills).toBe(0);
+    expect(gated.counts!.rejected).toBe(gated.counts!.intents);
+    const ok = await runBacktest({ config: cfg({ strategy: { kind: 'ema-cross', params: { ...params, qty: '0.01' } }, risk: { engine: { limits: { concentration: 0.1 } } } }) });
+    expect(ok.fills.length).toBeGreaterThan(100);
+    await expect(runBacktest({ config: cfg({ risk: { engine: { limits: { concentration: -1 } } } }) })).rejects.toMatchObject({ code: 'ERR_CONFIG', message: expect.stringMatching(/risk\.engine: .*concentration/) });
+  });
+
+  it('walks forward and evaluates purged k-folds on worker threads', async () => {
+    const { runWalkForward, runPurgedKFold, RecordView: RV, syntheticData: sd } = await import('../src/index.js');
+    const config = cfg({ data: { source: 'synthetic', synthetic: { bars: 6000 } } });
+    const grid = { fast: [5, 10], slow: [30, 60] };
+    const wf = await runWalkForward({ config, grid, workers: 2, train: 2000, test: 1000, records: 6000 });
+    expect(wf.windows.map((w) => [w.train, w.testRange])).toEqual([
+      [[0, 2000], [2000, 3000]],
+      [[1000, 3000], [3000, 4000]],
+      [[2000, 4000], [4000, 5000]],
+      [[3000, 5000], [5000, 6000]],
+    ]);
+    for (const w of wf.windows) {
+      expect(grid.fast).toContain(w.best.fast);
+      expect(w.outOfSample.range).toEqual(w.testRange);
+      expect(w.outOfSample.metrics.periods).toBe(999);
+    }
+    const data = sd(6000, { seed: config.seed });
+    const v = new RV(data.records);
+    const times = Float64Array.from({ length: 6000 }, (_, i) => v.tsMs(i));
+    const kf = await runPurgedKFold({ config, grid, workers: 2, k: 3, embargo: 0.01, horizon: 10, times });
+    expect(kf.folds.map((f) => f.test)).toEqual([
+      [0, 2000],
+      [2000, 4000],
+      [4000, 6000],
+    ]);
+    for (const f of kf.folds) expect(Number.isFinite(f.outOfSample.metrics.totalReturn)).toBe(true);
+  });
+});

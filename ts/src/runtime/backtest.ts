@@ -24,6 +24,7 @@ import { RecordView, RECORD_BYTES } from '../data/records.js';
 import { syntheticData } from '../data/synthetic.js';
 import { native } from '../native.js';
 import { decodeReports, RECORD_ERROR_CODES, REJECT_CODES, SimulatedVenue } from '../venues/simulated.js';
+import { RiskGate } from './risk.js';
 import { Runner, type RunnerCounts, type RunnerSink } from './runner.js';
 import { emaCross } from './strategies/ema-cross.js';
 import type { Strategy, StrategyFactory } from './strategy.js';
@@ -284,15 +285,41 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   }
   const strategy = o.strategy ?? (await loadStrategy(config));
   const venue = new SimulatedVenue(venueOptions(config));
-  const runner = new Runner({
+  // With `risk.engine` configured, intents also pass the Rust risk engine (limits, modes),
+  // which learns every fill; without it the backtest keeps the venue's own checks only.
+  const risk = config.risk.engine ? new RiskGate(config, 'sim', config.instruments, {}) : null;
+  let runner: Runner | undefined;
+  const riskSink: RunnerSink | undefined = risk
+    ? {
+        ...(o.sink ?? {}),
+        fill(ord, f, r, pos) {
+          risk.onFill(ord.instrument, f.side, f.exact.qty, f.exact.price);
+          o.sink?.fill?.(ord, f, r, pos);
+        },
+        risk(code, message, symbol, tsNs, detail) {
+          o.sink?.risk?.(code, message, symbol, tsNs, detail);
+        },
+      }
+    : o.sink;
+  runner = new Runner({
     instruments: config.instruments,
     venue,
     strategy,
     mode: 'backtest',
     initialCash: Number(config.account.initialCash),
-    maxOrderNotional: config.risk.maxOrderNotional,
+    maxOrderNotional: risk ? undefined : config.risk.maxOrderNotional,
     maxOrdersPerSec: 0,
-    ...(o.sink ? { sink: o.sink } : {}),
+    ...(riskSink ? { sink: riskSink } : {}),
+    ...(risk
+      ? {
+          gate: (ord, _reducing, mark, nowNs) => {
+            const pow = 10 ** scaleOf(config.instruments[ord.instrument]!.tickSize);
+            risk.setEquity(runner!.equity(), nowNs);
+            // market time: rate limits and daily loss count in the replay's clock
+            return risk.check(ord.instrument, ord.side === 'buy', ord.type === 'limit' ? ord.price : Math.round(mark * pow), ord.qty, mark, nowNs);
+          },
+        }
+      : {}),
   });
   const view = new RecordView(data.records);
   const CHUNK = 1 << 16;

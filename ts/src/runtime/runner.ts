@@ -81,7 +81,7 @@ export interface RunnerOptions {
    * An extra pre-trade check (control modes, the risk engine): return a refusal or `null`.
    * `reducing` is true when the order only reduces the position (with working orders).
    */
-  gate?: (o: RunnerOrder, reducing: boolean, mark: number) => { code: string; message: string } | null;
+  gate?: (o: RunnerOrder, reducing: boolean, mark: number, nowNs: bigint) => { code: string; message: string } | null;
 }
 
 /** Counters of a run. */
@@ -283,7 +283,6 @@ export class Runner implements StrategyContext {
   submit(intent: OrderIntent): string | null {
     const k = this.id(intent.symbol);
     const i = this.inst[k]!;
-    this.counts.intents++;
     if (intent.side !== 'buy' && intent.side !== 'sell') throw new TachyonError('ERR_STRATEGY', `intent side must be 'buy' or 'sell', got ${JSON.stringify(intent.side)}`);
     const qty = Math.abs(this.toLots(intent.qty, i, 'qty'));
     const type = intent.type ?? (intent.price === undefined ? 'market' : 'limit');
@@ -300,6 +299,7 @@ export class Runner implements StrategyContext {
 
   private submitMantissa(k: number, side: Side, qty: number, price: number, type: 'market' | 'limit', tif: 'GTC' | 'IOC', tag: string | null): string | null {
     const i = this.inst[k]!;
+    this.counts.intents++;
     const clientId = `${this.prefix}-${(++this.seq).toString(36)}`;
     const o: RunnerOrder = {
       clientId,
@@ -325,7 +325,7 @@ export class Runner implements StrategyContext {
       for (const w of this.byVenue.values()) if (w.instrument === k) working += (w.side === 'buy' ? 1 : -1) * (w.qty - w.filled);
       const before = this.pos[k]! + working;
       const after = before + (side === 'buy' ? qty : -qty);
-      refused = this.gate(o, Math.abs(after) < Math.abs(before) && Math.sign(after) * Math.sign(before) >= 0, this.last[k]!);
+      refused = this.gate(o, Math.abs(after) < Math.abs(before) && Math.sign(after) * Math.sign(before) >= 0, this.last[k]!, this.nowNs);
     }
     if (refused) return this.refuse(o, refused.code, refused.message);
     // the venue must have processed every record up to the current one
