@@ -43,7 +43,7 @@ describe('backtest report', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(pathToFileURL(html).href);
-      await page.waitForFunction(() => (window as unknown as { __tachyonChartsReady?: boolean }).__tachyonChartsReady === true, undefined, { timeout: 20_000 });
+      await page.waitForFunction('window.__tachyonChartsReady === true', undefined, { timeout: 20_000 });
       expect(errors).toEqual([]);
       expect(requests).toEqual([]); // nothing fetched from the network
       const canvases = await page.locator('#equity canvas, #drawdown canvas').count();
