@@ -196,7 +196,7 @@ ${d.trades.length > TRADE_ROWS ? `<p class="note">First ${TRADE_ROWS} of ${d.tra
   var d = JSON.parse(document.getElementById('chart-data').textContent);
   var LC = window.LightweightCharts;
   var base = { layout: { background: { color: '#0f1115' }, textColor: '#c9d1d9' }, grid: { vertLines: { color: '#1c2029' }, horzLines: { color: '#1c2029' } },
-               timeScale: { timeVisible: true, secondsVisible: false }, rightPriceScale: { borderColor: '#262a33' } };
+               timeScale: { timeVisible: true, secondsVisible: false, minBarSpacing: 0.001 }, rightPriceScale: { borderColor: '#262a33' } };
   var eqEl = document.getElementById('equity'), ddEl = document.getElementById('drawdown');
   var eq = LC.createChart(eqEl, Object.assign({ width: eqEl.clientWidth, height: 340 }, base));
   var es = eq.addSeries(LC.AreaSeries, { lineColor: '#58a6ff', topColor: 'rgba(88,166,255,0.35)', bottomColor: 'rgba(88,166,255,0.02)', lineWidth: 2 });
