@@ -12,6 +12,8 @@
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
 //! - [`binding_indicators`]: one class per indicator (`Ema`, `Adx`, …) and `IndicatorBank`.
 //! - [`binding_signals`]: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
+//! - [`binding_stats`]: statistical tests, EVT, multiple testing, isotonic calibration, HMMs,
+//!   Monte Carlo paths, distribution functions (`tachyon_stats`).
 //! - [`binding_backtest`]: the backtest/paper replay session, Rust-only runs, metrics, splits.
 //! - [`options`]: every option object and its validation.
 
@@ -23,6 +25,7 @@ pub mod binding_engine;
 pub mod binding_indicators;
 pub mod binding_models;
 pub mod binding_signals;
+pub mod binding_stats;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

@@ -52,6 +52,8 @@ export type ErrorCode =
   | 'ERR_INVALID_SPEC'
   | 'ERR_NOT_POSITIVE_DEFINITE'
   | 'ERR_SHAPE'
+  | 'ERR_SINGULAR'
+  | 'ERR_NO_CONVERGENCE'
   // runtime (config, data, journal, venues, strategies, CLI)
   | 'ERR_CONFIG'
   | 'ERR_DATA'

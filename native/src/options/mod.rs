@@ -7,6 +7,7 @@ pub mod engine;
 pub mod indicators;
 pub mod models;
 pub mod signals;
+pub mod stats;
 
 pub use self::core::*;
 

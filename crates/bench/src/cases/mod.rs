@@ -9,6 +9,7 @@ pub mod core;
 pub mod engine;
 pub mod indicators;
 pub mod models;
+pub mod stats;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
@@ -17,6 +18,7 @@ pub fn run_all(r: &mut Runner) {
     indicators::run(r);
     engine::run(r);
     models::run(r);
+    stats::run(r);
 }
 
 /// Every callgrind kernel.
@@ -28,5 +30,6 @@ pub fn kernels() -> Vec<Kernel> {
     v.extend(indicators::kernels());
     v.extend(engine::kernels());
     v.extend(models::kernels());
+    v.extend(stats::kernels());
     v
 }
