@@ -12,9 +12,10 @@ use tachyon_backtest::record::RecordError;
 use tachyon_backtest::run::{finish, run, RunOptions, RunResult};
 use tachyon_backtest::session::{EquityPoint, OrderRequest, Reject, Session, SessionConfig};
 use tachyon_backtest::strategy::{DecisionStrategy, EmaCross, NativeStrategy};
-use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
+use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
 use tachyon_backtest::{split, Report};
 use tachyon_core::{Price, Quantity};
+use tachyon_stats::mc::{self, Process};
 
 use crate::error::{invalid_arg, invalid_state, OrThrow, Result};
 use crate::options::backtest::{
@@ -731,10 +732,52 @@ pub fn backtest_metrics(
 /// A seeded synthetic bar generator (`External` handle).
 #[derive(Debug)]
 pub struct BindingSyntheticBars {
-    inner: SyntheticBars<Gbm>,
+    inner: SyntheticBars,
 }
 
-fn synthetic(o: &SyntheticBarsOptions) -> Result<SyntheticBars<Gbm>> {
+fn process(o: &SyntheticBarsOptions, price: f64, mu: f64, sigma: f64) -> Result<Process> {
+    Ok(match o.model.as_deref().unwrap_or("gbm") {
+        "gbm" => Process::Gbm(mc::Gbm {
+            s0: price,
+            mu,
+            sigma,
+        }),
+        "merton" => Process::Merton(mc::Merton {
+            s0: price,
+            mu,
+            sigma,
+            lambda: o.jump_intensity.unwrap_or(50.0),
+            jump_mean: o.jump_mean.unwrap_or(0.0),
+            jump_std: o.jump_std.unwrap_or(0.01),
+        }),
+        "heston" => Process::Heston(mc::Heston {
+            s0: price,
+            mu,
+            v0: o.v0.unwrap_or(sigma * sigma),
+            kappa: o.kappa.unwrap_or(2.0),
+            theta: o.theta.unwrap_or(sigma * sigma),
+            xi: o.xi.unwrap_or(0.5),
+            rho: o.rho.unwrap_or(-0.7),
+        }),
+        "ou" => {
+            // `sigma` is a fraction of the long-run price, like the other models' volatility
+            let theta = o.theta.unwrap_or(price);
+            Process::Ou(mc::OrnsteinUhlenbeck {
+                x0: price,
+                kappa: o.kappa.unwrap_or(50.0),
+                theta,
+                sigma: sigma * theta,
+            })
+        }
+        other => {
+            return Err(invalid_arg(format!(
+                "model must be gbm, merton, heston or ou, got {other:?}"
+            )))
+        }
+    })
+}
+
+fn synthetic(o: &SyntheticBarsOptions) -> Result<SyntheticBars> {
     let seed = crate::options::safe_integer(o.seed, "seed")?;
     let tick = Price::parse_auto(o.tick_size.as_deref().unwrap_or("0.01"))
         .map_err(|e| invalid_arg(format!("tickSize: {e}")))?;
@@ -759,9 +802,10 @@ fn synthetic(o: &SyntheticBarsOptions) -> Result<SyntheticBars<Gbm>> {
     if !tick.is_positive() {
         return Err(invalid_arg("tickSize must be positive"));
     }
-    Ok(SyntheticBars::new(
+    let p = process(o, price, mu, sigma)?;
+    SyntheticBars::new(
         seed as u64,
-        Gbm { price, mu, sigma },
+        &p,
         BarSpec {
             instrument: o.instrument.unwrap_or(0),
             start_ns: (start_ms * 1e6) as i64,
@@ -771,7 +815,8 @@ fn synthetic(o: &SyntheticBarsOptions) -> Result<SyntheticBars<Gbm>> {
             price_scale: tick.scale(),
             mean_volume: vol.mantissa() as f64,
         },
-    ))
+    )
+    .or_throw()
 }
 
 /// Creates a synthetic bar generator.

@@ -2,9 +2,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
+use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
 use tachyon_backtest::*;
 use tachyon_core::InstrumentSpec;
+use tachyon_stats::mc::{Gbm, Process};
 
 fn bench(c: &mut Criterion) {
     let spec = InstrumentSpec {
@@ -18,11 +19,11 @@ fn bench(c: &mut Criterion) {
     };
     let mut gen = SyntheticBars::new(
         1,
-        Gbm {
-            price: 65_000.0,
+        &Process::Gbm(Gbm {
+            s0: 65_000.0,
             mu: 0.0,
             sigma: 0.6,
-        },
+        }),
         BarSpec {
             instrument: 0,
             start_ns: 0,
@@ -32,7 +33,8 @@ fn bench(c: &mut Criterion) {
             price_scale: 2,
             mean_volume: 1e5,
         },
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut bars = Vec::new();
     gen.fill(1_000_000, &mut bars);
     let mut g = c.benchmark_group("backtest");

@@ -1,44 +1,17 @@
-//! Seeded synthetic markets: bars (and trades) from a price path on the instrument's tick grid.
+//! Seeded synthetic markets: bars from a price path on the instrument's tick grid.
 //!
-//! The path is geometric Brownian motion, `S ← S·exp((μ − σ²/2)·dt + σ·√dt·Z)`, sampled
-//! `steps_per_bar` times per bar (open = first step, close = last, high/low = extremes), with
-//! `Z` from `tachyon_stats::rng::Rng` (xoshiro256**, platform-identical) and `exp` from
-//! `tachyon_stats::rng::det_exp`, so a seed gives the same bars on every machine. Bar volume
-//! is exponential with mean `mean_volume` lots.
-//!
-//! The other processes of the models issue (Merton jump-diffusion, Heston, Ornstein-Uhlenbeck)
-//! plug in through [`PricePath`] once `tachyon_stats` exposes its generators.
+//! The path comes from `tachyon_stats::mc::PathGenerator` — geometric Brownian motion, Merton
+//! jump-diffusion, Heston stochastic volatility or Ornstein–Uhlenbeck, bit-identical for a seed
+//! on every platform — sampled `steps_per_bar` times per bar (open = first sample, close = last,
+//! high/low = extremes), prices rounded to the tick (never below one tick: an OU path that
+//! crosses zero is floored there). Bar volume is exponential with mean `mean_volume` lots, from
+//! its own stream of the same seed, so the price path does not depend on the volumes.
 
-use tachyon_stats::rng::{det_exp, Rng};
+use tachyon_stats::mc::{PathGenerator, Process};
+use tachyon_stats::rng::{det_ln, Rng};
 
+use crate::error::BacktestError;
 use crate::record::Record;
-
-/// A price process stepped in years.
-pub trait PricePath {
-    /// Advances by `dt` years and returns the new price.
-    fn step(&mut self, rng: &mut Rng, dt: f64) -> f64;
-}
-
-/// Geometric Brownian motion.
-#[derive(Debug, Clone, Copy)]
-pub struct Gbm {
-    /// Current price.
-    pub price: f64,
-    /// Annual drift.
-    pub mu: f64,
-    /// Annual volatility.
-    pub sigma: f64,
-}
-
-impl PricePath for Gbm {
-    #[inline]
-    fn step(&mut self, rng: &mut Rng, dt: f64) -> f64 {
-        let z = rng.normal();
-        self.price *=
-            det_exp((self.mu - 0.5 * self.sigma * self.sigma) * dt + self.sigma * dt.sqrt() * z);
-        self.price
-    }
-}
 
 /// Settings of a synthetic bar series.
 #[derive(Debug, Clone, Copy)]
@@ -59,42 +32,60 @@ pub struct BarSpec {
     pub mean_volume: f64,
 }
 
+/// Nanoseconds in the (365.25-day) year the processes' parameters are annualised to.
+const YEAR_NS: f64 = 365.25 * 86_400e9;
+
 /// A seeded bar generator.
 #[derive(Debug, Clone)]
-pub struct SyntheticBars<P: PricePath> {
-    rng: Rng,
-    path: P,
+pub struct SyntheticBars {
+    path: PathGenerator,
+    volume: Rng,
     spec: BarSpec,
     next_ts: i64,
     seq: u64,
     pow: f64,
-    dt: f64,
 }
 
-impl<P: PricePath> SyntheticBars<P> {
-    /// A generator over `path` with `seed`.
-    #[must_use]
-    pub fn new(seed: u64, path: P, spec: BarSpec) -> Self {
+impl SyntheticBars {
+    /// A generator of `process` (parameters per year) with `seed`.
+    ///
+    /// # Errors
+    /// [`BacktestError::Config`] for invalid process parameters (named by the stats crate) or
+    /// a non-positive bar length or tick.
+    pub fn new(seed: u64, process: &Process, spec: BarSpec) -> Result<Self, BacktestError> {
+        if spec.bar_ns <= 0 || spec.tick <= 0 {
+            return Err(BacktestError::config(
+                "barMs",
+                "bar length and tick must be positive",
+            ));
+        }
         let steps = spec.steps_per_bar.max(1);
-        Self {
-            rng: Rng::new(seed),
+        let dt = spec.bar_ns as f64 / YEAR_NS / f64::from(steps);
+        let path = PathGenerator::new(process, dt, seed, 0)
+            .map_err(|e| BacktestError::config("synthetic", e.to_string()))?;
+        Ok(Self {
             path,
+            // the path is stream 0 of the seed; volumes draw from stream 1
+            volume: Rng::stream(seed, 1),
             next_ts: spec.start_ns,
             seq: 0,
             pow: 10f64.powi(i32::from(spec.price_scale)),
-            dt: spec.bar_ns as f64 / 1e9 / (365.25 * 86_400.0) / f64::from(steps),
             spec: BarSpec {
                 steps_per_bar: steps,
                 ..spec
             },
-        }
+        })
     }
 
     #[inline]
     fn on_grid(&self, p: f64) -> i64 {
         let t = self.spec.tick;
-        let m = (p * self.pow / t as f64).round() as i64 * t;
-        m.max(t)
+        let m = (p * self.pow / t as f64).round();
+        if m.is_finite() {
+            (m as i64).saturating_mul(t).max(t)
+        } else {
+            t
+        }
     }
 
     /// The next bar.
@@ -102,7 +93,7 @@ impl<P: PricePath> SyntheticBars<P> {
         let mut o = 0;
         let (mut h, mut l, mut c) = (i64::MIN, i64::MAX, 0);
         for k in 0..self.spec.steps_per_bar {
-            let x = self.path.step(&mut self.rng, self.dt);
+            let x = self.path.next_value();
             let p = self.on_grid(x);
             if k == 0 {
                 o = p;
@@ -111,8 +102,8 @@ impl<P: PricePath> SyntheticBars<P> {
             l = l.min(p);
             c = p;
         }
-        let u = self.rng.open01();
-        let v = (-u.ln() * self.spec.mean_volume).round().max(1.0) as i64;
+        let u = self.volume.open01();
+        let v = (-det_ln(u) * self.spec.mean_volume).round().max(1.0) as i64;
         let mut r = Record::bar(self.spec.instrument, self.next_ts, o, h, l, c, v);
         r.seq = self.seq;
         self.seq += 1;
@@ -145,16 +136,18 @@ mod tests {
         }
     }
 
+    use tachyon_stats::mc::{Gbm, Heston, Merton, OrnsteinUhlenbeck};
+
     #[test]
     fn same_seed_same_bars_and_bars_are_valid() {
-        let gbm = Gbm {
-            price: 65_000.0,
+        let gbm = Process::Gbm(Gbm {
+            s0: 65_000.0,
             mu: 0.0,
             sigma: 0.6,
-        };
-        let mut a = SyntheticBars::new(7, gbm, spec());
-        let mut b = SyntheticBars::new(7, gbm, spec());
-        let mut c = SyntheticBars::new(8, gbm, spec());
+        });
+        let mut a = SyntheticBars::new(7, &gbm, spec()).unwrap();
+        let mut b = SyntheticBars::new(7, &gbm, spec()).unwrap();
+        let mut c = SyntheticBars::new(8, &gbm, spec()).unwrap();
         let (mut va, mut vb, mut vc) = (Vec::new(), Vec::new(), Vec::new());
         a.fill(1000, &mut va);
         b.fill(1000, &mut vb);
@@ -165,5 +158,46 @@ mod tests {
             assert!(r.validate().is_ok(), "bar {i} {r:?}");
             assert_eq!(r.ts_ns, i as i64 * 60_000_000_000);
         }
+    }
+
+    #[test]
+    fn every_process_gives_valid_bars_and_bad_parameters_are_errors() {
+        let ps = [
+            Process::Merton(Merton {
+                s0: 100.0,
+                mu: 0.0,
+                sigma: 0.3,
+                lambda: 50.0,
+                jump_mean: -0.01,
+                jump_std: 0.02,
+            }),
+            Process::Heston(Heston {
+                s0: 100.0,
+                mu: 0.0,
+                v0: 0.04,
+                kappa: 2.0,
+                theta: 0.04,
+                xi: 0.5,
+                rho: -0.7,
+            }),
+            Process::Ou(OrnsteinUhlenbeck {
+                x0: 100.0,
+                kappa: 5.0,
+                theta: 100.0,
+                sigma: 20.0,
+            }),
+        ];
+        for p in &ps {
+            let mut g = SyntheticBars::new(3, p, spec()).unwrap();
+            let mut v = Vec::new();
+            g.fill(2_000, &mut v);
+            assert!(v.iter().all(|r| r.validate().is_ok()), "{p:?}");
+        }
+        let bad = Process::Gbm(Gbm {
+            s0: -1.0,
+            mu: 0.0,
+            sigma: 0.3,
+        });
+        assert!(SyntheticBars::new(3, &bad, spec()).is_err());
     }
 }

@@ -251,19 +251,37 @@ pub struct MetricOptions {
     pub risk_free: Option<f64>,
 }
 
-/// Settings of a synthetic bar series (geometric Brownian motion on the tick grid).
+/// Settings of a synthetic bar series: a price process of `tachyon_stats::mc` on the tick grid.
 #[napi(object)]
 #[derive(Debug, Clone)]
 pub struct SyntheticBarsOptions {
     /// Seed.
     pub seed: f64,
+    /// `"gbm"` (default), `"merton"`, `"heston"` or `"ou"`.
+    pub model: Option<String>,
+    /// Merton: jumps per year; default 50.
+    pub jump_intensity: Option<f64>,
+    /// Merton: mean log jump; default 0.
+    pub jump_mean: Option<f64>,
+    /// Merton: standard deviation of a log jump; default 0.01.
+    pub jump_std: Option<f64>,
+    /// Heston: initial variance; default `sigma²`.
+    pub v0: Option<f64>,
+    /// Heston / OU: mean-reversion speed per year; default 2 (Heston), 50 (OU).
+    pub kappa: Option<f64>,
+    /// Heston: long-run variance (default `sigma²`); OU: long-run price (default the start price).
+    pub theta: Option<f64>,
+    /// Heston: volatility of variance; default 0.5.
+    pub xi: Option<f64>,
+    /// Heston: correlation of price and variance shocks; default −0.7.
+    pub rho: Option<f64>,
     /// Instrument id written into the records; default 0.
     pub instrument: Option<u32>,
     /// First open price; default 65000.
     pub start_price: Option<f64>,
     /// Annual drift; default 0.
     pub mu: Option<f64>,
-    /// Annual volatility; default 0.6.
+    /// Annual volatility as a fraction of price (OU: of the long-run price); default 0.6.
     pub sigma: Option<f64>,
     /// First bar's open time in ms since the epoch; default 2024-01-01.
     pub start_ms: Option<f64>,

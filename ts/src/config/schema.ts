@@ -41,13 +41,23 @@ export const InstrumentConfig = z.strictObject({
 export type InstrumentConfig = z.infer<typeof InstrumentConfig>;
 
 export const SyntheticConfig = z.strictObject({
-  /** Price process. `gbm` today; `merton`, `heston`, `ou` use the stats generators when present. */
+  /** Price process (`tachyon_stats::mc`): gbm, merton (jump-diffusion), heston (stochastic volatility), ou (mean-reverting). */
   model: z.enum(['gbm', 'merton', 'heston', 'ou']).default('gbm'),
+  /** Merton: jumps per year (default 50), mean and standard deviation of a log jump (0, 0.01). */
+  jumpIntensity: z.number().nonnegative().optional(),
+  jumpMean: z.number().optional(),
+  jumpStd: z.number().nonnegative().optional(),
+  /** Heston: initial variance (default sigma²), long-run variance `theta` (default sigma²), mean reversion `kappa` (2), vol of variance `xi` (0.5), correlation `rho` (−0.7). OU: `kappa` (50) and long-run price `theta` (default the start price). */
+  v0: z.number().nonnegative().optional(),
+  kappa: z.number().nonnegative().optional(),
+  theta: z.number().optional(),
+  xi: z.number().positive().optional(),
+  rho: z.number().min(-1).max(1).optional(),
   /** Starting price. */
   startPrice: z.number().positive().default(65000),
   /** Annualised drift. */
   mu: z.number().default(0),
-  /** Annualised volatility. */
+  /** Annualised volatility as a fraction of price (OU: of the long-run price). */
   sigma: z.number().nonnegative().default(0.6),
   /** Bar length in milliseconds (market time). */
   barMs: z.number().int().positive().default(60_000),

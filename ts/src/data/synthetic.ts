@@ -1,6 +1,7 @@
 /**
- * Seeded synthetic markets from the Rust generator (geometric Brownian motion on the tick
- * grid; bit-identical bars for a seed on every machine). Used by `npm start`, the bundled
+ * Seeded synthetic markets from the Rust generator: GBM, Merton jump-diffusion, Heston or
+ * Ornstein–Uhlenbeck paths (`tachyon_stats::mc`) on the tick grid, bit-identical bars for a
+ * seed on every machine. Used by `npm start`, the bundled
  * examples and tests.
  *
  * @example
@@ -11,7 +12,6 @@
  * ```
  */
 import type * as Native from '../../../native/index.js';
-import { TachyonError } from '../errors.js';
 import { native } from '../native.js';
 import { RECORD_BYTES } from './records.js';
 import type { MarketData } from './load.js';
@@ -22,8 +22,16 @@ export interface SyntheticMarketOptions {
   instrument?: number;
   tickSize?: string;
   lotSize?: string;
-  /** Price process; only `gbm` is available until the stats generators land. */
+  /** Price process (`tachyon_stats::mc`); default `gbm`. */
   model?: 'gbm' | 'merton' | 'heston' | 'ou';
+  jumpIntensity?: number;
+  jumpMean?: number;
+  jumpStd?: number;
+  v0?: number;
+  kappa?: number;
+  theta?: number;
+  xi?: number;
+  rho?: number;
   startPrice?: number;
   mu?: number;
   sigma?: number;
@@ -40,14 +48,18 @@ export class SyntheticMarket {
   readonly symbol: string;
 
   constructor(o: SyntheticMarketOptions) {
-    if ((o.model ?? 'gbm') !== 'gbm')
-      throw new TachyonError(
-        'ERR_CONFIG',
-        `data.synthetic.model ${o.model} needs the Monte Carlo generators of tachyon-stats, which this build does not have yet; use model: gbm`,
-      );
     this.symbol = o.symbol ?? 'BTC/USDT';
     const opts: Native.SyntheticBarsOptions = {
       seed: o.seed,
+      model: o.model,
+      jumpIntensity: o.jumpIntensity,
+      jumpMean: o.jumpMean,
+      jumpStd: o.jumpStd,
+      v0: o.v0,
+      kappa: o.kappa,
+      theta: o.theta,
+      xi: o.xi,
+      rho: o.rho,
       instrument: o.instrument ?? 0,
       startPrice: o.startPrice,
       mu: o.mu,

@@ -1,9 +1,10 @@
 //! Execution conventions of the session (documented in session.rs), rejections, determinism
 //! and the exact accounting identity.
 use proptest::prelude::*;
-use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
+use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
 use tachyon_backtest::*;
 use tachyon_core::InstrumentSpec;
+use tachyon_stats::mc::{Gbm, Process};
 
 fn spec() -> InstrumentSpec {
     InstrumentSpec {
@@ -250,11 +251,11 @@ fn bad_records_are_counted_and_skipped() {
 fn synthetic(n: usize, seed: u64) -> Vec<Record> {
     let mut g = SyntheticBars::new(
         seed,
-        Gbm {
-            price: 100.0,
+        &Process::Gbm(Gbm {
+            s0: 100.0,
             mu: 0.0,
             sigma: 0.8,
-        },
+        }),
         BarSpec {
             instrument: 0,
             start_ns: 0,
@@ -264,7 +265,8 @@ fn synthetic(n: usize, seed: u64) -> Vec<Record> {
             price_scale: 2,
             mean_volume: 1e3,
         },
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut v = Vec::new();
     g.fill(n, &mut v);
     v

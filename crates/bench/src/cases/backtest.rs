@@ -3,12 +3,13 @@
 //! (the same EMAs, the same next-open fills, float cash), on the same seeded synthetic bars.
 //! The floor is ≥ 5M events/s with a decision-engine strategy (bench/baseline.json).
 
-use tachyon_backtest::synthetic::{BarSpec, Gbm, SyntheticBars};
+use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
 use tachyon_backtest::{
     DecisionStrategy, Direction, EmaCross, FeatureSpec, FeeRate, NativeStrategy, Record,
     RunOptions, Session, SessionConfig,
 };
 use tachyon_core::InstrumentSpec;
+use tachyon_stats::mc::{Gbm, Process};
 
 use crate::{bb, Kernel, Runner};
 
@@ -17,11 +18,11 @@ const BARS: usize = 1_000_000;
 fn bars(n: usize) -> Vec<Record> {
     let mut g = SyntheticBars::new(
         1,
-        Gbm {
-            price: 65_000.0,
+        &Process::Gbm(Gbm {
+            s0: 65_000.0,
             mu: 0.0,
             sigma: 0.6,
-        },
+        }),
         BarSpec {
             instrument: 0,
             start_ns: 1_704_067_200_000_000_000,
@@ -31,7 +32,8 @@ fn bars(n: usize) -> Vec<Record> {
             price_scale: 2,
             mean_volume: 500_000.0,
         },
-    );
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut v = Vec::with_capacity(n);
     g.fill(n, &mut v);
     v
