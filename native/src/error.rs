@@ -52,6 +52,9 @@ coded!(
     tachyon_models::ModelError,
     tachyon_stats::StatsError,
     tachyon_backtest::BacktestError,
+    tachyon_book::BookError,
+    tachyon_oms::OmsError,
+    tachyon_sim::SimError,
 );
 
 /// Builds the JS error for a coded Rust error.

@@ -136,6 +136,70 @@ export {
   type MicropriceOptions,
   type MicropriceTable,
 } from './models/index.js';
+export {
+  OrderBook,
+  BinanceDepthBook,
+  levels,
+  type CrossState,
+  type BookLevel,
+  type BookStats,
+  type BookStatus,
+  type BookSide,
+  type OrderBookOptions,
+  type SequenceRule,
+  type BinanceDepthOptions,
+  type BinanceMarket,
+  type ApplyLevelsResult,
+} from './book/index.js';
+export {
+  Oms,
+  FastSide,
+  FastKind,
+  FastTif,
+  FastFlags,
+  decodeReports,
+  formatMantissa,
+  REPORT_BYTES,
+  REPORT_KINDS,
+  ORDER_STATUSES,
+  REASONS,
+  VENUE_REJECTS,
+  type Nanos,
+  type ExecReport,
+  type ReportKind,
+  type OrderStatus,
+  type OrderInput,
+  type OrderKind,
+  type OrderSide,
+  type Tif,
+  type OmsOptions,
+  type GateOptions,
+  type SubmitResult,
+  type OrderInfo,
+  type PositionInfo,
+  type OmsStats,
+  type VenueCommandInfo,
+  type VenueEventInput,
+  type VenueOrderInput,
+  type VenuePositionInput,
+  type ReconReport,
+  type Discrepancy,
+  type AlgoOptions,
+  type AlgoKind,
+  type AlgoProgress,
+} from './oms/index.js';
+export {
+  SimVenue,
+  type SimVenueOptions,
+  type LatencyOptions,
+  type FaultOptions,
+  type FeeTierOptions,
+  type QueueModel,
+  type ImpactModel,
+  type SimStats,
+  type SimOrderInfo,
+  type SimPositionInfo,
+} from './venue/index.js';
 export { runDemo, type DemoOptions, type DemoResult } from './runtime/demo.js';
 export {
   adfTest,
@@ -224,7 +288,7 @@ export {
   type ModeChangeRecord,
   type SessionRecord,
   type AuditReport,
-  type OrderStatus,
+  type OrderStatus as JournalOrderStatus,
 } from './store/index.js';
 export {
   loadMarketData,
@@ -238,7 +302,6 @@ export {
   SyntheticMarket,
   syntheticData,
   parseMantissa,
-  formatMantissa,
   type MarketData,
   type LoadOptions,
   type LoadReport,
@@ -248,7 +311,14 @@ export {
   type DataInstrument,
   type SyntheticMarketOptions,
 } from './data/index.js';
-export { SimulatedVenue, decodeReports, REJECT_CODES, RECORD_ERROR_CODES, type SimulatedVenueOptions, type ExecReport } from './venues/simulated.js';
+export {
+  SimulatedVenue,
+  decodeReports as decodeSessionReports,
+  REJECT_CODES,
+  RECORD_ERROR_CODES,
+  type SimulatedVenueOptions,
+  type ExecReport as SessionExecReport,
+} from './venues/simulated.js';
 export type {
   Strategy,
   StrategyContext,
@@ -285,3 +355,24 @@ export { CcxtVenue, VenueError, classify as classifyVenueError, type VenueErrorC
 export { FakeBinance, type FakeBinanceOptions } from './venues/fake/binance.js';
 export { createLogger, scrub, type Logger } from './runtime/log.js';
 export { JournalWriter } from './store/writer.js';
+export {
+  startServer,
+  DemoSession,
+  controlFromRiskEngine,
+  encodeDecisionRequest,
+  encodeMarketEvents,
+  encodeSubscribe,
+  encodePing,
+  decodeFrame,
+  WireErrorCode,
+  WireTopic,
+  type TachyonServer,
+  type ServerOptions,
+  type ServerDeps,
+  type Decider,
+  type DecisionColumns,
+  type ControlPort,
+  type StateSource,
+  type RuntimeSnapshot,
+  type Frame,
+} from './server/index.js';

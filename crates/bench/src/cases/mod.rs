@@ -9,6 +9,7 @@ pub mod core;
 pub mod engine;
 pub mod indicators;
 pub mod models;
+pub mod oms;
 pub mod stats;
 
 /// Runs every area's percentile cases.
@@ -19,6 +20,7 @@ pub fn run_all(r: &mut Runner) {
     engine::run(r);
     models::run(r);
     stats::run(r);
+    oms::run(r);
 }
 
 /// Every callgrind kernel.
@@ -31,5 +33,6 @@ pub fn kernels() -> Vec<Kernel> {
     v.extend(engine::kernels());
     v.extend(models::kernels());
     v.extend(stats::kernels());
+    v.extend(oms::kernels());
     v
 }
