@@ -73,6 +73,59 @@ describe('tachyon CLI', () => {
     expect(tachyon(['audit', 'verify', '--journal', j]).status).toBe(0);
   });
 
+  it('`tachyon start` serves the dashboard beside the session, and Ctrl-C stops both cleanly', async () => {
+    const j = join(tmp, 'dashboard.db');
+    const token = 'start-test-token-0123456789';
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'start', '--journal', j, '--bars-per-sec', '200', '--port', '0'], {
+      cwd: root,
+      env: { ...env, TACHYON_API_TOKEN: token, TACHYON_API_TOKEN_FILE: '' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += String(b)));
+    child.stderr.on('data', (b: Buffer) => (err += String(b)));
+    const exit = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const t0 = Date.now();
+    while (!/dashboard http:\/\/127\.0\.0\.1:\d+\//.test(out) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+    const url = /dashboard (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
+    expect(url, out + err).toBeDefined();
+    const page = await fetch(url!);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<title>Tachyon dashboard<\/title>/);
+    // the session trades, and the server shows it: its id, its equity, its counts
+    const session = /session (\S+?)(?:;|\n)/.exec(out)![1]!;
+    await new Promise((r) => setTimeout(r, 2500));
+    const status = (await (await fetch(`${url}api/status`)).json()) as { mode: string; session: { kind: string; name: string } };
+    expect(status.mode).toBe('normal');
+    expect(status.session).toMatchObject({ kind: 'paper', name: session });
+    const state = (await (await fetch(`${url}api/state`)).json()) as { equity: number; risk: { metrics: { name: string; value: number }[] } };
+    expect(state.equity).toBeGreaterThan(0);
+    const writes = state.risk.metrics.find((m) => m.name === 'journal writes');
+    expect(writes?.value).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${url}metrics`)).text();
+    expect(metrics).toMatch(/^tachyon_equity \d/m);
+    expect(metrics).toMatch(/^tachyon_control_mode/m);
+    // the control API drives the session's risk engine; calls and transitions are journaled
+    expect((await fetch(`${url}api/control/pause`, { method: 'POST' })).status).toBe(401);
+    const paused = await fetch(`${url}api/control/pause`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ reason: 'cli test' }) });
+    expect(paused.status).toBe(200);
+    expect(((await (await fetch(`${url}api/status`)).json()) as { mode: string }).mode).toBe('pause');
+    child.kill('SIGINT');
+    expect(await exit).toBe(0);
+    expect(err).toBe('');
+    expect(out).toMatch(/stopped after/);
+    // the server is gone with the session
+    await expect(fetch(url!)).rejects.toThrow();
+    expect(out + err).not.toContain(token);
+    expect(tachyon(['audit', 'verify', '--journal', j]).status).toBe(0);
+    const db = new Database(j, { readonly: true });
+    const calls = db.prepare("SELECT message, detail FROM risk_events WHERE code = 'CONTROL_API' ORDER BY id").all() as { message: string; detail: string }[];
+    const modes = db.prepare('SELECT from_mode, to_mode, reason, source FROM mode_changes').all();
+    db.close();
+    expect(calls.map((c) => JSON.parse(c.detail) as { action: string; outcome: string }).map((d) => `${d.action} ${d.outcome}`)).toEqual(['pause denied', 'pause ok']);
+    expect(modes).toEqual([{ from_mode: 'normal', to_mode: 'pause', reason: 'cli test', source: 'api' }]);
+  });
+
   it('`tachyon backtest` on the bundled example writes an HTML and a JSON report', () => {
     const out = join(tmp, 'reports');
     const r = tachyon(['backtest', '-c', 'ts/examples/ema-cross.yaml', '-o', out]);

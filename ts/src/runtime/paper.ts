@@ -79,6 +79,57 @@ export interface PositionSnapshot {
   realizedPnl: number;
 }
 
+/**
+ * An order event for subscribers (the decision server's `OrderEventInput` shape): prices and
+ * quantities are mantissas at the instrument's tick and lot scales; `price` is 0 for market
+ * orders, `avgPrice` 0 before the first fill.
+ */
+export interface SessionOrderEvent {
+  clientOrderId: string;
+  instrument: number;
+  side: 'buy' | 'sell';
+  status: 'new' | 'accepted' | 'partiallyFilled' | 'filled' | 'cancelled' | 'rejected' | 'expired';
+  price: bigint;
+  qty: bigint;
+  filledQty: bigint;
+  avgPrice: bigint;
+  tsNs: bigint;
+  reason?: string;
+}
+
+/** One control-API call as the decision server audits it (its `AuditEntry`). */
+export interface ControlCall {
+  tsMs: number;
+  action: string;
+  outcome: string;
+  remote: string;
+  reason?: string;
+  detail?: string;
+  transition?: { from: string; to: string } | null;
+}
+
+function orderEvent(o: RunnerOrder, tsNs: bigint, pending: boolean): SessionOrderEvent {
+  const status: SessionOrderEvent['status'] = pending
+    ? 'new'
+    : o.status === 'open'
+      ? o.filled > 0
+        ? 'partiallyFilled'
+        : 'accepted'
+      : o.status;
+  return {
+    clientOrderId: o.clientId,
+    instrument: o.instrument,
+    side: o.side,
+    status,
+    price: o.type === 'limit' ? BigInt(o.price) : 0n,
+    qty: BigInt(o.qty),
+    filledQty: BigInt(o.filled),
+    avgPrice: o.filled > 0 ? div(o.value, BigInt(o.filled)) : 0n,
+    tsNs,
+    ...(o.reason ? { reason: o.reason } : {}),
+  };
+}
+
 /** Live state for dashboards (the decision server's `RuntimeSnapshot` shape). */
 export interface SessionSnapshot {
   session: { kind: string; name: string; startedAtMs: number };
@@ -112,7 +163,21 @@ export class PaperSession {
     readonly risk: RiskGate,
     private readonly writer: JournalWriter,
     private readonly log: Logger,
+    private readonly orderListeners: ((e: SessionOrderEvent) => void)[] = [],
   ) {}
+
+  /** Calls `fn` with every order event (new, accepted, fills, cancels, rejections). */
+  onOrderEvent(fn: (e: SessionOrderEvent) => void): void {
+    this.orderListeners.push(fn);
+  }
+
+  /** Journals a control-API call (from the decision server's audit sink) as a risk event. */
+  journalControlCall(e: ControlCall): void {
+    const tsNs = BigInt(e.tsMs) * 1_000_000n;
+    const message = `control API ${e.action}: ${e.outcome}${e.reason ? ` (${e.reason})` : ''}`;
+    const detail = { action: e.action, outcome: e.outcome, remote: e.remote, reason: e.reason ?? null, detail: e.detail ?? null, transition: e.transition ? { from: e.transition.from, to: e.transition.to } : null };
+    this.writer.push((j) => j.appendRiskEvent({ sessionId: this.id, tsNs, symbol: null, code: 'CONTROL_API', message, detail }));
+  }
 
   /** The control mode (the risk engine's). */
   get mode(): ControlMode {
@@ -176,7 +241,14 @@ export class PaperSession {
       pnl: { realized, unrealized, fees: Number(a.fees) },
       positions,
       risk: {
-        metrics: [{ name: 'mode', value: ['normal', 'pause', 'reduce', 'emergency'].indexOf(this.mode) }],
+        metrics: [
+          { name: 'mode', value: ['normal', 'pause', 'reduce', 'emergency'].indexOf(this.mode) },
+          { name: 'orders', value: this.runner.counts.orders },
+          { name: 'fills', value: this.runner.counts.fills },
+          { name: 'refused', value: this.runner.counts.rejected },
+          { name: 'decisions', value: this.runner.counts.decisions },
+          { name: 'journal writes', value: this.writer.written },
+        ],
         limits: maxPos > 0 ? positions.map((p) => ({ name: `position ${p.symbol}`, used: Math.abs(Number(p.qty)), limit: maxPos })) : [],
       },
       venues: [{ name: 'sim', status: 'up', staleMs: Date.now() - this.lastBarWallMs, errors: 0 }],
@@ -199,7 +271,20 @@ class JournalSink implements RunnerSink {
     private readonly journalDecisions: boolean,
     private readonly logger: Logger,
     private readonly onFilled: (instrument: number, side: 'buy' | 'sell', qty: string, price: string) => void,
+    private readonly orderListeners: ((e: SessionOrderEvent) => void)[] = [],
   ) {}
+
+  private emit(o: RunnerOrder, tsNs: bigint, pending = false): void {
+    if (this.orderListeners.length === 0) return;
+    const e = orderEvent(o, tsNs, pending);
+    for (const fn of this.orderListeners) {
+      try {
+        fn(e);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'order event listener failed');
+      }
+    }
+  }
 
   private record(o: RunnerOrder, status: OrderRecord['status'], tsNs: bigint): OrderRecord {
     const { ps, qs } = this.scale(o.instrument);
@@ -227,6 +312,7 @@ class JournalSink implements RunnerSink {
   orderNew(o: RunnerOrder, tsNs: bigint): void {
     const rec = this.record(o, 'pending', tsNs);
     this.w.push((j) => j.insertOrder(rec));
+    this.emit(o, tsNs, true);
   }
 
   orderUpdate(o: RunnerOrder, tsNs: bigint): void {
@@ -236,6 +322,7 @@ class JournalSink implements RunnerSink {
     this.w.push(async (j) => {
       if (await j.getOrder(clientId)) await j.updateOrder(clientId, patch, tsNs);
     });
+    this.emit(o, tsNs);
   }
 
   fill(o: RunnerOrder, f: import('./strategy.js').Fill, r: import('../venues/simulated.js').ExecReport): void {
@@ -268,6 +355,7 @@ class JournalSink implements RunnerSink {
     };
     this.w.push((j) => j.applyFill(fill, patch, position));
     this.onFilled(o.instrument, f.side, f.exact.qty, f.exact.price);
+    this.emit(o, r.tsNs);
   }
 
   decision(note: DecisionNote, tsNs: bigint): void {
@@ -372,8 +460,19 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
       if (k >= 0) risk.onFill(k, f.side, f.qty, f.price);
     }
     const scaleOfInst = (k: number) => ({ ps: scaleOf(config.instruments[k]!.tickSize), qs: scaleOf(config.instruments[k]!.lotSize) });
-    const sink = new JournalSink(writer, sessionId, venueName, venue, scaleOfInst, config.account.currency, strategy.name ?? 'strategy', config.journal.decisions, log, (k, side, qty, price) =>
-      risk.onFill(k, side, qty, price),
+    const orderListeners: ((e: SessionOrderEvent) => void)[] = [];
+    const sink = new JournalSink(
+      writer,
+      sessionId,
+      venueName,
+      venue,
+      scaleOfInst,
+      config.account.currency,
+      strategy.name ?? 'strategy',
+      config.journal.decisions,
+      log,
+      (k, side, qty, price) => risk.onFill(k, side, qty, price),
+      orderListeners,
     );
     const runner = new Runner({
       instruments: config.instruments,
@@ -395,7 +494,7 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
       },
     });
     runner.restoreState(posM, restored.equityF64 - restored.positions.reduce((s, p) => s + Number(p.qty) * Number(p.mark), 0), lastPx);
-    session = new PaperSession(sessionId, config, runner, venue, risk, writer, log);
+    session = new PaperSession(sessionId, config, runner, venue, risk, writer, log, orderListeners);
 
     // ---- the market: the seeded synthetic market, or closed candles from the exchange (CCXT)
     const inst0 = config.instruments[0]!;
