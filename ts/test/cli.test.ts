@@ -1,13 +1,16 @@
 // End to end through the command line: the main job (a paper session with its journal), the
 // audit check, backtests with reports, sweeps, data import, the live-trading guard, the
-// stream demo, and clear errors.
+// stream demo, and clear errors; the dashboard the main job serves beside its session.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer, type AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { encodeSubscribe, WireTopic } from '../src/index.js';
+import { TestClient, wsUrl } from './helpers/server.js';
 
 const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -76,7 +79,11 @@ describe('tachyon CLI', () => {
   it('`tachyon start` serves the dashboard beside the session, and Ctrl-C stops both cleanly', async () => {
     const j = join(tmp, 'dashboard.db');
     const token = 'start-test-token-0123456789';
-    const child = spawn(process.execPath, ['--import', 'tsx', main, 'start', '--journal', j, '--bars-per-sec', '200', '--port', '0'], {
+    // the configured port is taken: the session still serves its dashboard, on a free port
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const busyPort = (busy.address() as AddressInfo).port;
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'start', '--journal', j, '--bars-per-sec', '200', '--port', String(busyPort)], {
       cwd: root,
       env: { ...env, TACHYON_API_TOKEN: token, TACHYON_API_TOKEN_FILE: '' },
     });
@@ -89,6 +96,13 @@ describe('tachyon CLI', () => {
     while (!/dashboard http:\/\/127\.0\.0\.1:\d+\//.test(out) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
     const url = /dashboard (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1];
     expect(url, out + err).toBeDefined();
+    expect(out).toContain(`port ${busyPort} is taken`);
+    expect(url).not.toContain(`:${busyPort}/`);
+    busy.close();
+    // order events reach WebSocket subscribers
+    const sub = new TestClient(wsUrl(url!));
+    await sub.opened();
+    expect((await sub.request(encodeSubscribe(1n, WireTopic.Orders | WireTopic.Status), 0n)).type).toBe('Status');
     const page = await fetch(url!);
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<title>Tachyon dashboard<\/title>/);
@@ -105,6 +119,13 @@ describe('tachyon CLI', () => {
     const metrics = await (await fetch(`${url}metrics`)).text();
     expect(metrics).toMatch(/^tachyon_equity \d/m);
     expect(metrics).toMatch(/^tachyon_control_mode/m);
+    const t1 = Date.now();
+    while (!sub.frames.some((f) => f.type === 'OrderEvent' && f.status === 'filled') && Date.now() - t1 < 30_000) await new Promise((r) => setTimeout(r, 100));
+    const filled = sub.frames.find((f) => f.type === 'OrderEvent' && f.status === 'filled');
+    expect(filled).toMatchObject({ type: 'OrderEvent', instrument: 0 });
+    expect(filled?.type === 'OrderEvent' && filled.clientOrderId.startsWith(session)).toBe(true);
+    expect(filled?.type === 'OrderEvent' && filled.filledQty === filled.qty && filled.avgPrice > 0n).toBe(true);
+    sub.close();
     // the control API drives the session's risk engine; calls and transitions are journaled
     expect((await fetch(`${url}api/control/pause`, { method: 'POST' })).status).toBe(401);
     const paused = await fetch(`${url}api/control/pause`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ reason: 'cli test' }) });
