@@ -346,7 +346,17 @@ export {
   type TradeRow,
   type Metrics,
 } from './runtime/backtest.js';
-export { runPaper, PaperSession, type PaperOptions, type PaperResult, type SessionSnapshot, type PositionSnapshot, type ModeTransition } from './runtime/paper.js';
+export {
+  runPaper,
+  PaperSession,
+  type PaperOptions,
+  type PaperResult,
+  type SessionSnapshot,
+  type PositionSnapshot,
+  type ModeTransition,
+  type SessionOrderEvent,
+  type ControlCall,
+} from './runtime/paper.js';
 export { runLive, type LiveOptions, type LiveResult } from './runtime/live.js';
 export { RiskGate, type ControlAction } from './runtime/risk.js';
 export { writeReport, renderHtml, readReport, reportData, type ReportData } from './runtime/report.js';
