@@ -51,6 +51,7 @@ coded!(
     tachyon_riskmath::VarError,
     tachyon_models::ModelError,
     tachyon_stats::StatsError,
+    tachyon_backtest::BacktestError,
     tachyon_book::BookError,
     tachyon_oms::OmsError,
     tachyon_sim::SimError,

@@ -14,6 +14,7 @@
 //! - [`binding_signals`]: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
 //! - [`binding_stats`]: statistical tests, EVT, multiple testing, isotonic calibration, HMMs,
 //!   Monte Carlo paths, distribution functions (`tachyon_stats`).
+//! - [`binding_backtest`]: the backtest/paper replay session, Rust-only runs, metrics, splits.
 //! - [`binding_book`]: `OrderBook`, `BinanceDepthBook` (L2 book, Binance depth sync).
 //! - [`binding_oms`]: `Oms` (orders, positions, reconciliation, execution algorithms).
 //! - [`binding_sim`]: `SimVenue` (the simulated venue).
@@ -21,6 +22,7 @@
 
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
+pub mod binding_backtest;
 pub mod binding_book;
 pub mod binding_core;
 pub mod binding_engine;

@@ -54,6 +54,18 @@ export type ErrorCode =
   | 'ERR_SHAPE'
   | 'ERR_SINGULAR'
   | 'ERR_NO_CONVERGENCE'
+  // runtime (config, data, journal, venues, strategies, CLI)
+  | 'ERR_CONFIG'
+  | 'ERR_DATA'
+  | 'ERR_JOURNAL'
+  | 'ERR_AUDIT'
+  | 'ERR_VENUE'
+  | 'ERR_STRATEGY'
+  | 'ERR_BACKTEST'
+  | 'ERR_BACKTEST_CONFIG'
+  | 'ERR_BACKTEST_SPLIT'
+  | 'ERR_LIVE_NOT_CONFIRMED'
+  | 'ERR_CREDENTIALS'
   // book, OMS, simulated venue
   | 'ERR_BOOK_NOT_SYNCED'
   | 'ERR_SEQUENCE_GAP'

@@ -260,6 +260,111 @@ export {
   type PathGeneratorOptions,
   type PathGeneratorState,
 } from './stats/index.js';
+// runtime area: configuration, journal, data, venues, strategies, backtests, sessions
+export {
+  loadConfig,
+  defaultConfig,
+  readConfigFile,
+  envOverrides,
+  ENV_PREFIX,
+  TachyonConfig,
+  type TachyonConfigInput,
+  type LoadConfigOptions,
+} from './config/index.js';
+export {
+  openJournal,
+  Journal,
+  canonicalJson,
+  chainHash,
+  GENESIS_HASH,
+  TERMINAL_STATUSES,
+  type JournalOptions,
+  type JournalCounts,
+  type OrderRecord,
+  type FillRecord,
+  type PositionRecord,
+  type DecisionRecord,
+  type RiskEventRecord,
+  type ModeChangeRecord,
+  type SessionRecord,
+  type AuditReport,
+  type OrderStatus as JournalOrderStatus,
+} from './store/index.js';
+export {
+  loadMarketData,
+  loadCsv,
+  loadParquet,
+  parseTimestampUs,
+  RecordBuffer,
+  RecordView,
+  RecordKind,
+  RECORD_BYTES,
+  SyntheticMarket,
+  syntheticData,
+  parseMantissa,
+  type MarketData,
+  type LoadOptions,
+  type LoadReport,
+  type DataIssue,
+  type DataIssueCode,
+  type DataFormat,
+  type DataInstrument,
+  type SyntheticMarketOptions,
+} from './data/index.js';
+export {
+  SimulatedVenue,
+  decodeReports as decodeSessionReports,
+  REJECT_CODES,
+  RECORD_ERROR_CODES,
+  type SimulatedVenueOptions,
+  type ExecReport as SessionExecReport,
+} from './venues/simulated.js';
+export type {
+  Strategy,
+  StrategyContext,
+  StrategyFactory,
+  Bar,
+  Trade,
+  BookUpdate,
+  Fill,
+  OrderUpdate,
+  OrderIntent,
+  OrderState,
+  WorkingOrder,
+  DecisionNote,
+  Mode as TradingMode,
+} from './runtime/strategy.js';
+export { Runner, type RunnerOptions, type RunnerSink, type RunnerOrder, type RunnerCounts } from './runtime/runner.js';
+export { emaCross, Ema as EmaLine, type EmaCrossParams } from './runtime/strategies/ema-cross.js';
+export {
+  runBacktest,
+  loadConfiguredData,
+  loadStrategy,
+  type BacktestOptions,
+  type BacktestResult,
+  type FillRow,
+  type TradeRow,
+  type Metrics,
+} from './runtime/backtest.js';
+export {
+  runPaper,
+  PaperSession,
+  type PaperOptions,
+  type PaperResult,
+  type SessionSnapshot,
+  type PositionSnapshot,
+  type ModeTransition,
+  type SessionOrderEvent,
+  type ControlCall,
+} from './runtime/paper.js';
+export { runLive, type LiveOptions, type LiveResult } from './runtime/live.js';
+export { RiskGate, type ControlAction } from './runtime/risk.js';
+export { writeReport, renderHtml, readReport, reportData, type ReportData } from './runtime/report.js';
+export { parseGrid, combinations, runSweep, runWalkForward, runPurgedKFold, type ParamGrid, type SweepOptions, type SweepOutcome, type WindowOutcome } from './runtime/sweep.js';
+export { CcxtVenue, VenueError, classify as classifyVenueError, type VenueErrorCode, type VenueInstrument, type VenueFill, type VenueOrderState, type VenueStats } from './venues/ccxt.js';
+export { FakeBinance, type FakeBinanceOptions } from './venues/fake/binance.js';
+export { createLogger, scrub, type Logger } from './runtime/log.js';
+export { JournalWriter } from './store/writer.js';
 export {
   startServer,
   DemoSession,

@@ -1,6 +1,7 @@
 //! Every option object a binding accepts, and its validation (`TryFrom` into the pure crates'
 //! types). One file per area; shared argument helpers live here.
 
+pub mod backtest;
 pub mod book;
 pub mod core;
 pub mod engine;

@@ -1,32 +1,44 @@
 #!/usr/bin/env node
 /**
- * The `tachyon` command line. `tachyon start` (also `npm start`) runs the main job.
+ * The `tachyon` command line. `tachyon start` (also `npm start`, and the default command) runs
+ * the main job: a paper session on the simulated venue fed by a seeded synthetic market.
+ *
+ * Commands: start, backtest, paper, live, data (import, fetch), audit (verify), report, demo.
+ * Every command takes `-c/--config <file>` (YAML or JSON) and `--set key=value`; settings
+ * also come from `TACHYON__SECTION__KEY` environment variables (config/tachyon.reference.yaml).
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isTachyonError } from '../errors.js';
 import { runDemo } from '../runtime/demo.js';
+import { registerAudit } from './commands/audit.js';
+import { registerBacktest } from './commands/backtest.js';
+import { registerData } from './commands/data.js';
+import { registerLive } from './commands/live.js';
+import { registerPaper } from './commands/paper.js';
+import { registerReport } from './commands/report.js';
+import { num } from './common.js';
 import { deciderFromStrategyFile, runServe } from '../server/serve.js';
 import { RiskEngine, type RiskEngineOptions } from '../engine/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-function num(name: string, min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
-    return n;
-  };
-}
-
 const program = new Command()
   .name('tachyon')
   .description('Tachyon trading engine: Rust core, TypeScript shell')
-  .version(pkg.version);
+  .version(pkg.version)
+  .showHelpAfterError('(run with --help for usage)');
+
+registerPaper(program);
+registerBacktest(program);
+registerLive(program);
+registerData(program);
+registerAudit(program);
+registerReport(program);
 
 program
-  .command('start', { isDefault: true })
-  .description('run the main job: a seeded synthetic market streamed into the Rust core, with a live summary')
+  .command('demo')
+  .description('stream a seeded synthetic market from JS into the Rust core through the shared ring, with throughput figures')
   .option('-d, --duration <seconds>', 'how long to run; 0 runs until Ctrl-C', num('duration', 0, 86_400), 5)
   .option('-r, --rate <events/s>', 'target event rate', num('rate', 1, 50_000_000), 1_000_000)
   .option('-s, --seed <n>', 'market seed', num('seed', 0, 2 ** 32 - 1), 42)

@@ -4,6 +4,7 @@
 
 use crate::{Kernel, Runner};
 
+pub mod backtest;
 pub mod core;
 pub mod engine;
 pub mod indicators;
@@ -14,6 +15,7 @@ pub mod stats;
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
     core::run(r);
+    backtest::run(r);
     indicators::run(r);
     engine::run(r);
     models::run(r);
@@ -26,6 +28,7 @@ pub fn run_all(r: &mut Runner) {
 pub fn kernels() -> Vec<Kernel> {
     let mut v = Vec::new();
     v.extend(core::kernels());
+    v.extend(backtest::kernels());
     v.extend(indicators::kernels());
     v.extend(engine::kernels());
     v.extend(models::kernels());

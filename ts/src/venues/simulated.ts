@@ -1,0 +1,196 @@
+/**
+ * The simulated venue: the Rust replay session (`tachyon-backtest`) behind an `External`
+ * handle. Records are pushed in batches; the runtime advances it in lock step with the
+ * strategy — a call per order and per record only while orders are working, never a call
+ * per record otherwise. Fills follow the documented conventions (next-open market fills,
+ * limit fills at the price or a better gap, taker/maker fees, slippage against the trader);
+ * see `crates/backtest/src/session.rs`.
+ */
+import type * as Native from '../../../native/index.js';
+import { native } from '../native.js';
+
+export type FillAt = 'nextOpen' | 'close';
+
+export interface SimulatedVenueOptions {
+  instruments: { symbol: string; tickSize: string; lotSize: string; minNotional?: string; minQty?: string; maxQty?: string }[];
+  initialCash?: string;
+  takerFeeBps?: number;
+  makerFeeBps?: number;
+  slippageBps?: number;
+  fillAt?: FillAt;
+  /** Per instrument, decimal strings or null. */
+  maxPosition?: (string | null)[];
+  maxLeverage?: number;
+  /** Equity curve sampling, ms of market time (0 = every new timestamp). */
+  sampleMs?: number;
+  /** Least decimal places of money (a venue reporting fees to 8 decimals needs 8). */
+  cashScale?: number;
+}
+
+/** Report kinds (same numbers as the OMS). */
+export const ReportKind = { Accepted: 4, PartialFill: 5, Fill: 6, Cancelled: 7, Rejected: 8, Expired: 9 } as const;
+
+/** A decoded execution report (mantissas as numbers, time exact as bigint). */
+export interface ExecReport {
+  tsNs: bigint;
+  tsMs: number;
+  orderId: number;
+  price: number;
+  qty: number;
+  cumQty: number;
+  avgPrice: number;
+  /** Fee, cash-scale mantissa. */
+  fee: number;
+  instrument: number;
+  kind: number;
+  status: number;
+  side: number;
+  reason: number;
+}
+
+const TWO32 = 4294967296;
+
+/** Decodes 64-byte reports (integer fields read as two 32-bit halves; no BigInt on the hot path). */
+export function decodeReports(bytes: Uint8Array): ExecReport[] {
+  const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const w = new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
+  const out: ExecReport[] = [];
+  const i64 = (k: number) => w[k + 1]! * TWO32 + (w[k]! >>> 0);
+  for (let k = 0; k + 16 <= w.length; k += 16) {
+    const lo = w[k]! >>> 0;
+    const hi = w[k + 1]!;
+    const flags = w[k + 15]!;
+    out.push({
+      tsNs: (BigInt(hi) << 32n) | BigInt(lo),
+      tsMs: (hi * TWO32 + lo) / 1e6,
+      orderId: i64(k + 2),
+      price: i64(k + 4),
+      qty: i64(k + 6),
+      cumQty: i64(k + 8),
+      avgPrice: i64(k + 10),
+      fee: i64(k + 12),
+      instrument: w[k + 14]! >>> 0,
+      kind: flags & 0xff,
+      status: (flags >>> 8) & 0xff,
+      side: (flags >>> 16) & 0xff,
+      reason: (flags >>> 24) & 0xff,
+    });
+  }
+  return out;
+}
+
+/** Refusal codes, indexed by `reason − 1` of a rejected report / `−result − 1` of submit. */
+export const REJECT_CODES: readonly string[] = native.backtestRejectCodes();
+/** Bad-record codes, in `stats().badRecords` order. */
+export const RECORD_ERROR_CODES: readonly string[] = native.backtestRecordErrorCodes();
+
+export class SimulatedVenue {
+  readonly name = 'sim';
+  private readonly h: ReturnType<typeof native.backtestSessionNew>;
+  private len = 0;
+  private cur = 0;
+
+  constructor(readonly options: SimulatedVenueOptions) {
+    this.h = native.backtestSessionNew({
+      instruments: options.instruments,
+      initialCash: options.initialCash,
+      takerFeeBps: options.takerFeeBps,
+      makerFeeBps: options.makerFeeBps,
+      slippageBps: options.slippageBps,
+      fillAt: options.fillAt,
+      maxPosition: options.maxPosition,
+      maxLeverage: options.maxLeverage,
+      sampleMs: options.sampleMs,
+      cashScale: options.cashScale,
+    });
+  }
+
+  /** Appends records; returns how many were accepted. */
+  push(records: Uint8Array): number {
+    const n = native.backtestSessionPush(this.h, records);
+    this.len += n;
+    return n;
+  }
+
+  /** Records accepted so far. */
+  get length(): number {
+    return this.len;
+  }
+
+  /** Index of the next record to process (tracked in JS: no call). */
+  get cursor(): number {
+    return this.cur;
+  }
+
+  /** Processes up to `upto`, stopping right after a record that produced reports. */
+  advance(upto: number): number {
+    this.cur = native.backtestSessionAdvance(this.h, upto);
+    return this.cur;
+  }
+
+  /**
+   * Lock step in one call: processes up to `upto`, stopping right after a record that produced
+   * reports, and returns them (or `null` when the venue reached `upto` without any).
+   */
+  advanceTake(upto: number): ExecReport[] | null {
+    const r = native.backtestSessionAdvanceTake(this.h, upto);
+    if (r === null || r === undefined) {
+      this.cur = Math.max(this.cur, Math.min(upto, this.len));
+      return null;
+    }
+    this.cur = native.backtestSessionCursor(this.h);
+    return decodeReports(r);
+  }
+
+  /** Processes up to `upto` without stopping. */
+  advanceAll(upto: number): number {
+    this.cur = native.backtestSessionAdvanceAll(this.h, upto);
+    return this.cur;
+  }
+
+  /** Order id (> 0) or `−(1 + reject index)`. Mantissas; `limit` ≤ 0 for market. */
+  submit(instrument: number, side: 1 | 2, qty: number, limit: number, ioc: boolean): number {
+    return native.backtestSessionSubmit(this.h, instrument, side, qty, limit, ioc);
+  }
+
+  /** Books a fill of an earlier session (mantissas; fee as a decimal string) — journal replay. */
+  restoreFill(instrument: number, side: 1 | 2, qty: number, price: number, fee: string, tsMs: number): void {
+    native.backtestSessionRestoreFill(this.h, instrument, side, qty, price, fee, tsMs);
+  }
+
+  cancel(orderId: number): boolean {
+    return native.backtestSessionCancel(this.h, orderId);
+  }
+
+  get openCount(): number {
+    return native.backtestSessionOpenCount(this.h);
+  }
+
+  get pendingReports(): number {
+    return native.backtestSessionPendingReports(this.h);
+  }
+
+  takeReports(): ExecReport[] {
+    return decodeReports(native.backtestSessionTakeReports(this.h));
+  }
+
+  account(): Native.AccountState {
+    return native.backtestSessionAccount(this.h);
+  }
+
+  stats(): Native.BacktestStats {
+    return native.backtestSessionStats(this.h);
+  }
+
+  /** Drops processed records from memory. */
+  compact(): void {
+    native.backtestSessionCompact(this.h);
+  }
+
+  /** Processes the rest and returns the results; the venue is finished afterwards. */
+  finish(metrics?: Native.MetricOptions): Native.BacktestResultJs {
+    const r = native.backtestSessionFinish(this.h, metrics);
+    this.cur = this.len;
+    return r;
+  }
+}
