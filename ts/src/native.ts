@@ -43,7 +43,7 @@ export interface BackendInfo {
 /** The wasm-bindgen glue (`--target web`) of crates/wasm. */
 interface WasmGlue {
   default: (input?: unknown) => Promise<unknown>;
-  initSync: (module: BufferSource) => unknown;
+  initSync: (module: Uint8Array | ArrayBuffer) => unknown;
   lastPanic: () => string | undefined;
   wasmVersion: () => string;
   [name: string]: unknown;
@@ -122,7 +122,8 @@ function stub(name: string, why: string): unknown {
 
 /** Turns a WebAssembly trap (a Rust panic: `panic = "abort"`) into a coded error. */
 function trapError(glue: WasmGlue, name: string, e: unknown): unknown {
-  if (!(e instanceof WebAssembly.RuntimeError)) return e;
+  // `WebAssembly.RuntimeError` (the TS lib here has no WebAssembly declarations).
+  if (!(e instanceof Error && e.name === 'RuntimeError')) return e;
   const panic = glue.lastPanic();
   return new TachyonError(
     'ERR_WASM_PANIC',
@@ -148,7 +149,7 @@ function wasmModule(glue: WasmGlue, why: string): NativeModule {
   });
   const mod = Object.create(fallback) as Record<string, unknown>;
   for (const [name, value] of Object.entries(glue)) {
-    if (GLUE_INTERNALS.has(name) || name.startsWith('__')) continue;
+    if (GLUE_INTERNALS.has(name)) continue;
     if (typeof value !== 'function' || /^[A-Z]/.test(name)) {
       mod[name] = value; // handle classes (IndicatorHandle, …) and constants
       continue;
@@ -172,11 +173,11 @@ function message(e: unknown): string {
   return `${m}${cause}`;
 }
 
-async function load(): Promise<{ module: NativeModule; info: BackendInfo }> {
+async function load(): Promise<{ module: NativeModule; info: BackendInfo; why: string }> {
   const requested = requestedBackend();
   if (requested !== 'wasm') {
     try {
-      return { module: await loadNative(), info: { backend: 'native', requested } };
+      return { module: await loadNative(), info: { backend: 'native', requested }, why: '' };
     } catch (cause) {
       if (requested === 'native') {
         throw new TachyonError(
@@ -189,12 +190,12 @@ async function load(): Promise<{ module: NativeModule; info: BackendInfo }> {
       const nativeError = message(cause);
       const glue = await loadGlue();
       const why = ` (the addon did not load: ${nativeError})`;
-      return { module: wasmModule(glue, why), info: { backend: 'wasm', requested, nativeError, wasmVersion: glue.wasmVersion() } };
+      return { module: wasmModule(glue, why), info: { backend: 'wasm', requested, nativeError, wasmVersion: glue.wasmVersion() }, why };
     }
   }
   const glue = await loadGlue();
   const why = isNode ? ' (TACHYON_BACKEND=wasm)' : ' (in a browser)';
-  return { module: wasmModule(glue, why), info: { backend: 'wasm', requested, wasmVersion: glue.wasmVersion() } };
+  return { module: wasmModule(glue, why), info: { backend: 'wasm', requested, wasmVersion: glue.wasmVersion() }, why };
 }
 
 const loaded = await load();
@@ -216,8 +217,8 @@ export const backendInfo: BackendInfo = Object.freeze(loaded.info);
 export function nativeOnly<T extends object>(name: string, make: () => T): T {
   if (backend === 'native') return make();
   return new Proxy(Object.create(null) as T, {
-    get: (_t, p) => (typeof p === 'symbol' || NOT_STUBBED.has(p) ? undefined : unsupported(`${name}.${p}`, '')),
-    has: () => unsupported(name, ''),
-    ownKeys: () => unsupported(name, ''),
+    get: (_t, p) => (typeof p === 'symbol' || NOT_STUBBED.has(p) ? undefined : unsupported(`${name}.${p}`, loaded.why)),
+    has: () => unsupported(name, loaded.why),
+    ownKeys: () => unsupported(name, loaded.why),
   });
 }

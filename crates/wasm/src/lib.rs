@@ -61,6 +61,20 @@ pub fn wasm_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
 
+/// Bytes of linear memory the module holds now (it grows in 64 KiB pages and never shrinks):
+/// a diagnostic for long-running pages and the leak test of freed handles.
+#[wasm_bindgen(js_name = "wasmMemoryBytes")]
+pub fn wasm_memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 /// Does nothing: the empty call the boundary bench compares against.
 #[wasm_bindgen]
 pub fn noop() {}
@@ -69,4 +83,11 @@ pub fn noop() {}
 #[wasm_bindgen(js_name = "addF64")]
 pub fn add_f64(a: f64, b: f64) -> f64 {
     a + b
+}
+
+/// Panics with `message`: lets the tests check that a trap becomes `ERR_WASM_PANIC` with the
+/// panic's message. Not part of the API (the `__` prefix keeps it out of the parity check).
+#[wasm_bindgen(js_name = "__panicForTests")]
+pub fn panic_for_tests(message: String) {
+    panic!("{}", message);
 }

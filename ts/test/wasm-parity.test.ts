@@ -1,0 +1,350 @@
+// The WebAssembly facade (crates/wasm) against the napi addon (native/), call for call, in one
+// process: the same export names, and for the same inputs the same results (bit for bit, with
+// the same result types: arrays stay arrays, typed arrays stay typed arrays) and the same error
+// codes and messages. This is what lets ts/src/native.ts hand either module to the TypeScript
+// areas unchanged. The conformance suites against the references run once per backend
+// (vitest.config.ts); this file pins the facade to the addon where the references are silent.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadNativeAddon, loadWasmGlue, type Module } from './helpers/backends.js';
+
+/** napi exports the WebAssembly build must provide (the kernel areas). */
+const KERNEL = /^(indicator|bank|wyckoff|volumePrice|fusion|ensemble|var[A-Z]|positionFraction)/;
+
+let nat: Module;
+let wasm: Module;
+beforeAll(async () => {
+  nat = (await loadNativeAddon()) as unknown as Module;
+  wasm = await loadWasmGlue();
+});
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+function csv(path: string): Record<string, Float64Array> {
+  const [head, ...rows] = readFileSync(join(root, path), 'utf8').trim().split('\n');
+  const names = head!.split(',');
+  const cols: Record<string, Float64Array> = {};
+  names.forEach((n, k) => {
+    cols[n] = Float64Array.from(rows, (r) => {
+      const c = r.split(',')[k]!.trim();
+      return c === '' || c === 'NA' ? Number.NaN : Number(c);
+    });
+  });
+  return cols;
+}
+const bars = csv('crates/indicators/tests/fixtures/bars_ttrc.csv');
+const { high, low, close, volume } = bars as Record<'high' | 'low' | 'close' | 'volume', Float64Array>;
+
+/** Largest relative difference seen where a tolerance was allowed (reported by the last test). */
+let worst = { rel: 0, where: '' };
+
+/**
+ * Strict structural equality with the same constructors. Numbers: by `Object.is` (NaN = NaN,
+ * +0 ≠ −0) when `tol` is 0, else within `tol` relative. Arithmetic and `sqrt` are IEEE-exact on
+ * both targets, so indicators and signals agree bit for bit; `exp`, `ln`, `powf`, … come from
+ * glibc natively and from Rust's `libm` (a musl port) on wasm32, which may differ in the last
+ * bits: kernels built on them (Student-t quantiles, Monte Carlo draws) get a tolerance far
+ * below the reference fixtures' (1e-12 … 1e-10).
+ */
+function same(a: unknown, b: unknown, path = '$', tol = 0): void {
+  if (typeof a === 'number' || typeof b === 'number') {
+    if (tol === 0 || typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) {
+      expect(Object.is(a, b), `${path}: wasm ${String(a)} vs native ${String(b)}`).toBe(true);
+      return;
+    }
+    const rel = Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), Number.MIN_VALUE);
+    if (rel > worst.rel) worst = { rel, where: path };
+    expect(rel, `${path}: wasm ${a} vs native ${b}`).toBeLessThanOrEqual(tol);
+    return;
+  }
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    expect(a, path).toStrictEqual(b);
+    return;
+  }
+  expect(a.constructor?.name, `${path}: type`).toBe(b.constructor?.name);
+  if (ArrayBuffer.isView(a) || Array.isArray(a)) {
+    const x = a as ArrayLike<unknown>;
+    const y = b as ArrayLike<unknown>;
+    expect(x.length, `${path}.length`).toBe(y.length);
+    for (let i = 0; i < x.length; i++) same(x[i], y[i], `${path}[${i}]`, tol);
+    return;
+  }
+  expect(Object.keys(a).sort(), `${path}: keys`).toEqual(Object.keys(b).sort());
+  for (const k of Object.keys(a)) same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`, tol);
+}
+
+/**
+ * napi-rs converts arguments before our code runs and throws its own status as `code`
+ * (`InvalidArg`, `NumberExpected`, …) for a value of the wrong shape (e.g. a string outside a
+ * string enum). The facade does that conversion itself and throws `ERR_INVALID_ARG`, the code
+ * the project uses for misuse: the one intended difference.
+ */
+const NAPI_CONVERSION = /^[A-Z][A-Za-z]+$/;
+
+/**
+ * Runs `f` on each module; both must return the same value or throw the same code and message.
+ * `outcome` says which is expected, so a harness mistake that makes every call throw alike
+ * cannot pass.
+ */
+function both(f: (m: Module) => unknown, what = '', tol = 0, outcome: 'returns' | 'throws' | 'either' = 'returns'): unknown {
+  const run = (m: Module): { ok: true; v: unknown } | { ok: false; code: unknown; message: string } => {
+    try {
+      return { ok: true, v: f(m) };
+    } catch (e) {
+      return { ok: false, code: (e as { code?: unknown }).code, message: (e as Error).message };
+    }
+  };
+  const w = run(wasm);
+  const n = run(nat);
+  if (outcome !== 'either') expect(n.ok, `${what}: native ${n.ok ? 'returned' : `threw ${String((n as { message: string }).message)}`}`).toBe(outcome === 'returns');
+  if (!n.ok || !w.ok) {
+    expect(w.ok, `${what}: wasm ${w.ok ? 'returned' : `threw ${String((w as { code: unknown }).code)}`}, native ${n.ok ? 'returned' : `threw ${String((n as { code: unknown }).code)}`}`).toBe(n.ok);
+    const we = w as { code: unknown; message: string };
+    const ne = n as { code: unknown; message: string };
+    if (typeof ne.code === 'string' && NAPI_CONVERSION.test(ne.code)) {
+      expect(we.code, `${what}: napi conversion error ${ne.code}: ${ne.message}`).toBe('ERR_INVALID_ARG');
+      return undefined;
+    }
+    expect(we.code, what).toBe(ne.code);
+    expect(we.message, what).toBe(ne.message);
+    return undefined;
+  }
+  same(w.v, n.v, what || '$', tol);
+  return n.v;
+}
+
+const fn = (m: Module, name: string) => m[name]!;
+/** As {@link both}, for a call that must throw. */
+const throws = (f: (m: Module) => unknown, what: string) => both(f, what, 0, 'throws');
+/** Tolerance where `exp`/`ln`/`pow` are involved (see `same`). */
+const LIBM = 1e-13;
+
+describe('WebAssembly facade ≡ napi addon', () => {
+  it('exports every kernel function of the addon under the same name, and nothing else', () => {
+    const isFn = (m: Module, k: string) => typeof m[k] === 'function' && !/^[A-Z]/.test(k);
+    const nativeKernel = Object.keys(nat).filter((k) => KERNEL.test(k) && isFn(nat, k)).sort();
+    const internals = new Set(['default', 'initSync', 'start', 'lastPanic', 'wasmVersion', 'wasmMemoryBytes', 'noop', 'addF64']);
+    const wasmFns = Object.keys(wasm).filter((k) => isFn(wasm, k) && !internals.has(k) && !k.startsWith('__')).sort();
+    expect(nativeKernel.length).toBeGreaterThan(40);
+    expect(wasmFns).toEqual(nativeKernel);
+  });
+
+  it('every indicator: batch, update with outputs, info, stats, ready, reset (TTR ttrc bars)', () => {
+    const specs = [
+      { kind: 'sma', period: 20 },
+      { kind: 'ema' },
+      { kind: 'ema', period: 10, seed: 'first' },
+      { kind: 'wma', period: 9 },
+      { kind: 'rsi' },
+      { kind: 'macd', fast: 5, slow: 13, signal: 4 },
+      { kind: 'bollinger', stdDev: 2.5 },
+      { kind: 'atr' },
+      { kind: 'adx', period: 10 },
+      { kind: 'stochastic', kPeriod: 9, kSmooth: 1 },
+      { kind: 'williamsR' },
+      { kind: 'obv' },
+      { kind: 'cci' },
+      { kind: 'mfi' },
+      { kind: 'vwap' },
+      { kind: 'vwap', period: 10 },
+      { kind: 'keltner', multiplier: 1.5, atrPeriod: 10 },
+      { kind: 'donchian' },
+      { kind: 'ichimoku' },
+      { kind: 'parabolicSar', acceleration: 0.01 },
+    ];
+    const ts = Float64Array.from(close, (_, i) => 1_700_000_000_000 + i * 60_000);
+    for (const spec of specs) {
+      const name = JSON.stringify(spec);
+      const h = { w: fn(wasm, 'indicatorNew')(spec), n: fn(nat, 'indicatorNew')(spec) };
+      const on = (m: Module) => (m === wasm ? h.w : h.n);
+      const info = both((m) => fn(m, 'indicatorInfo')(on(m)), `${name} info`) as { inputs: string; outputs: string[] };
+      const cols = { value: [close], hl: [high, low], hlc: [high, low, close], cv: [close, volume], hlcv: [high, low, close, volume] }[info.inputs]!;
+      const part = (k: number, a: number, b: number) => cols[k]?.subarray(a, b);
+      // A batch over the first 1500 bars with timestamps, then 50 streamed updates with every
+      // output written into `out`, then a batch into a caller buffer.
+      both((m) => fn(m, 'indicatorBatch')(on(m), part(0, 0, 1500), part(1, 0, 1500), part(2, 0, 1500), part(3, 0, 1500), ts.subarray(0, 1500)), `${name} batch`);
+      for (let t = 1500; t < 1550; t++) {
+        const x = cols.map((c) => c[t]!);
+        both((m) => {
+          const out = new Float64Array(info.outputs.length);
+          const first = fn(m, 'indicatorUpdate')(on(m), x[0], x[1], x[2], x[3], ts[t], out);
+          return { first, out };
+        }, `${name} update ${t}`);
+      }
+      both((m) => {
+        const out = new Float64Array(450 * info.outputs.length);
+        const rows = fn(m, 'indicatorBatchInto')(on(m), part(0, 1550, 2000), part(1, 1550, 2000), part(2, 1550, 2000), part(3, 1550, 2000), undefined, out);
+        return { rows, out };
+      }, `${name} batchInto`);
+      both((m) => ({ stats: fn(m, 'indicatorStats')(on(m)), ready: fn(m, 'indicatorReady')(on(m)) }), `${name} stats`);
+      throws((m) => fn(m, 'indicatorUpdate')(on(m), Number.NaN, Number.NaN, Number.NaN, Number.NaN), `${name} missing bar`);
+      throws((m) => fn(m, 'indicatorUpdate')(on(m), cols[0]![2000], cols[1]?.[2000], cols[2]?.[2000], cols[3]?.[2000], 1.5), `${name} bad ts`);
+      throws((m) => fn(m, 'indicatorUpdate')(on(m), cols[0]![2000], cols[1]?.[2000], cols[2]?.[2000], cols[3]?.[2000], 1), `${name} ts out of order`);
+      throws((m) => fn(m, 'indicatorBatchInto')(on(m), part(0, 0, 10), part(1, 0, 10), part(2, 0, 10), part(3, 0, 10), undefined, new Float64Array(3)), `${name} out too short`);
+      both((m) => (fn(m, 'indicatorReset')(on(m)), [fn(m, 'indicatorReady')(on(m)), fn(m, 'indicatorBatch')(on(m), part(0, 0, 100), part(1, 0, 100), part(2, 0, 100), part(3, 0, 100))]), `${name} reset`);
+    }
+  });
+
+  it('indicator options and errors', () => {
+    const bad = [
+      { kind: 'ema', period: 0 },
+      { kind: 'ema', period: -1 }, // ToUint32 → 4294967295, refused by the kernel
+      { kind: 'macd', fast: 26, slow: 12 },
+      { kind: 'bollinger', stdDev: -1 },
+      { kind: 'parabolicSar', maximum: Number.NaN },
+      { kind: 'sma', period: 2.9 }, // truncated to 2, as napi's u32
+      { kind: 'vwap', period: 0 },
+      { kind: 'ichimoku', senkou: 5 },
+    ];
+    for (const spec of bad) both((m) => fn(m, 'indicatorInfo')(fn(m, 'indicatorNew')(spec)), JSON.stringify(spec), 0, 'either');
+    const h = { w: fn(wasm, 'indicatorNew')({ kind: 'atr', period: 3 }), n: fn(nat, 'indicatorNew')({ kind: 'atr', period: 3 }) };
+    const on = (m: Module) => (m === wasm ? h.w : h.n);
+    throws((m) => fn(m, 'indicatorUpdate')(on(m), 9, 10, 9.5), 'high below low');
+    throws((m) => fn(m, 'indicatorUpdate')(on(m), 10, 9, 11), 'outside range');
+    throws((m) => fn(m, 'indicatorUpdate')(on(m), 10, 9, Number.POSITIVE_INFINITY), 'non-finite');
+    throws((m) => fn(m, 'indicatorBatch')(on(m), Float64Array.of(1, 2), Float64Array.of(1), Float64Array.of(1, 2)), 'length mismatch');
+    throws((m) => fn(m, 'indicatorBatch')(on(m), Float64Array.of(1, 2)), 'missing column');
+    throws((m) => fn(m, 'indicatorBatch')(on(m), Float64Array.of(2), Float64Array.of(1), Float64Array.of(1.5), null, Float64Array.of(0.5)), 'fractional ts');
+    both((m) => fn(m, 'indicatorStats')(on(m)), 'stats after refusals');
+  });
+
+  it('indicator bank in both layouts, with missing and bad bars', () => {
+    const indicators = [{ kind: 'ema', period: 10 }, { kind: 'rsi' }, { kind: 'atr' }, { kind: 'macd' }, { kind: 'bollinger' }, { kind: 'mfi' }, { kind: 'parabolicSar' }];
+    for (const layout of ['instrumentMajor', 'featureMajor']) {
+      const n = 4;
+      const opts = { instruments: n, indicators, layout };
+      const h = { w: fn(wasm, 'bankNew')(opts), n: fn(nat, 'bankNew')(opts) };
+      const on = (m: Module) => (m === wasm ? h.w : h.n);
+      const info = both((m) => fn(m, 'bankInfo')(on(m)), 'info') as { features: string[] };
+      const mats = { w: new Float64Array(n * info.features.length).fill(Number.NaN), n: new Float64Array(n * info.features.length).fill(Number.NaN) };
+      for (let t = 0; t < 400; t++) {
+        both((m) => {
+          const inputs = new Float64Array(5 * n).fill(Number.NaN);
+          for (let i = 0; i < n; i++) {
+            const k = 300 * i + t;
+            if ((t + i) % 37 === 0) continue; // a missing bar
+            inputs[n + i] = (t + i) % 53 === 0 ? low[k]! - 1 : high[k]!; // sometimes high < low
+            inputs[2 * n + i] = low[k]!;
+            inputs[3 * n + i] = close[k]!;
+            inputs[4 * n + i] = volume[k]!;
+          }
+          const features = m === wasm ? mats.w : mats.n;
+          const status = new Uint8Array(n);
+          const accepted = fn(m, 'bankUpdate')(on(m), inputs, features, status, t);
+          return { accepted, features: features.slice(), status };
+        }, `${layout} t=${t}`);
+      }
+      both((m) => ({ stats: fn(m, 'bankStats')(on(m)), rejected: [0, 1, 2, 3].map((i) => fn(m, 'bankRejected')(on(m), i)) }), 'stats');
+      both((m) => {
+        const status = new Uint8Array(n);
+        return [fn(m, 'bankUpdate')(on(m), new Float64Array(5 * n), new Float64Array(n * info.features.length), status, 10), status];
+      }, 'ts out of order: refused as data (status 6)');
+      throws((m) => fn(m, 'bankUpdate')(on(m), new Float64Array(3), new Float64Array(n * info.features.length), new Uint8Array(n)), 'short inputs');
+      throws((m) => fn(m, 'bankUpdate')(on(m), new Float64Array(5 * n), new Float64Array(2), new Uint8Array(n)), 'short features');
+      throws((m) => {
+        const shared = new Float64Array(5 * n + n * info.features.length);
+        return fn(m, 'bankUpdate')(on(m), shared.subarray(0, 5 * n), shared.subarray(5 * n - 1), new Uint8Array(n));
+      }, 'overlapping buffers');
+      throws((m) => fn(m, 'bankResetInstrument')(on(m), 9), 'reset out of range');
+      both((m) => (fn(m, 'bankResetInstrument')(on(m), 1), fn(m, 'bankReset')(on(m)), fn(m, 'bankStats')(on(m))), 'reset');
+    }
+    for (const opts of [{ instruments: 0, indicators: [{ kind: 'obv' }] }, { instruments: 2, indicators: [] }, { instruments: 2, indicators: [{ kind: 'ema', period: 0 }] }])
+      throws((m) => fn(m, 'bankInfo')(fn(m, 'bankNew')(opts)), JSON.stringify(opts));
+  });
+
+  it('Wyckoff, volume-price, fusion and ensemble', () => {
+    const fixture = JSON.parse(readFileSync(join(root, 'crates/signals/tests/fixtures/fusion_ensemble.json'), 'utf8')) as {
+      knots: { xs: number[]; ys: number[] };
+      fusion: { method: string; sources: number; params: Record<string, number>; outcomes: [number, boolean][]; signals: [number, number, number][] }[];
+      ensemble: { weights: number[]; regimeWeights: number[][]; penalty: number; forecasts: [number, number][]; regime: number[] | null; calibrated: boolean }[];
+    };
+    for (const opts of [undefined, { climaxVolume: 1.5, trendAtr: 1.5, arMinAtr: 1 }]) {
+      const h = { w: fn(wasm, 'wyckoffNew')(opts), n: fn(nat, 'wyckoffNew')(opts) };
+      const on = (m: Module) => (m === wasm ? h.w : h.n);
+      both((m) => fn(m, 'wyckoffBatch')(on(m), high.subarray(0, 1500), low.subarray(0, 1500), close.subarray(0, 1500), volume.subarray(0, 1500)), 'wyckoff batch');
+      for (let t = 1500; t < 1700; t++) both((m) => fn(m, 'wyckoffUpdate')(on(m), high[t], low[t], close[t], volume[t]), `wyckoff update ${t}`);
+      throws((m) => fn(m, 'wyckoffUpdate')(on(m), 1, 2, 1.5, 10), 'wyckoff bad bar');
+      both((m) => ({ counts: fn(m, 'wyckoffEventCounts')(on(m)), stats: fn(m, 'wyckoffStats')(on(m)) }), 'wyckoff counters');
+      throws((m) => fn(m, 'wyckoffBatch')(on(m), high.subarray(0, 3), low.subarray(0, 2), close.subarray(0, 3), volume.subarray(0, 3)), 'wyckoff lengths');
+      both((m) => (fn(m, 'wyckoffReset')(on(m)), fn(m, 'wyckoffEventCounts')(on(m))), 'wyckoff reset');
+    }
+    throws((m) => fn(m, 'wyckoffNew')({ atrPeriod: 0 }), 'wyckoff bad option');
+
+    const vp = { w: fn(wasm, 'volumePriceNew')({ period: 10 }), n: fn(nat, 'volumePriceNew')({ period: 10 }) };
+    for (let t = 0; t < 300; t++) both((m) => fn(m, 'volumePriceUpdate')(m === wasm ? vp.w : vp.n, high[t], low[t], close[t], volume[t], t), `vpa ${t}`);
+    throws((m) => fn(m, 'volumePriceUpdate')(m === wasm ? vp.w : vp.n, 1, 1, 1, -1), 'vpa negative volume');
+    both((m) => [fn(m, 'volumePriceFlagCounts')(m === wasm ? vp.w : vp.n), fn(m, 'volumePriceStats')(m === wasm ? vp.w : vp.n)], 'vpa counters');
+    throws((m) => fn(m, 'volumePriceNew')({ lowVolume: -1 }), 'vpa bad option');
+
+    for (const c of fixture.fusion) {
+      const f = { w: fn(wasm, 'fusionNew')(c.sources, { method: c.method, ...c.params }), n: fn(nat, 'fusionNew')(c.sources, { method: c.method, ...c.params }) };
+      const on = (m: Module) => (m === wasm ? f.w : f.n);
+      for (const [s, ok] of c.outcomes) both((m) => fn(m, 'fusionRecord')(on(m), s, ok), 'record');
+      const d = Int8Array.from(c.signals, (s) => s[0]);
+      const conf = Float64Array.from(c.signals, (s) => s[1]);
+      const ages = Float64Array.from(c.signals, (s) => s[2]);
+      both((m) => fn(m, 'fusionFuse')(on(m), d, conf, ages), `fuse ${c.method}`, LIBM);
+      for (const method of ['bayesian', 'consensus', 'timeDecay', 'hybrid']) both((m) => fn(m, 'fusionFuse')(on(m), d, conf, undefined, method), `fuse as ${method}`, LIBM);
+      both((m) => [fn(m, 'fusionSources')(on(m)), ...Array.from({ length: c.sources }, (_, i) => fn(m, 'fusionAccuracy')(on(m), i))], 'accuracies', LIBM);
+      throws((m) => fn(m, 'fusionAccuracy')(on(m), 99), 'accuracy out of range');
+      throws((m) => fn(m, 'fusionRecord')(on(m), 99, true), 'record out of range');
+      throws((m) => fn(m, 'fusionFuse')(on(m), d, conf.subarray(1)), 'fuse lengths');
+      throws((m) => fn(m, 'fusionFuse')(on(m), d, conf, undefined, 'nope'), 'fuse bad method');
+    }
+    throws((m) => fn(m, 'fusionNew')(3, { memory: 2 }), 'fusion bad option');
+
+    for (const c of fixture.ensemble) {
+      const opts = { weights: c.weights, regimeWeights: c.regimeWeights.length ? c.regimeWeights : undefined, disagreementPenalty: c.penalty, calibration: c.calibrated ? fixture.knots : undefined };
+      const e = { w: fn(wasm, 'ensembleNew')(opts), n: fn(nat, 'ensembleNew')(opts) };
+      const on = (m: Module) => (m === wasm ? e.w : e.n);
+      const a = Float64Array.from(c.forecasts, (x) => x[0]);
+      const b = Float64Array.from(c.forecasts, (x) => x[1]);
+      const regime = c.regime ? Float64Array.from(c.regime) : undefined;
+      both((m) => [fn(m, 'ensembleModels')(on(m)), fn(m, 'ensembleRegimes')(on(m)), fn(m, 'ensembleCombine')(on(m), a, b, regime)], 'combine', LIBM);
+      both((m) => (fn(m, 'ensembleSetCalibration')(on(m), fixture.knots), fn(m, 'ensembleCombine')(on(m), a, b, regime)), 'calibrated', LIBM);
+      both((m) => (fn(m, 'ensembleSetCalibration')(on(m), null), fn(m, 'ensembleCombine')(on(m), a, b, regime)), 'uncalibrated', LIBM);
+      throws((m) => fn(m, 'ensembleCombine')(on(m), a, b.subarray(1), regime), 'combine lengths');
+      throws((m) => fn(m, 'ensembleSetCalibration')(on(m), { xs: [0.5, 0.2], ys: [0, 1] }), 'bad knots');
+    }
+    throws((m) => fn(m, 'ensembleNew')({ weights: [1, -1] }), 'ensemble bad weights');
+  });
+
+  it('risk math: VaR/CVaR and sizing', async () => {
+    const r = csv('crates/riskmath/tests/fixtures/sp500_returns.csv').log_return!;
+    const f = readFileSync(join(root, 'crates/riskmath/tests/fixtures/french_factors.csv'), 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').map(Number));
+    const book = { weights: [0.5, 0.3, 0.2], mu: [0.0066, 0.0021, 0.0037], sd: [0.053, 0.032, 0.035], corr: [1, 0.3, 0.2, 0.3, 1, 0.1, 0.2, 0.1, 1] };
+    for (const level of [0.75, 0.9, 0.95, 0.99, 0.999]) {
+      both((m) => fn(m, 'varHistorical')(r, level), `historical ${level}`);
+      both((m) => fn(m, 'varHistoricalPortfolio')(Float64Array.from(f), Float64Array.of(0.5, 0.3, 0.2), level), `portfolio ${level}`);
+      both((m) => fn(m, 'varParametric')(0.001, 0.02, level), `parametric ${level}`, LIBM);
+      both((m) => fn(m, 'varParametric')(0.001, 0.02, level, { nu: 4.5 }), `parametric t ${level}`, LIBM);
+      both((m) => fn(m, 'varPortfolioParametric')(book, level, { nu: 6 }), `portfolio parametric ${level}`, LIBM);
+      both((m) => fn(m, 'varPortfolioMonteCarlo')(book, level, { paths: 20_000, seed: 5 }), `monte carlo ${level}`, LIBM);
+      both((m) => fn(m, 'varPortfolioMonteCarlo')(book, level, { paths: 20_000, seed: 5, nu: 5 }), `monte carlo t ${level}`, LIBM);
+    }
+    same(await fn(wasm, 'varPortfolioMonteCarloAsync')(book, 0.99, { paths: 20_000, seed: 9 }), await fn(nat, 'varPortfolioMonteCarloAsync')(book, 0.99, { paths: 20_000, seed: 9 }), 'async', LIBM);
+    throws((m) => fn(m, 'varPortfolioMonteCarloAsync')(book, 0.99, { paths: 50 }), 'async too few');
+    throws((m) => fn(m, 'varPortfolioMonteCarlo')({ ...book, corr: [1, 0.99, 0.99, 0.99, 1, -0.99, 0.99, -0.99, 1] }, 0.99), 'not positive definite');
+    throws((m) => fn(m, 'varHistorical')(Float64Array.of(), 0.9), 'empty');
+    throws((m) => fn(m, 'varHistorical')(Float64Array.of(1, 2, 3), 0.5), 'level 0.5');
+    throws((m) => fn(m, 'varHistorical')(Float64Array.of(1, Number.NaN), 0.9), 'nan');
+    throws((m) => fn(m, 'varParametric')(0, -1, 0.99), 'negative sigma');
+    throws((m) => fn(m, 'varParametric')(0, 1, 0.99, { nu: 2 }), 'nu 2');
+    const rules = [
+      { kind: 'kelly', winProb: 0.55, payoff: 1.2 },
+      { kind: 'kelly', winProb: 0.55, payoff: 1.2, multiplier: 1 },
+      { kind: 'kellyContinuous', mu: 0.0005, sigma: 0.01 },
+      { kind: 'fixedFractional', riskFraction: 0.01, entry: 100, stop: 95 },
+      { kind: 'volTarget', targetVol: 0.1, forecastVol: 0.25 },
+      { kind: 'atrStop', riskFraction: 0.01, entry: 100, atr: 2, atrMultiple: 3 },
+      { kind: 'kelly', winProb: 1.5, payoff: 1 },
+      { kind: 'fixedFractional', riskFraction: 0.01, entry: 100 },
+      { kind: 'martingale' },
+    ];
+    for (const rule of rules) for (const cap of [0.02, 0.5]) both((m) => fn(m, 'positionFraction')(rule, cap), JSON.stringify(rule), 0, 'either');
+    // Not bit-identical (libm), but within a few ulps: record how close.
+    expect(worst.rel).toBeLessThan(LIBM);
+    console.info(`wasm vs native, largest relative difference where libm is involved: ${worst.rel.toExponential(2)} at ${worst.where}`);
+  });
+});
