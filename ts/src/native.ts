@@ -68,7 +68,14 @@ async function loadNative(): Promise<NativeModule> {
   return (await import(/* @vite-ignore */ NATIVE_ADDON)) as NativeModule;
 }
 
-async function loadGlue(): Promise<WasmGlue> {
+let gluePromise: Promise<WasmGlue> | undefined;
+
+/** The initialised glue, once per process: a second `initSync` would replace the instance under live handles. */
+function loadGlue(): Promise<WasmGlue> {
+  return (gluePromise ??= initGlue());
+}
+
+async function initGlue(): Promise<WasmGlue> {
   let glue: WasmGlue;
   try {
     glue = (await import(/* @vite-ignore */ WASM_GLUE)) as WasmGlue;
@@ -199,6 +206,7 @@ async function load(): Promise<{ module: NativeModule; info: BackendInfo; why: s
 }
 
 const loaded = await load();
+let wasmBackend: NativeModule | undefined = loaded.info.backend === 'wasm' ? loaded.module : undefined;
 
 /** The loaded kernels: the napi addon, or the WebAssembly build shaped like it. */
 export const native: NativeModule = loaded.module;
@@ -208,6 +216,16 @@ export const backend: Backend = loaded.info.backend;
 
 /** What was loaded and why (e.g. the addon's load error when falling back to WebAssembly). */
 export const backendInfo: BackendInfo = Object.freeze(loaded.info);
+
+/**
+ * Loads one backend regardless of the active one, e.g. to compare them side by side (the
+ * benches and parity tests do). `'wasm'` shares the active WebAssembly instance if there is
+ * one; `'native'` throws the addon's own load error.
+ */
+export async function loadBackend(which: Backend): Promise<NativeModule> {
+  if (which === 'native') return backend === 'native' ? native : loadNative();
+  return (wasmBackend ??= wasmModule(await loadGlue(), ' (loaded with loadBackend)'));
+}
 
 /**
  * A module-level value that only the native addon can produce (e.g. a list of codes), for

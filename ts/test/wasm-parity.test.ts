@@ -16,7 +16,7 @@ const KERNEL = /^(indicator|bank|wyckoff|volumePrice|fusion|ensemble|var[A-Z]|po
 let nat: Module;
 let wasm: Module;
 beforeAll(async () => {
-  nat = (await loadNativeAddon()) as unknown as Module;
+  nat = await loadNativeAddon();
   wasm = await loadWasmGlue();
 });
 
