@@ -66,11 +66,19 @@ fn run_batch<I: Indicator>(g: &mut Guarded<I>, cols: &Columns<'_>) -> Result<Flo
 }
 
 /// Runs a batch into a caller-owned buffer (no allocation); returns the rows processed.
-fn run_batch_into<I: Indicator>(g: &mut Guarded<I>, cols: &Columns<'_>, out: &mut [f64]) -> Result<u32> {
+fn run_batch_into<I: Indicator>(
+    g: &mut Guarded<I>,
+    cols: &Columns<'_>,
+    out: &mut [f64],
+) -> Result<u32> {
     let rows = cols.len_for(I::FIELDS).or_throw()?;
     let want = rows * I::OUTPUTS.len();
     if out.len() != want {
-        return Err(invalid_arg(format!("out has {} elements; this batch needs {want} ({rows} rows × {} outputs)", out.len(), I::OUTPUTS.len())));
+        return Err(invalid_arg(format!(
+            "out has {} elements; this batch needs {want} ({rows} rows × {} outputs)",
+            out.len(),
+            I::OUTPUTS.len()
+        )));
     }
     g.batch(cols, out).or_throw()?;
     Ok(rows as u32)

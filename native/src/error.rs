@@ -49,6 +49,7 @@ coded!(
     tachyon_engine::EngineError,
     tachyon_riskmath::SizingError,
     tachyon_riskmath::VarError,
+    tachyon_models::ModelError,
 );
 
 /// Builds the JS error for a coded Rust error.

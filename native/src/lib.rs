@@ -8,6 +8,7 @@
 //! - [`binding_core`]: `Price`, `Quantity`, `Notional`, `Instrument`, clocks, `LatencyHistogram`.
 //! - [`binding_engine`]: `DecisionEngine`, `RiskEngine` (limits, control modes, kill switch),
 //!   VaR and sizing.
+//! - [`binding_models`]: GARCH family, DCC, VPIN, realized and microstructure measures.
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
 //! - [`binding_indicators`]: one class per indicator (`Ema`, `Adx`, …) and `IndicatorBank`.
 //! - [`binding_signals`]: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
@@ -16,9 +17,10 @@
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
 pub mod binding_core;
-pub mod binding_indicators;
-pub mod binding_signals;
 pub mod binding_engine;
+pub mod binding_indicators;
+pub mod binding_models;
+pub mod binding_signals;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

@@ -48,7 +48,13 @@ export type ErrorCode =
   | 'ERR_MODE_TRANSITION'
   | 'ERR_RESET_DENIED'
   | 'ERR_OUT_OF_RANGE'
-  | 'ERR_TOO_FEW';
+  | 'ERR_TOO_FEW'
+  | 'ERR_TOO_SHORT'
+  | 'ERR_CONSTANT_SERIES'
+  | 'ERR_INVALID_PARAMETER'
+  | 'ERR_INVALID_SPEC'
+  | 'ERR_NOT_POSITIVE_DEFINITE'
+  | 'ERR_SHAPE';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {

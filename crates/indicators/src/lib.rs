@@ -299,7 +299,13 @@ impl<I: Indicator> Guarded<I> {
                 col(Fields::CLOSE, cols.close),
                 col(Fields::VOLUME, cols.volume),
             );
-            let pick = |f: Fields, c: &[f64], t: usize| if I::FIELDS.contains(f) { c[t] } else { f64::NAN };
+            let pick = |f: Fields, c: &[f64], t: usize| {
+                if I::FIELDS.contains(f) {
+                    c[t]
+                } else {
+                    f64::NAN
+                }
+            };
             let mut tmp = [f64::NAN; 8];
             let mut o = I::nan_output();
             for t in 0..rows {

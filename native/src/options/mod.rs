@@ -2,9 +2,10 @@
 //! types). One file per area; shared argument helpers live here.
 
 pub mod core;
-pub mod indicators;
-pub mod signals;
 pub mod engine;
+pub mod indicators;
+pub mod models;
+pub mod signals;
 
 pub use self::core::*;
 

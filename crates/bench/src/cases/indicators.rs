@@ -155,23 +155,33 @@ pub fn run(r: &mut Runner) {
         let n = closes.len();
         let mut out = vec![0.0; n];
         let x = closes.clone();
-        r.latency(g, "naive Rust loop (a = 2/(n+1), seeded with x0)", true, move || {
-            let a = 2.0 / 21.0;
-            let mut y = x[0];
-            for (o, &v) in out.iter_mut().zip(bb(&x).iter()) {
-                y += a * (v - y);
-                *o = y;
-            }
-            bb(&out);
-        });
+        r.latency(
+            g,
+            "naive Rust loop (a = 2/(n+1), seeded with x0)",
+            true,
+            move || {
+                let a = 2.0 / 21.0;
+                let mut y = x[0];
+                for (o, &v) in out.iter_mut().zip(bb(&x).iter()) {
+                    y += a * (v - y);
+                    *o = y;
+                }
+                bb(&out);
+            },
+        );
         let mut out = vec![0.0; n];
         let mut g2 = Guarded::new(Ema::new(20).unwrap_or_else(|e| panic!("{e}")));
         let cols_src = closes;
-        r.latency(g, "tachyon Guarded<Ema>::batch (validated)", false, move || {
-            g2.reset();
-            let cols = tachyon_indicators::Columns::values(bb(&cols_src));
-            bb(g2.batch(&cols, &mut out).unwrap_or_else(|e| panic!("{e}")));
-        });
+        r.latency(
+            g,
+            "tachyon Guarded<Ema>::batch (validated)",
+            false,
+            move || {
+                g2.reset();
+                let cols = tachyon_indicators::Columns::values(bb(&cols_src));
+                bb(g2.batch(&cols, &mut out).unwrap_or_else(|e| panic!("{e}")));
+            },
+        );
     }
 
     let g = "RSI(14): one update";

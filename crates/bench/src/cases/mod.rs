@@ -5,14 +5,16 @@
 use crate::{Kernel, Runner};
 
 pub mod core;
-pub mod indicators;
 pub mod engine;
+pub mod indicators;
+pub mod models;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
     core::run(r);
     indicators::run(r);
     engine::run(r);
+    models::run(r);
 }
 
 /// Every callgrind kernel.
@@ -22,5 +24,6 @@ pub fn kernels() -> Vec<Kernel> {
     v.extend(core::kernels());
     v.extend(indicators::kernels());
     v.extend(engine::kernels());
+    v.extend(models::kernels());
     v
 }
