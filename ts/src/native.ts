@@ -22,6 +22,7 @@
  */
 import type * as Native from '../../native/index.js';
 import { TachyonError } from './errors.js';
+import { WasmWorker } from './wasm/worker.js';
 
 export type NativeModule = typeof Native;
 
@@ -99,6 +100,29 @@ async function initGlue(): Promise<WasmGlue> {
 /** Exports of the glue that are not kernel functions. */
 const GLUE_INTERNALS = new Set(['default', 'initSync', 'start', 'lastPanic']);
 
+let worker: WasmWorker | undefined;
+/** The thread of the `*Async` functions (started on first use). */
+function wasmWorker(): WasmWorker {
+  return (worker ??= new WasmWorker({ glue: new URL(WASM_GLUE, import.meta.url).href, wasm: new URL(WASM_BINARY, import.meta.url).href }));
+}
+
+/**
+ * `xAsync` as napi's `AsyncTask`: the facade's `__validateXAsync` runs the checks the addon
+ * makes before it queues the work (so bad input throws the same coded error, synchronously),
+ * then `x` runs on the worker and the promise settles with its result or coded error.
+ */
+function offThread(glue: WasmGlue, name: string, validate: (...a: unknown[]) => unknown): (...a: unknown[]) => Promise<unknown> {
+  const sync = name.slice(0, -'Async'.length);
+  return function (...args: unknown[]) {
+    try {
+      validate(...args);
+    } catch (e) {
+      throw trapError(glue, name, e);
+    }
+    return wasmWorker().call(sync, args);
+  };
+}
+
 /** Property names that must not resolve to a stub (promise resolution, printing, testing). */
 const NOT_STUBBED = new Set(['then', 'catch', 'finally', 'toJSON', 'constructor', 'inspect', 'asymmetricMatch', 'nodeType', 'toString', 'valueOf']);
 
@@ -156,12 +180,17 @@ function wasmModule(glue: WasmGlue, why: string): NativeModule {
   });
   const mod = Object.create(fallback) as Record<string, unknown>;
   for (const [name, value] of Object.entries(glue)) {
-    if (GLUE_INTERNALS.has(name)) continue;
+    if (GLUE_INTERNALS.has(name) || name.startsWith('__validate')) continue;
     if (typeof value !== 'function' || /^[A-Z]/.test(name)) {
       mod[name] = value; // handle classes (IndicatorHandle, …) and constants
       continue;
     }
     const f = value as (...a: unknown[]) => unknown;
+    const validate = glue[`__validate${name[0]!.toUpperCase()}${name.slice(1)}`];
+    if (name.endsWith('Async') && typeof validate === 'function') {
+      mod[name] = offThread(glue, name, validate as (...a: unknown[]) => unknown);
+      continue;
+    }
     mod[name] = function (this: unknown) {
       try {
         // eslint-disable-next-line prefer-rest-params

@@ -50,6 +50,7 @@ coded!(
     tachyon_signals::SignalError,
     tachyon_riskmath::SizingError,
     tachyon_riskmath::VarError,
+    tachyon_models::ModelError,
 );
 
 /// The JS error for a coded kernel error.
@@ -350,6 +351,21 @@ impl Out {
         // Defining a data property on a fresh plain object cannot fail.
         let _ = Reflect::set(&self.0, &JsValue::from_str(key), &v.into());
         self
+    }
+
+    /// Sets `key` when `v` is `Some` (napi omits `None` fields of an object).
+    #[must_use]
+    pub fn opt<T: Into<JsValue>>(self, key: &str, v: Option<T>) -> Self {
+        match v {
+            Some(v) => self.set(key, v),
+            None => self,
+        }
+    }
+
+    /// Sets `key` to an already converted value when there is one.
+    #[must_use]
+    pub fn opt_value(self, key: &str, v: Option<JsValue>) -> Self {
+        self.opt(key, v)
     }
 
     /// Sets `key` to a plain array of numbers (what napi makes of a `Vec<f64>`).

@@ -1,6 +1,6 @@
 //! # tachyon-wasm
 //!
-//! The kernel crates (indicators, signals, risk math; statistics and models as they land)
+//! The kernel crates (indicators, signals, risk math, models; statistics as it lands)
 //! compiled to WebAssembly through wasm-bindgen. Like `native/` for N-API, this crate holds no
 //! logic: each export converts its arguments, calls the same kernel function the native addon
 //! calls, and converts the result. Export names, arguments, defaults, results and error codes
@@ -12,6 +12,8 @@
 //! - [`indicators`]: `indicator*` (every indicator behind one handle) and `bank*`.
 //! - [`signals`]: `wyckoff*`, `volumePrice*`, `fusion*`, `ensemble*`.
 //! - [`riskmath`]: VaR/CVaR (historical, parametric, Monte Carlo) and position sizing.
+//! - [`models`]: GARCH family (fit, likelihood, online filter, forecasts, simulation), DCC,
+//!   VPIN, realized/range volatility, microstructure measures, Stoikov micro-price.
 //!
 //! Handles are wasm-bindgen classes instead of napi `External`s; the generated glue frees them
 //! through a `FinalizationRegistry` (`--weak-refs`), or at once with `free()`.
@@ -27,6 +29,7 @@
 
 pub mod indicators;
 pub mod js;
+pub mod models;
 pub mod riskmath;
 pub mod signals;
 

@@ -132,9 +132,9 @@ pub fn var_portfolio_monte_carlo(
     ))
 }
 
-/// As `varPortfolioMonteCarlo`, returning a promise. WebAssembly here has no thread pool: the
-/// work runs on the calling thread, and a bad input throws synchronously (as native's async
-/// form, which validates before it queues the work).
+/// As `varPortfolioMonteCarlo`, returning a promise computed on the calling thread (the loader
+/// runs `varPortfolioMonteCarlo` on its worker instead, after
+/// [`validate_var_portfolio_monte_carlo_async`]).
 #[wasm_bindgen(js_name = "varPortfolioMonteCarloAsync")]
 pub fn var_portfolio_monte_carlo_async(
     portfolio: JsValue,
@@ -143,4 +143,25 @@ pub fn var_portfolio_monte_carlo_async(
 ) -> Result<Promise> {
     let r = var_portfolio_monte_carlo(portfolio, level, model)?;
     Ok(Promise::resolve(&r))
+}
+
+/// The checks native's `varPortfolioMonteCarloAsync` makes before it queues the work: the
+/// level, `nu` and positive definiteness on a 100-path run, then the path count.
+#[wasm_bindgen(js_name = "__validateVarPortfolioMonteCarloAsync")]
+pub fn validate_var_portfolio_monte_carlo_async(
+    portfolio: JsValue,
+    level: f64,
+    model: JsValue,
+) -> Result<()> {
+    let (dist, paths, _) = model_of(&model)?;
+    portfolio_of(&portfolio)?
+        .monte_carlo(level, dist, 100, 0)
+        .or_throw()?;
+    if paths < 100 {
+        return Err(crate::js::to_js(&tachyon_riskmath::VarError::TooFew {
+            need: 100,
+            got: paths,
+        }));
+    }
+    Ok(())
 }
