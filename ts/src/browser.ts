@@ -8,10 +8,12 @@
  * @example
  * ```html
  * <script type="module">
- *   import { Ema, Rsi, varHistorical, backend } from '/lib/ts/dist/browser.js';
+ *   import { Ema, Rsi, Garch11, varHistorical, backend } from '/lib/ts/dist/browser.js';
  *   const closes = Float64Array.from(prices);          // data the page already holds
  *   const ema = new Ema({ period: 20 }).batch(closes);  // same numbers as the server's addon
  *   const risk = varHistorical(returns, 0.99);          // { var, cvar }
+ *   const garch = await Garch11.fitAsync(returns);      // on a Web Worker, off the page's thread
+ *   garch.forecast(10);                                  // variance forecasts, 1…10 steps
  *   console.log(backend);                               // 'wasm'
  * </script>
  * ```
@@ -20,6 +22,7 @@ export { TachyonError, isTachyonError, type ErrorCode } from './errors.js';
 export { backend, backendInfo, type Backend, type BackendInfo } from './native.js';
 export * from './indicators/index.js';
 export * from './signals/index.js';
+export * from './models/index.js';
 export {
   varHistorical,
   varHistoricalPortfolio,

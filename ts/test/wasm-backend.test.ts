@@ -156,6 +156,50 @@ describe('backend selection in a fresh process', () => {
     expect(out.message).toContain('boom 42');
   });
 
+  it('*Async runs on a worker: the event loop stays free, the process still exits when idle', () => {
+    const r = runTs(
+      `import { Garch11, varPortfolioMonteCarloAsync, varPortfolioMonteCarlo } from '../../src/index.js';
+       const returns = Float64Array.from({ length: 3000 }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 11) / 5));
+       let ticks = 0;
+       const timer = setInterval(() => ticks++, 0);
+       const [fit] = await Promise.all([Garch11.fitAsync(returns), Garch11.fitAsync(returns)]);
+       clearInterval(timer);
+       const sync = Garch11.fit(returns);
+       const book = { weights: [1, 2], mu: [0, 0], sd: [0.01, 0.02], corr: [1, 0.5, 0.5, 1] };
+       const mc = await varPortfolioMonteCarloAsync(book, 0.99, { paths: 5000, seed: 3 });
+       let sync_throw = '';
+       try { varPortfolioMonteCarloAsync(book, 0.99, { paths: 10 }); } catch (e) { sync_throw = (e as { code: string }).code; }
+       console.log(JSON.stringify({ ticks, same: JSON.stringify(fit.fitResult!.estimates) === JSON.stringify(sync.fitResult!.estimates),
+         mcSame: JSON.stringify(mc) === JSON.stringify(varPortfolioMonteCarlo(book, 0.99, { paths: 5000, seed: 3 })), sync_throw }));`,
+      { TACHYON_BACKEND: 'wasm' },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0); // an idle worker does not keep the process alive
+    const out = JSON.parse(r.stdout.trim()) as { ticks: number; same: boolean; mcSame: boolean; sync_throw: string };
+    expect(out.ticks).toBeGreaterThan(0);
+    expect(out.same).toBe(true);
+    expect(out.mcSame).toBe(true);
+    expect(out.sync_throw).toBe('ERR_TOO_FEW'); // native's checks run before the work is queued
+  });
+
+  it('a trap on the worker rejects with ERR_WASM_PANIC and the next call gets a fresh worker', async () => {
+    const { WasmWorker } = await import('../src/wasm/worker.js');
+    const w = new WasmWorker({
+      glue: new URL('../../crates/wasm/pkg/tachyon_wasm.js', import.meta.url).href,
+      wasm: new URL('../../crates/wasm/pkg/tachyon_wasm_bg.wasm', import.meta.url).href,
+    });
+    const err = await w.call('__panicForTests', ['worker boom']).then(
+      () => undefined,
+      (e: unknown) => e as { code: string; message: string },
+    );
+    expect(err?.code).toBe('ERR_WASM_PANIC');
+    expect(err?.message).toContain('worker boom');
+    expect(await w.call('varHistorical', [Float64Array.of(-3, -1, 0, 1, 2), 0.8])).toEqual(tachyon.varHistorical([-3, -1, 0, 1, 2], 0.8));
+    const coded = await w.call('varHistorical', [Float64Array.of(1), 0.9]).catch((e: unknown) => e as { code: string });
+    expect((coded as { code: string }).code).toBe('ERR_TOO_FEW');
+    w.terminate();
+  });
+
   it('handles are freed when their objects are collected (FinalizationRegistry)', () => {
     // 300,000 SMA(500) handles hold ~1.2 GB of linear memory if never freed (wasm memory grows
     // in 64 KiB pages and never shrinks, so its final size tells). Measured here: ~45 MB with

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adx, Bollinger, Ema, Macd, Rsi, backend, positionFraction, splitOutputs, varHistorical, varPortfolioMonteCarlo, varPortfolioParametric } from '../src/index.js';
+import { Adx, Bollinger, Ema, Garch11, Macd, Rsi, backend, positionFraction, splitOutputs, varHistorical, varPortfolioMonteCarlo, varPortfolioParametric } from '../src/index.js';
 import { browserAssets } from '../src/wasm/assets.js';
 import { haveChromium, launchChromium } from './helpers/chromium.js';
 
@@ -35,7 +35,7 @@ const returns = csv('crates/riskmath/tests/fixtures/sp500_returns.csv').log_retu
 const book = { weights: [0.5, 0.3, 0.2], mu: [0.0066, 0.0021, 0.0037], sd: [0.053, 0.032, 0.035], corr: [1, 0.32, 0.24, 0.32, 1, 0.12, 0.24, 0.12, 1] };
 
 /** What the page computes with the module it imported (`window.tachyon`; run inside Chromium). */
-function analytics(data: { high: number[]; low: number[]; close: number[]; returns: number[]; book: typeof book }) {
+async function analytics(data: { high: number[]; low: number[]; close: number[]; returns: number[]; book: typeof book }) {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const t = (globalThis as unknown as { tachyon: any }).tachyon;
   const f = (a: number[]) => Float64Array.from(a);
@@ -64,6 +64,19 @@ function analytics(data: { high: number[]; low: number[]; close: number[]; retur
     varT: t.varPortfolioParametric(data.book, 0.99, { nu: 5 }),
     varMc: t.varPortfolioMonteCarlo(data.book, 0.99, { paths: 20_000, seed: 7 }),
     size: t.positionFraction({ kind: 'volTarget', targetVol: 0.1, forecastVol: 0.25 }, 0.5),
+    // GARCH(1,1) on the returns the page holds: fit on the main thread and on a Web Worker,
+    // then the online update and the forecast a dashboard would draw.
+    garch: await (async () => {
+      const r = f(data.returns.slice(0, 2000));
+      const sync = t.Garch11.fit(r);
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 0);
+      const off = await t.Garch11.fitAsync(r);
+      clearInterval(timer);
+      const next = data.returns.slice(2000, 2050).map((x: number) => sync.update(x) as number);
+      return { estimates: sync.fitResult.estimates as number[], asyncEstimates: off.fitResult.estimates as number[], next, forecast: Array.from(sync.forecast(10) as Float64Array), ticks };
+    })(),
+    mcAsync: await t.varPortfolioMonteCarloAsync(data.book, 0.99, { paths: 20_000, seed: 7 }),
     errors: [codeOf(() => new t.Ema().update(Number.NaN)), codeOf(() => new t.Ema({ period: 0 })), codeOf(() => t.varHistorical(f([1, 2]), 1.5))],
   };
 }
@@ -164,6 +177,14 @@ run('WebAssembly kernels in Chromium', () => {
     near(got.varT, varPortfolioParametric(book, 0.99, { nu: 5 }));
     near(got.varMc, varPortfolioMonteCarlo(book, 0.99, { paths: 20_000, seed: 7 }));
     expect(got.size).toBe(positionFraction({ kind: 'volTarget', targetVol: 0.1, forecastVol: 0.25 }, 0.5));
+    near(got.mcAsync, varPortfolioMonteCarlo(book, 0.99, { paths: 20_000, seed: 7 }));
+    // GARCH(1,1) with Normal errors is bit-identical across the builds (tests/wasm-parity).
+    const g = Garch11.fit(Float64Array.from(returns.slice(0, 2000)));
+    bitExact('garch estimates', got.garch.estimates, g.fitResult!.estimates);
+    bitExact('garch estimates (Web Worker)', got.garch.asyncEstimates, g.fitResult!.estimates);
+    bitExact('garch update', got.garch.next, returns.slice(2000, 2050).map((x) => g.update(x)));
+    bitExact('garch forecast', got.garch.forecast, g.forecast(10));
+    expect(got.garch.ticks).toBeGreaterThan(0); // the page's event loop ran during the async fit
 
     const nodeErrors = [() => new Ema().update(Number.NaN), () => new Ema({ period: 0 }), () => varHistorical([1, 2], 1.5)].map((fn) => {
       try {
