@@ -8,6 +8,10 @@
  * plain-JS kernel is checked against the addon (same job, same numbers). Data: TTR's `ttrc`
  * closes (2500 daily bars) and arch's S&P 500 log returns (5030 days) from the fixtures.
  *
+ * GARCH(1,1): the online variance update and a 10-step forecast from parameters fitted once
+ * (plain JS: the same recursion), and the full maximum-likelihood fit (native vs WASM; the
+ * plain-JS anchor there would be a whole optimiser, so the addon is the anchor).
+ *
  *   npx tsx bench/wasm.bench.ts     or      npm run bench -- --js-only --filter wasm
  */
 import { readFileSync } from 'node:fs';
@@ -97,6 +101,18 @@ function varHistorical(pnl: Float64Array, level: number): { var: number; cvar: n
   return { var: -q, cvar: -sum / k };
 }
 
+/** GARCH(1,1) one-step variance update: h' = ω + α (r − μ)² + β h. */
+function garchUpdate(p: { mu: number; omega: number; alpha: number; beta: number }, h: number, r: number): number {
+  const e = r - p.mu;
+  return p.omega + p.alpha * e * e + p.beta * h;
+}
+/** GARCH(1,1) k-step variance forecasts from h (next period): h_k = ω + (α + β) h_{k−1}. */
+function garchForecast(p: { omega: number; alpha: number; beta: number }, h: number, k: number, out = new Float64Array(k)): Float64Array {
+  out[0] = h;
+  for (let i = 1; i < k; i++) out[i] = p.omega + (p.alpha + p.beta) * out[i - 1]!;
+  return out;
+}
+
 // Same job: the anchors agree with the addon before anything is timed.
 function check(what: string, a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
   for (let i = 0; i < a.length; i++) {
@@ -107,6 +123,20 @@ function check(what: string, a: ArrayLike<number>, b: ArrayLike<number>, tol: nu
 }
 check('ema', emaBatch(close, 20), nat.indicatorBatch(nat.indicatorNew({ kind: 'ema', period: 20 }), close), 1e-12);
 check('rsi', rsiBatch(close, 14), nat.indicatorBatch(nat.indicatorNew({ kind: 'rsi', period: 14 }), close), 1e-10);
+const garchFit = nat.garchFit(returns, { kind: 'garch' }, { stdErrors: false });
+const gp = { mu: garchFit.params.mu ?? 0, omega: garchFit.params.omega, alpha: garchFit.params.alpha, beta: garchFit.params.beta };
+{
+  const f = nat.garchFilterNew({ kind: 'garch' }, garchFit.params, garchFit.nextVariance);
+  let h = garchFit.nextVariance;
+  const a = new Float64Array(500);
+  const b = new Float64Array(500);
+  for (let t = 0; t < 500; t++) {
+    a[t] = h = garchUpdate(gp, h, returns[t]!);
+    b[t] = nat.garchFilterUpdate(f, returns[t]!);
+  }
+  check('garch update', a, b, 1e-13);
+  check('garch forecast', garchForecast(gp, h, 10), nat.garchFilterForecast(f, 10), 1e-13);
+}
 const v = nat.varHistorical(returns, 0.99);
 check('var', [varHistorical(returns, 0.99).var, varHistorical(returns, 0.99).cvar], [v.var, v.cvar], 1e-12);
 
@@ -153,6 +183,39 @@ rows.push(
   ...(await runGroup(`wasm: historical VaR/CVaR 99% of ${returns.length} returns (per call)`, [
     { name: 'plain JS sort + quantile', anchor: true, opsPerCall: 1, fn: () => sink(varHistorical(returns, 0.99).var) },
     ...backends.map(([name, m]) => ({ name: `${name} varHistorical`, opsPerCall: 1, fn: () => sink(m.varHistorical(returns, 0.99).var) })),
+  ])),
+  ...(await runGroup(`wasm: GARCH(1,1) online variance update over ${returns.length} returns (per update)`, [
+    { name: 'plain JS recursion', anchor: true, opsPerCall: returns.length, fn: () => {
+      let h = garchFit.nextVariance;
+      for (let t = 0; t < returns.length; t++) h = garchUpdate(gp, h, returns[t]!);
+      sink(h);
+    } },
+    ...backends.map(([name, m]) => {
+      const f = m.garchFilterNew({ kind: 'garch' }, garchFit.params, garchFit.nextVariance);
+      return { name: `${name} Garch.update`, opsPerCall: returns.length, fn: () => {
+        let h = 0;
+        for (let t = 0; t < returns.length; t++) h = m.garchFilterUpdate(f, returns[t]!);
+        sink(h);
+      } };
+    }),
+    ...backends.map(([name, m]) => {
+      const f = m.garchFilterNew({ kind: 'garch' }, garchFit.params, garchFit.nextVariance);
+      return { name: `${name} Garch.updateMany (one call)`, opsPerCall: returns.length, fn: () => sink(m.garchFilterUpdateMany(f, returns)[returns.length - 1]!) };
+    }),
+  ])),
+  ...(await runGroup('wasm: GARCH(1,1) 10-step variance forecast (per call)', [
+    { name: 'plain JS recursion', anchor: true, opsPerCall: 100, fn: () => {
+      for (let i = 0; i < 100; i++) sink(garchForecast(gp, garchFit.nextVariance, 10)[9]!);
+    } },
+    ...backends.map(([name, m]) => {
+      const f = m.garchFilterNew({ kind: 'garch' }, garchFit.params, garchFit.nextVariance);
+      return { name: `${name} Garch.forecast`, opsPerCall: 100, fn: () => {
+        for (let i = 0; i < 100; i++) sink(m.garchFilterForecast(f, 10)[9]!);
+      } };
+    }),
+  ])),
+  ...(await runGroup(`wasm: GARCH(1,1) maximum-likelihood fit, ${returns.length} returns (per fit)`, [
+    ...backends.map(([name, m], i) => ({ name: `${name} Garch11.fit`, anchor: i === 0, opsPerCall: 1, fn: () => sink(m.garchFit(returns, { kind: 'garch' }, { stdErrors: false }).loglik) })),
   ])),
   ...(await runGroup('wasm: Monte Carlo VaR, 3 assets × 20,000 paths (per call)', [
     ...backends.map(([name, m], i) => ({ name: `${name} varPortfolioMonteCarlo`, anchor: i === 0, opsPerCall: 1, fn: () => sink(m.varPortfolioMonteCarlo(book, 0.99, { paths: 20_000, seed: 3 }).var) })),
