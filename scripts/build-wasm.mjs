@@ -14,6 +14,8 @@
 //   node scripts/build-wasm.mjs --force      rebuild even if the inputs are unchanged
 //   node scripts/build-wasm.mjs --if-present build only if the toolchain is installed (else exit 0)
 //   node scripts/build-wasm.mjs --check      exit 1 if crates/wasm/pkg is missing or stale
+//   node scripts/build-wasm.mjs --lint       clippy (Debian's 1.63, wasm32, -D warnings) and
+//                                            rustfmt --check on crates/wasm (part of `npm run lint`)
 //
 // Needs: apt-get install rustc cargo libstd-rust-dev-wasm32 lld librust-wasm-bindgen-dev
 // librust-js-sys-dev. wasm-bindgen-cli is installed on first use into
@@ -123,7 +125,7 @@ if (args.has('--check')) {
   log(stamp ? 'crates/wasm/pkg is stale: run `npm run build:wasm`' : 'crates/wasm/pkg is missing: run `npm run build:wasm`');
   process.exit(1);
 }
-if (fresh && !args.has('--force')) {
+if (fresh && !args.has('--force') && !args.has('--lint')) {
   log('crates/wasm/pkg is up to date');
   process.exit(0);
 }
@@ -226,22 +228,38 @@ panic = "abort"
 `,
 );
 
+// ---------------------------------------------------------------- lint
+
+const debianEnv = {
+  ...process.env,
+  RUSTC,
+  // Isolated from the user's cargo configuration and caches; the sources are local.
+  CARGO_HOME: join(buildDir, 'cargo-home'),
+  // `wasm_compat`: the cfg a kernel may test if it must differ for 1.63/wasm (avoid it).
+  CARGO_BUILD_RUSTFLAGS: '--cfg wasm_compat',
+  RUSTFLAGS: '--cfg wasm_compat',
+};
+
+if (args.has('--lint')) {
+  // Debian's clippy (rust-clippy, 1.63) on the facade only (the kernels are linted by the
+  // workspace's clippy); /usr/bin first so cargo finds Debian's cargo-clippy, not rustup's.
+  if (!existsSync('/usr/bin/cargo-clippy')) fail('missing /usr/bin/cargo-clippy (apt-get install rust-clippy)');
+  run(CARGO, ['clippy', '--offline', '--target', 'wasm32-unknown-unknown', '-p', 'tachyon-wasm', '--no-deps', '--', '-D', 'warnings', '-W', 'missing_debug_implementations', '-W', 'rust_2018_idioms'], {
+    cwd: buildDir,
+    env: { ...debianEnv, PATH: `/usr/bin:${process.env.PATH}`, CARGO_TARGET_DIR: join(buildDir, 'target-clippy') },
+  });
+  run('rustfmt', ['--check', '--edition', '2021', join(root, 'crates', 'wasm', 'src', 'lib.rs')]);
+  log('clippy and rustfmt: clean');
+  process.exit(0);
+}
+
 // ---------------------------------------------------------------- build
 
 const t0 = Date.now();
 log(`${rustcVersion}; ${version(CARGO)}; kernels: ${[...needed.keys()].join(', ')}`);
 run(CARGO, ['build', '--release', '--offline', '--target', 'wasm32-unknown-unknown', '-p', 'tachyon-wasm'], {
   cwd: buildDir,
-  env: {
-    ...process.env,
-    RUSTC,
-    // Isolated from the user's cargo configuration and caches; the sources are local.
-    CARGO_HOME: join(buildDir, 'cargo-home'),
-    CARGO_TARGET_DIR: join(buildDir, 'target'),
-    // `wasm_compat`: the cfg a kernel may test if it must differ for 1.63/wasm (avoid it).
-    CARGO_BUILD_RUSTFLAGS: '--cfg wasm_compat',
-    RUSTFLAGS: '--cfg wasm_compat',
-  },
+  env: { ...debianEnv, CARGO_TARGET_DIR: join(buildDir, 'target') },
 });
 const wasm = join(buildDir, 'target', 'wasm32-unknown-unknown', 'release', 'tachyon_wasm.wasm');
 const bindgen = wasmBindgen();

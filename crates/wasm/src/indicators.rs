@@ -5,7 +5,7 @@
 
 use js_sys::{Float64Array, Uint8Array};
 use tachyon_indicators::{
-    self as ti, Adx, Atr, Bar, Bollinger, Cci, Columns, Donchian, EmaSeed, Ema, Fields, Guarded,
+    self as ti, Adx, Atr, Bar, Bollinger, Cci, Columns, Donchian, Ema, EmaSeed, Fields, Guarded,
     Ichimoku, Indicator, IndicatorBank, Keltner, Layout, Macd, Mfi, Obv, ParabolicSar, Rsi, Sma,
     Spec, Stochastic, Vwap, WilliamsR, Wma,
 };
@@ -428,7 +428,12 @@ pub fn bank_new(options: JsValue) -> Result<IndicatorBankHandle> {
         .req_list("indicators")?
         .iter()
         .enumerate()
-        .map(|(i, v)| spec_of(&Opts::required(v, &format!("IndicatorBankOptions.indicators[{i}]"))?))
+        .map(|(i, v)| {
+            spec_of(&Opts::required(
+                v,
+                &format!("IndicatorBankOptions.indicators[{i}]"),
+            )?)
+        })
         .collect::<Result<Vec<Spec>>>()?;
     let layout = match o.one_of("layout", &["instrumentMajor", "featureMajor"])? {
         Some(1) => Layout::FeatureMajor,

@@ -91,7 +91,9 @@ pub fn to_uint32(x: f64) -> u32 {
 pub fn safe_integer(x: f64, what: &str) -> Result<i64> {
     const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
     if !x.is_finite() || x.fract() != 0.0 || x.abs() > MAX_SAFE {
-        return Err(invalid_arg(format!("{what} must be a safe integer, got {x}")));
+        return Err(invalid_arg(format!(
+            "{what} must be a safe integer, got {x}"
+        )));
     }
     Ok(x as i64)
 }
@@ -104,7 +106,9 @@ pub fn finite(x: f64, what: &str) -> Result<f64> {
     if x.is_finite() {
         Ok(x)
     } else {
-        Err(invalid_arg(format!("{what} must be a finite number, got {x}")))
+        Err(invalid_arg(format!(
+            "{what} must be a finite number, got {x}"
+        )))
     }
 }
 

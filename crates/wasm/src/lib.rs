@@ -25,7 +25,10 @@
 //! ## Features
 //! None.
 
-#![allow(clippy::needless_pass_by_value)] // wasm-bindgen takes `JsValue` arguments by value
+// wasm-bindgen takes `JsValue` arguments by value.
+#![allow(clippy::needless_pass_by_value)]
+// wasm-bindgen 0.2.83's generated `free()` drops handles whose types have no `Drop` impl.
+#![allow(clippy::drop_non_drop)]
 
 pub mod indicators;
 pub mod js;

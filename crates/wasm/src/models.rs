@@ -215,9 +215,11 @@ fn vpin_config(v: &JsValue, streaming: bool) -> Result<(f64, usize, Option<Sigma
     let default = if streaming { 1 } else { 3 };
     let mode = given.unwrap_or(if sigma.is_some() { 0 } else { default });
     let mode = match mode {
-        0 => Some(SigmaMode::Fixed(
-            sigma.ok_or_else(|| invalid_arg("sigmaMode 'fixed' needs sigma"))?,
-        )),
+        0 => {
+            Some(SigmaMode::Fixed(sigma.ok_or_else(|| {
+                invalid_arg("sigmaMode 'fixed' needs sigma")
+            })?))
+        }
         1 => Some(SigmaMode::Expanding),
         2 => Some(SigmaMode::Ewma(o.f64("ewmaLambda")?.ok_or_else(|| {
             invalid_arg("sigmaMode 'ewma' needs ewmaLambda")
@@ -281,7 +283,10 @@ fn fit_to_js(f: &GarchFit) -> JsValue {
         .strings("names", &names)
         .numbers("estimates", &f.estimates)
         .opt_value("stdErrors", f.std_errors.as_deref().map(numbers))
-        .opt_value("robustStdErrors", f.robust_std_errors.as_deref().map(numbers))
+        .opt_value(
+            "robustStdErrors",
+            f.robust_std_errors.as_deref().map(numbers),
+        )
         .set("loglik", f.loglik)
         .set("aic", f.aic)
         .set("bic", f.bic)
@@ -343,7 +348,11 @@ pub struct GarchFilterHandle {
 
 /// An online filter whose next-period variance is `variance`.
 #[wasm_bindgen(js_name = "garchFilterNew")]
-pub fn garch_filter_new(spec: JsValue, params: JsValue, variance: f64) -> Result<GarchFilterHandle> {
+pub fn garch_filter_new(
+    spec: JsValue,
+    params: JsValue,
+    variance: f64,
+) -> Result<GarchFilterHandle> {
     let spec = spec_of(&spec)?;
     let p = params_of(&params, "GarchParameters")?;
     Ok(GarchFilterHandle {
@@ -486,7 +495,13 @@ pub fn range_vol_new(options: JsValue) -> Result<RangeVolHandle> {
 
 /// Applies one bar; the volatility once the window is full, else null.
 #[wasm_bindgen(js_name = "rangeVolUpdate")]
-pub fn range_vol_update(est: &mut RangeVolHandle, open: f64, high: f64, low: f64, close: f64) -> JsValue {
+pub fn range_vol_update(
+    est: &mut RangeVolHandle,
+    open: f64,
+    high: f64,
+    low: f64,
+    close: f64,
+) -> JsValue {
     nullable(est.inner.update(open, high, low, close))
 }
 
@@ -568,7 +583,12 @@ pub fn ofi_stats(ofi: &OfiHandle) -> JsValue {
 
 /// Size-weighted mid per quote.
 #[wasm_bindgen(js_name = "weightedMid")]
-pub fn weighted_mid(bid: &[f64], bid_qty: &[f64], ask: &[f64], ask_qty: &[f64]) -> Result<Vec<f64>> {
+pub fn weighted_mid(
+    bid: &[f64],
+    bid_qty: &[f64],
+    ask: &[f64],
+    ask_qty: &[f64],
+) -> Result<Vec<f64>> {
     micro::weighted_mid(bid, bid_qty, ask, ask_qty).or_throw()
 }
 
@@ -620,7 +640,12 @@ pub fn kyle_stats(k: &KyleHandle) -> JsValue {
 
 /// Rolling Amihud illiquidity (NaN before the window is full).
 #[wasm_bindgen(js_name = "amihud")]
-pub fn amihud(returns: &[f64], dollar_volume: &[f64], window_: f64, scale: Option<f64>) -> Result<Vec<f64>> {
+pub fn amihud(
+    returns: &[f64],
+    dollar_volume: &[f64],
+    window_: f64,
+    scale: Option<f64>,
+) -> Result<Vec<f64>> {
     micro::amihud(
         returns,
         dollar_volume,
@@ -799,7 +824,13 @@ pub struct DccFilterHandle {
 
 /// An online DCC filter from univariate models, `(a, b)`, `Q̄` and the current `Q`.
 #[wasm_bindgen(js_name = "dccFilterNew")]
-pub fn dcc_filter_new(assets: JsValue, a: f64, b: f64, qbar: &[f64], q: &[f64]) -> Result<DccFilterHandle> {
+pub fn dcc_filter_new(
+    assets: JsValue,
+    a: f64,
+    b: f64,
+    qbar: &[f64],
+    q: &[f64],
+) -> Result<DccFilterHandle> {
     if !js_sys::Array::is_array(&assets) {
         return Err(invalid_arg("assets must be an array of DccAssetInit"));
     }
@@ -872,8 +903,7 @@ pub fn dcc_filter_variances(f: &DccFilterHandle) -> Vec<f64> {
 /// Correlation forecasts for 1..=horizon, concatenated (`horizon × n × n`).
 #[wasm_bindgen(js_name = "dccFilterForecast")]
 pub fn dcc_filter_forecast(f: &DccFilterHandle, horizon: f64) -> Result<Vec<f64>> {
-    Ok(f
-        .inner
+    Ok(f.inner
         .forecast_correlation(to_uint32(horizon) as usize)
         .or_throw()?
         .concat())
@@ -1049,7 +1079,13 @@ pub fn microprice_table(m: &MicropriceHandle) -> JsValue {
 
 /// Micro-price of one quote (null outside the fitted spread states).
 #[wasm_bindgen(js_name = "micropriceValue")]
-pub fn microprice_value(m: &MicropriceHandle, bid: f64, ask: f64, bid_qty: f64, ask_qty: f64) -> JsValue {
+pub fn microprice_value(
+    m: &MicropriceHandle,
+    bid: f64,
+    ask: f64,
+    bid_qty: f64,
+    ask_qty: f64,
+) -> JsValue {
     nullable(m.inner.microprice(bid, ask, bid_qty, ask_qty))
 }
 

@@ -113,7 +113,9 @@ pub fn var_parametric(mu: f64, sigma: f64, level: f64, model: JsValue) -> Result
 pub fn var_portfolio_parametric(portfolio: JsValue, level: f64, model: JsValue) -> Result<JsValue> {
     let (dist, _, _) = model_of(&model)?;
     Ok(var_result(
-        portfolio_of(&portfolio)?.parametric(level, dist).or_throw()?,
+        portfolio_of(&portfolio)?
+            .parametric(level, dist)
+            .or_throw()?,
     ))
 }
 

@@ -63,7 +63,9 @@ fn fusion_method(i: usize) -> FusionMethod {
 fn fusion_params(o: &Opts) -> Result<FusionParams> {
     let d = FusionParams::default();
     Ok(FusionParams {
-        method: o.one_of("method", &FUSION_MODES)?.map_or(d.method, fusion_method),
+        method: o
+            .one_of("method", &FUSION_MODES)?
+            .map_or(d.method, fusion_method),
         prior_hits: o.f64("priorHits")?.unwrap_or(d.prior_hits),
         prior_misses: o.f64("priorMisses")?.unwrap_or(d.prior_misses),
         memory: o.f64("memory")?.unwrap_or(d.memory),
