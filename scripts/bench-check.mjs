@@ -108,16 +108,17 @@ if (!argv.includes('--skip-wall')) {
   for (let attempt = 1; attempt <= 3 && pending.length > 0; attempt++) {
     if (attempt > 1) console.log(`\nre-measuring ${pending.length} failed wall-clock gate(s), attempt ${attempt} of 3`);
     const filters = attempt === 1 ? [undefined] : [...new Set(pending.map((g) => g.group))];
+    // Each filtered run rewrites the results files, so collect rows after every run.
+    const rows = [];
     for (const f of filters) {
       const bench = run(process.execPath, [join(root, 'scripts', 'bench.mjs'), ...(quick ? ['--quick'] : []), ...(f ? ['--filter', f] : [])], {
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       if (bench.status !== 0) process.exit(bench.status || 1);
-    }
-    const rows = [];
-    for (const file of new Set(baseline.gates.map((g) => g.results))) {
-      const p = join(root, 'bench', 'results', file);
-      if (existsSync(p)) rows.push(...JSON.parse(readFileSync(p, 'utf8')).map((r) => ({ ...r, file })));
+      for (const file of new Set(baseline.gates.map((g) => g.results))) {
+        const p = join(root, 'bench', 'results', file);
+        if (existsSync(p)) rows.push(...JSON.parse(readFileSync(p, 'utf8')).map((r) => ({ ...r, file })));
+      }
     }
     for (const g of pending) results.set(g.id, { ...evaluate(g, rows), attempt });
     pending = pending.filter((g) => !results.get(g.id).ok);

@@ -273,6 +273,14 @@ pub struct BindingInstrument {
     inner: Instrument,
 }
 
+impl BindingInstrument {
+    /// The core instrument (for other areas' bindings).
+    #[must_use]
+    pub(crate) fn instrument(&self) -> &Instrument {
+        &self.inner
+    }
+}
+
 #[napi]
 impl BindingInstrument {
     /// Validates the spec; throws `ERR_INVALID_INSTRUMENT` naming the bad field.

@@ -50,11 +50,23 @@ coded!(
     tachyon_riskmath::SizingError,
     tachyon_riskmath::VarError,
     tachyon_models::ModelError,
+    tachyon_stats::StatsError,
+    tachyon_book::BookError,
+    tachyon_oms::OmsError,
+    tachyon_sim::SimError,
 );
 
 /// Builds the JS error for a coded Rust error.
 pub fn to_js(e: &impl Coded) -> napi::Error<ErrorCode> {
     napi::Error::new(ErrorCode(e.code()), e.to_string())
+}
+
+/// The rejection of an `AsyncTask` promise for a coded error: the same JS `Error` (code and
+/// message) the sync form throws. (A task's own error type carries only a napi `Status`, so the
+/// JS error is built here, on the JS thread, and handed back by reference.)
+pub fn rejection(env: &napi::Env, e: &impl Coded) -> napi::Error {
+    let js = napi::JsError::from(to_js(e)).into_unknown(*env);
+    napi::Error::from(js)
 }
 
 /// A misuse of the API detected in the binding itself (bad argument shape or range).

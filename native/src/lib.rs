@@ -12,15 +12,24 @@
 //! - [`binding_stream`]: `NativeEventStream`, the JS → Rust market-event stream.
 //! - [`binding_indicators`]: one class per indicator (`Ema`, `Adx`, …) and `IndicatorBank`.
 //! - [`binding_signals`]: `Wyckoff`, `VolumePrice`, `SignalFusion`, `Ensemble`.
+//! - [`binding_stats`]: statistical tests, EVT, multiple testing, isotonic calibration, HMMs,
+//!   Monte Carlo paths, distribution functions (`tachyon_stats`).
+//! - [`binding_book`]: `OrderBook`, `BinanceDepthBook` (L2 book, Binance depth sync).
+//! - [`binding_oms`]: `Oms` (orders, positions, reconciliation, execution algorithms).
+//! - [`binding_sim`]: `SimVenue` (the simulated venue).
 //! - [`options`]: every option object and its validation.
 
 #![allow(missing_docs)] // the JS-facing docs are the `///` comments napi copies into index.d.ts
 
+pub mod binding_book;
 pub mod binding_core;
 pub mod binding_engine;
 pub mod binding_indicators;
 pub mod binding_models;
+pub mod binding_oms;
 pub mod binding_signals;
+pub mod binding_sim;
+pub mod binding_stats;
 pub mod binding_stream;
 pub mod error;
 pub mod options;

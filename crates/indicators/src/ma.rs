@@ -107,6 +107,10 @@ pub enum EmaSeed {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ema {
     alpha: f64,
+    /// `1 − α`, precomputed: the update `keep·y + α·x` keeps only one multiply and one add on
+    /// the `y` dependency chain (the `α·x` product is independent of `y`), versus three
+    /// dependent operations for `y + α·(x − y)`.
+    keep: f64,
     period: usize,
     seed_len: usize,
     count: usize,
@@ -144,6 +148,7 @@ impl Ema {
     fn raw(alpha: f64, n: usize, seed: EmaSeed) -> Self {
         Self {
             alpha,
+            keep: 1.0 - alpha,
             period: n,
             seed_len: match seed {
                 EmaSeed::Sma => n,
@@ -171,7 +176,7 @@ impl Ema {
     #[inline]
     pub fn next(&mut self, x: f64) -> f64 {
         if self.count >= self.seed_len {
-            self.value += self.alpha * (x - self.value);
+            self.value = self.keep * self.value + self.alpha * x;
         } else {
             self.count += 1;
             self.seed_sum += x;

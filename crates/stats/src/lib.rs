@@ -12,14 +12,34 @@
 //! - [`rng`]: [`Rng`](rng::Rng), xoshiro256** seeded by splitmix64, identical streams on every
 //!   platform (including WASM), with normal, exponential, Poisson, gamma and Student-t draws.
 //!
+//! Statistics and regimes:
+//! - [`adf`]: augmented Dickey–Fuller test (lag choice by AIC/BIC/t-stat, MacKinnon p-values
+//!   and critical values).
+//! - [`diagnostics`]: moments, Jarque–Bera, autocorrelation, Ljung–Box / Box–Pierce.
+//! - [`evt`]: peaks over threshold with a GPD tail (MLE, standard errors), VaR and ES.
+//! - [`multitest`]: Bonferroni, Holm, Hochberg, Benjamini–Hochberg/Yekutieli adjustments.
+//! - [`isotonic`]: weighted PAVA and an isotonic probability calibrator.
+//! - [`hmm`]: Gaussian HMM (diagonal): Baum–Welch with restarts, Viterbi, online filter.
+//! - [`mc`]: seeded path generators — GBM, Merton jump-diffusion, Heston (QE), OU.
+//!
+//! Every estimator is checked against an independent implementation (statsmodels, scipy,
+//! R urca/tseries/evd/stats, hmmlearn, scikit-learn) on real data in `tests/fixtures/`.
+//!
 //! Every fallible routine returns [`StatsError`], whose [`code`](StatsError::code) is the
 //! stable string the N-API layer puts on JavaScript errors.
 //!
 //! ## Features
 //! None.
 
+pub mod adf;
+pub mod diagnostics;
 pub mod error;
+pub mod evt;
+pub mod hmm;
+pub mod isotonic;
 pub mod linalg;
+pub mod mc;
+pub mod multitest;
 pub mod rng;
 pub mod special;
 

@@ -1,13 +1,20 @@
 //! Every option object a binding accepts, and its validation (`TryFrom` into the pure crates'
 //! types). One file per area; shared argument helpers live here.
 
+pub mod book;
 pub mod core;
 pub mod engine;
 pub mod indicators;
 pub mod models;
+pub mod oms;
 pub mod signals;
+pub mod sim;
+pub mod stats;
 
+pub use self::book::*;
 pub use self::core::*;
+pub use self::oms::*;
+pub use self::sim::*;
 
 use napi::bindgen_prelude::BigInt;
 

@@ -8,6 +8,8 @@ pub mod core;
 pub mod engine;
 pub mod indicators;
 pub mod models;
+pub mod oms;
+pub mod stats;
 
 /// Runs every area's percentile cases.
 pub fn run_all(r: &mut Runner) {
@@ -15,6 +17,8 @@ pub fn run_all(r: &mut Runner) {
     indicators::run(r);
     engine::run(r);
     models::run(r);
+    stats::run(r);
+    oms::run(r);
 }
 
 /// Every callgrind kernel.
@@ -25,5 +29,7 @@ pub fn kernels() -> Vec<Kernel> {
     v.extend(indicators::kernels());
     v.extend(engine::kernels());
     v.extend(models::kernels());
+    v.extend(stats::kernels());
+    v.extend(oms::kernels());
     v
 }

@@ -51,3 +51,53 @@ pub fn assert_rel(got: f64, want: f64, tol: f64, what: &str) {
         "{what}: got {got:e}, want {want:e}, relative error {e:e} > {tol:e}"
     );
 }
+
+/// A numeric column of `tests/fixtures/data/<file>` (a CSV with a header row).
+pub fn csv_column(file: &str, column: &str) -> Vec<f64> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/data")
+        .join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let idx = header
+        .iter()
+        .position(|h| *h == column)
+        .unwrap_or_else(|| panic!("no column {column} in {file}"));
+    lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.split(',')
+                .nth(idx)
+                .expect("field")
+                .parse::<f64>()
+                .expect("number")
+        })
+        .collect()
+}
+
+/// The named real series of `scripts/refs/stats/series.py`.
+pub fn series(name: &str) -> Vec<f64> {
+    let logp = || -> Vec<f64> {
+        csv_column("sp500.csv", "adj_close")
+            .iter()
+            .map(|p| p.ln())
+            .collect()
+    };
+    match name {
+        "sp500_log_price" => logp(),
+        "sp500_log_price_120" => logp()[..120].to_vec(),
+        "baa_aaa_spread" => csv_column("default.csv", "BAA")
+            .iter()
+            .zip(csv_column("default.csv", "AAA"))
+            .map(|(b, a)| b - a)
+            .collect(),
+        "core_inflation" => csv_column("core_cpi.csv", "cpi")
+            .windows(2)
+            .map(|w| 1200.0 * (w[1].ln() - w[0].ln()))
+            .collect(),
+        "sp500_returns" => logp().windows(2).map(|w| 100.0 * (w[1] - w[0])).collect(),
+        other => panic!("unknown series {other}"),
+    }
+}

@@ -174,3 +174,58 @@ fn split_streams_are_uncorrelated_and_reproducible() {
         r
     });
 }
+
+#[test]
+fn split_stream_means_are_unbiased_across_seeds() {
+    // For each of 60 seeds, 2,000 split streams × 50 normals: the z-score of the grand mean
+    // must behave like N(0, 1) across seeds (chi-square on their sum of squares, and no single
+    // |z| beyond 4.5).
+    let mut ss = 0.0;
+    let seeds = 60;
+    for seed in 0..seeds {
+        let mut root = Rng::new(1000 + seed);
+        let mut sum = 0.0;
+        for _ in 0..2_000 {
+            let mut c = root.split();
+            for _ in 0..50 {
+                sum += c.normal();
+            }
+        }
+        let z = sum / (100_000_f64).sqrt();
+        assert!(z.abs() < 4.5, "seed {seed}: z {z}");
+        ss += z * z;
+    }
+    let p = chi2_sf(ss, seeds as f64);
+    assert!(
+        p > 1e-4 && p < 1.0 - 1e-4,
+        "sum of z² {ss} on {seeds} df, p = {p}"
+    );
+}
+
+#[test]
+fn normal_tail_beyond_the_ziggurat_base_has_the_exact_law() {
+    // The ziggurat's base strip hands draws beyond r = 3.6541… to a separate sampler: check
+    // how often they occur and their conditional distribution P(|Z| > x | |Z| > r).
+    use tachyon_stats::special::norm_sf;
+    let r0 = 3.654_152_885_361_009;
+    let mut r = Rng::new(21);
+    let n = 4_000_000;
+    let mut tail: Vec<f64> = Vec::new();
+    for _ in 0..n {
+        let z = r.normal();
+        if z.abs() > r0 {
+            tail.push(z.abs());
+        }
+    }
+    let p = 2.0 * norm_sf(r0);
+    let expected = p * n as f64;
+    let z = (tail.len() as f64 - expected) / (expected * (1.0 - p)).sqrt();
+    assert!(
+        z.abs() < 4.5,
+        "{} tail draws, expected {expected:.0} (z = {z:.2})",
+        tail.len()
+    );
+    let q0 = norm_sf(r0);
+    let d = ks(tail, |x| 1.0 - norm_sf(x) / q0);
+    assert!(d < KS_CRIT, "tail KS {d}");
+}

@@ -1,0 +1,379 @@
+/**
+ * Order management: the {@link Oms} class (order state machine, idempotent client ids,
+ * TIF GTC/IOC/FOK/GTD/DAY, post-only, reduce-only, OCO/OTO/bracket, stops and trailing stops,
+ * cancel-replace, positions with exact P&L, reconciliation, TWAP/VWAP/POV/Iceberg), and the
+ * decoder of its 64-byte execution reports.
+ *
+ * Bad input throws an `Error` with a `code` and changes nothing (`ERR_UNKNOWN_INSTRUMENT`,
+ * `ERR_OFF_TICK`, `ERR_NON_POSITIVE_QUANTITY`, `ERR_DUPLICATE_CLIENT_ID`, `ERR_TOO_PRECISE`, …);
+ * a refusal by the control mode, the pre-trade gate or the venue is an answer:
+ * `status: 'rejected'` with a `reason`.
+ *
+ * @example
+ * ```ts
+ * import { Instrument, Oms, SimVenue, decodeReports } from 'tachyon';
+ * const btc = new Instrument({ symbol: 'BTC-USDT', tickSize: '0.01', lotSize: '0.001' });
+ * const oms = new Oms({ gate: { maxPosition: '5', maxOrderQty: '2' } });
+ * const venue = new SimVenue();
+ * oms.addInstrument(btc);
+ * venue.addInstrument(btc);
+ * venue.onBookSnapshot(0, new Float64Array([9999, 5000]), new Float64Array([10001, 5000]), 0n);
+ *
+ * oms.submit({ clientId: 'entry-1', instrument: 0, side: 'buy', qty: '1', type: 'market' }, 1n);
+ * oms.submit({ clientId: 'too-big', instrument: 0, side: 'buy', qty: '3', price: '99' }, 1n);
+ * //  → { status: 'rejected', reason: 'gate', gateCode: 'MAX_ORDER_QTY' }
+ * venue.exchange(oms, 1n);
+ * oms.position(0, '100.50');  // { qty: '1.000', avgEntry: '100.01', unrealized: '0.49000', … }
+ * for (const r of decodeReports(oms.drainReports(), [btc])) console.log(r.kind, r.status, r.lastPrice);
+ *
+ * // A bracket: entry, then take-profit and stop-loss as an OCO once the entry fills.
+ * oms.submitBracket(
+ *   { clientId: 'e2', instrument: 0, side: 'buy', qty: '1', price: '100.01' },
+ *   { clientId: 'tp2', instrument: 0, side: 'sell', qty: '1', price: '101.00' },
+ *   { clientId: 'sl2', instrument: 0, side: 'sell', qty: '1', type: 'stop', trigger: '99.00' },
+ *   2n,
+ * );
+ * // Execution algorithms go through the same gate and control mode.
+ * const twap = oms.startAlgo({ kind: 'twap', instrument: 0, side: 'sell', qty: '1', clientPrefix: 'twap1', startNs: 0, endNs: 60e9, slices: 12 });
+ * oms.onTime(5e9); venue.exchange(oms, 5e9); oms.algoProgress(twap);
+ * ```
+ */
+import type * as Native from '../../../native/index.js';
+import { native } from '../native.js';
+import type { Instrument } from '../api/core.js';
+import type { SimVenue } from '../venue/index.js';
+
+export type {
+  OrderInput,
+  OrderKind,
+  OrderSide,
+  Tif,
+  OmsOptions,
+  GateOptions,
+  ControlModeName as ControlMode,
+  SubmitResult,
+  OrderInfo,
+  PositionInfo,
+  OmsStatsJs as OmsStats,
+  VenueCommandInfo,
+  VenueEventInput,
+  VenueOrderInput,
+  VenuePositionInput,
+  ReconReportInfo as ReconReport,
+  DiscrepancyInfo as Discrepancy,
+  AlgoOptions,
+  AlgoKind,
+  AlgoProgressInfo as AlgoProgress,
+} from '../../../native/index.js';
+
+type OmsHandle = ReturnType<typeof native.omsNew>;
+/** A nanosecond timestamp: a bigint, or a safe-integer number. */
+export type Nanos = bigint | number;
+
+/**
+ * The order management system: orders in, venue commands and 64-byte execution reports out.
+ * Event-driven and deterministic: every call takes the time (`nowNs`) from the caller.
+ * See the module docs for a complete example.
+ */
+export class Oms {
+  /** @internal */
+  readonly handle: OmsHandle;
+  constructor(options?: Native.OmsOptions) {
+    this.handle = native.omsNew(options);
+  }
+  /** Registers an instrument; returns its id (register the same ones on the venue). */
+  addInstrument(instrument: Instrument): number {
+    return native.omsAddInstrument(this.handle, instrument);
+  }
+  /** Submits an order. Bad input throws; a refusal is `status: 'rejected'` with a `reason`. */
+  submit(order: Native.OrderInput, nowNs: Nanos): Native.SubmitResult {
+    return native.omsSubmit(this.handle, order, nowNs);
+  }
+  /** One-cancels-the-other (at least one stop or trailing-stop leg); legs never both fill. */
+  submitOco(a: Native.OrderInput, b: Native.OrderInput, nowNs: Nanos): Native.SubmitResult[] {
+    return native.omsSubmitOco(this.handle, a, b, nowNs);
+  }
+  /** One-triggers-the-other: `pending` is sent once `working` has filled completely. */
+  submitOto(working: Native.OrderInput, pending: Native.OrderInput, nowNs: Nanos): Native.SubmitResult[] {
+    return native.omsSubmitOto(this.handle, working, pending, nowNs);
+  }
+  /** Entry, then an OCO of take-profit (limit) and stop-loss (stop) once the entry fills. */
+  submitBracket(entry: Native.OrderInput, takeProfit: Native.OrderInput, stopLoss: Native.OrderInput, nowNs: Nanos): Native.SubmitResult[] {
+    return native.omsSubmitBracket(this.handle, entry, takeProfit, stopLoss, nowNs);
+  }
+  /** Cancels an order (idempotent while a cancel is in flight). */
+  cancel(orderId: number, nowNs: Nanos): void {
+    native.omsCancel(this.handle, orderId, nowNs);
+  }
+  /** Cancels every open order (of one instrument, or all); returns how many. */
+  cancelAll(nowNs: Nanos, instrument?: number): number {
+    return native.omsCancelAll(this.handle, nowNs, instrument);
+  }
+  /** Cancel-replace: new total quantity and/or price. */
+  replace(orderId: number, qty: string | number | undefined, price: string | number | undefined, nowNs: Nanos): void {
+    native.omsReplace(this.handle, orderId, qty, price, nowNs);
+  }
+  /** A reference price: updates marks and trailing stops, fires held stops. */
+  onPrice(instrument: number, price: string | number, nowNs: Nanos): void {
+    native.omsOnPrice(this.handle, instrument, price, nowNs);
+  }
+  /** Time passes: expires held GTD/DAY orders, runs algorithm timers. */
+  onTime(nowNs: Nanos): void {
+    native.omsOnTime(this.handle, nowNs);
+  }
+  /** Every report since the last drain as 64-byte records; see {@link decodeReports}. */
+  drainReports(): Uint8Array {
+    return native.omsDrainReports(this.handle);
+  }
+  /**
+   * Moves reports into a buffer you own and reuse (no allocation per call); returns how many
+   * 64-byte records were written (decode `buf.subarray(0, n * REPORT_BYTES)`). Reports that do
+   * not fit stay for the next call.
+   */
+  drainReportsInto(buf: Uint8Array): number {
+    return native.omsDrainReportsInto(this.handle, buf);
+  }
+  /**
+   * Hot-path submit from primitives (no option object, no decimal parsing): mantissas at the
+   * instrument's scales. Returns the order id; a refusal shows in its report and status.
+   *
+   * @example
+   * ```ts
+   * // buy 1.000 at 99.90 (scales 2 and 3), IOC
+   * const id = oms.submitFast('q-17', 0, FastSide.Buy, FastKind.Limit, 1000, 9990, FastTif.Ioc, 0, nowNs);
+   * ```
+   */
+  submitFast(
+    clientId: string,
+    instrument: number,
+    side: FastSide,
+    kind: FastKind,
+    qtyMantissa: number,
+    priceMantissa: number,
+    tif: FastTif,
+    flags: number,
+    nowNs: number,
+  ): number {
+    return native.omsSubmitFast(this.handle, clientId, instrument, side, kind, qtyMantissa, priceMantissa, tif, flags, nowNs);
+  }
+  /** Commands for a live venue adapter. */
+  drainCommands(): Native.VenueCommandInfo[] {
+    return native.omsDrainCommands(this.handle);
+  }
+  /** A venue event from a live adapter; an impossible one throws and changes nothing. */
+  onVenueEvent(event: Native.VenueEventInput): void {
+    native.omsOnVenueEvent(this.handle, event);
+  }
+  order(orderId: number): Native.OrderInfo | null {
+    return native.omsOrder(this.handle, orderId);
+  }
+  orderByClientId(clientId: string): Native.OrderInfo | null {
+    return native.omsOrderByClientId(this.handle, clientId);
+  }
+  openOrders(): Native.OrderInfo[] {
+    return native.omsOpenOrders(this.handle);
+  }
+  /** Position with exact P&L; unrealized at `mark` (or the last reference price). */
+  position(instrument: number, mark?: string | number): Native.PositionInfo {
+    return native.omsPosition(this.handle, instrument, mark);
+  }
+  stats(): Native.OmsStatsJs {
+    return native.omsStats(this.handle);
+  }
+  /** The control mode the gate reports. */
+  get controlMode(): Native.ControlModeName {
+    return native.omsControlMode(this.handle);
+  }
+  /** Sets the built-in gate's mode (false if the connected gate owns its mode). */
+  setControlMode(mode: Native.ControlModeName): boolean {
+    return native.omsSetControlMode(this.handle, mode);
+  }
+  /** Cancels everything and flattens every position with reduce-only market orders. */
+  emergencyFlatten(nowNs: Nanos): number[] {
+    return native.omsEmergencyFlatten(this.handle, nowNs);
+  }
+  /** Compares with a venue's reported orders and positions (`apply` closes missing orders). */
+  reconcile(orders: Native.VenueOrderInput[], positions: Native.VenuePositionInput[], nowNs: Nanos, graceNs?: number, apply?: boolean): Native.ReconReportInfo {
+    return native.omsReconcile(this.handle, orders, positions, nowNs, graceNs, apply);
+  }
+  /** Reconciles directly against a simulated venue. */
+  reconcileWithVenue(venue: SimVenue, nowNs: Nanos, graceNs?: number, apply?: boolean): Native.ReconReportInfo {
+    return native.omsReconcileWithVenue(this.handle, venue.handle, nowNs, graceNs, apply);
+  }
+  /** Starts TWAP / VWAP / POV / Iceberg; returns its id. */
+  startAlgo(options: Native.AlgoOptions): number {
+    return native.omsStartAlgo(this.handle, options);
+  }
+  algoProgress(algoId: number): Native.AlgoProgressInfo {
+    return native.omsAlgoProgress(this.handle, algoId);
+  }
+  stopAlgo(algoId: number, nowNs: Nanos): void {
+    native.omsStopAlgo(this.handle, algoId, nowNs);
+  }
+  /** Market volume traded by others (drives POV). */
+  onMarketVolume(instrument: number, qty: string | number): void {
+    native.omsOnMarketVolume(this.handle, instrument, qty);
+  }
+}
+
+/** `side` codes of {@link Oms.submitFast}. */
+export const FastSide = { Buy: 1, Sell: 2 } as const;
+export type FastSide = (typeof FastSide)[keyof typeof FastSide];
+/** `kind` codes of {@link Oms.submitFast}. */
+export const FastKind = { Market: 1, Limit: 2 } as const;
+export type FastKind = (typeof FastKind)[keyof typeof FastKind];
+/** `tif` codes of {@link Oms.submitFast}. */
+export const FastTif = { Gtc: 0, Ioc: 1, Fok: 2, Day: 3 } as const;
+export type FastTif = (typeof FastTif)[keyof typeof FastTif];
+/** `flags` bits of {@link Oms.submitFast}. */
+export const FastFlags = { PostOnly: 1, ReduceOnly: 2 } as const;
+
+/** Bytes per execution-report record. */
+export const REPORT_BYTES = 64;
+
+/** What a report says happened (the `kind` byte). */
+export const REPORT_KINDS = [
+  undefined,
+  'new',
+  'held',
+  'triggered',
+  'accepted',
+  'partialFill',
+  'fill',
+  'cancelled',
+  'rejected',
+  'expired',
+  'replaced',
+  'cancelRejected',
+  'replaceRejected',
+] as const;
+export type ReportKind = Exclude<(typeof REPORT_KINDS)[number], undefined>;
+
+/** Order status after the event (the `status` byte). */
+export const ORDER_STATUSES = [
+  undefined,
+  'held',
+  'new',
+  'accepted',
+  'partiallyFilled',
+  'filled',
+  'cancelled',
+  'rejected',
+  'expired',
+] as const;
+export type OrderStatus = Exclude<(typeof ORDER_STATUSES)[number], undefined>;
+
+/** OMS reasons (the `reason` byte below 100). */
+export const REASONS = [
+  'none',
+  'controlPause',
+  'controlReduce',
+  'controlEmergency',
+  'gate',
+  'reduceOnly',
+  'ocoSibling',
+  'parentFailed',
+  'timeExpired',
+  'venue',
+  'requested',
+  'reconciled',
+] as const;
+
+/** Venue rejection codes (the `reason` byte minus 100). */
+export const VENUE_REJECTS = [
+  undefined,
+  'RATE_LIMITED',
+  'POST_ONLY_WOULD_TAKE',
+  'FOK_UNFILLABLE',
+  'REDUCE_ONLY_WOULD_INCREASE',
+  'UNKNOWN_ORDER',
+  'DISCONNECTED',
+  'INJECTED',
+  'NO_LIQUIDITY',
+  'TOO_LATE',
+  'INVALID',
+  'EXPIRED',
+] as const;
+
+/** One decoded execution report. Mantissas are integers at the instrument's scales. */
+export interface ExecReport {
+  tsNs: bigint;
+  orderId: number;
+  instrument: number;
+  kind: ReportKind;
+  status: OrderStatus;
+  side: 'buy' | 'sell';
+  /** OMS reason (`'gate'`, `'ocoSibling'`, …) or `'venue'` with {@link ExecReport.venueReject}. */
+  reason: (typeof REASONS)[number];
+  venueReject?: (typeof VENUE_REJECTS)[number];
+  lastPriceMantissa: number;
+  lastQtyMantissa: number;
+  cumQtyMantissa: number;
+  avgPriceMantissa: number;
+  feeMantissa: number;
+  /** Decimal strings, when the instruments were passed to {@link decodeReports}. */
+  lastPrice?: string;
+  lastQty?: string;
+  cumQty?: string;
+  avgPrice?: string;
+  fee?: string;
+}
+
+/** Exact decimal text of `mantissa × 10^-scale`. */
+export function formatMantissa(mantissa: number | bigint, scale: number): string {
+  const m = BigInt(mantissa);
+  const neg = m < 0n;
+  const abs = neg ? -m : m;
+  if (scale === 0) return `${neg ? '-' : ''}${abs}`;
+  const p = 10n ** BigInt(scale);
+  const frac = (abs % p).toString().padStart(scale, '0');
+  return `${neg ? '-' : ''}${abs / p}.${frac}`;
+}
+
+function safe(v: bigint): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`report value ${v} exceeds 2^53`);
+  return n;
+}
+
+/**
+ * Decodes the buffer returned by `Oms.drainReports()`. With `instruments` (indexed by
+ * instrument id), prices, quantities and fees are also given as exact decimal strings.
+ */
+export function decodeReports(buf: Uint8Array, instruments?: readonly Instrument[]): ExecReport[] {
+  if (buf.byteLength % REPORT_BYTES !== 0) {
+    throw new RangeError(`report buffer length ${buf.byteLength} is not a multiple of ${REPORT_BYTES}`);
+  }
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const out: ExecReport[] = [];
+  for (let o = 0; o < buf.byteLength; o += REPORT_BYTES) {
+    const reasonByte = dv.getUint8(o + 63);
+    const r: ExecReport = {
+      tsNs: dv.getBigInt64(o, true),
+      orderId: safe(dv.getBigUint64(o + 8, true)),
+      lastPriceMantissa: safe(dv.getBigInt64(o + 16, true)),
+      lastQtyMantissa: safe(dv.getBigInt64(o + 24, true)),
+      cumQtyMantissa: safe(dv.getBigInt64(o + 32, true)),
+      avgPriceMantissa: safe(dv.getBigInt64(o + 40, true)),
+      feeMantissa: safe(dv.getBigInt64(o + 48, true)),
+      instrument: dv.getUint32(o + 56, true),
+      kind: REPORT_KINDS[dv.getUint8(o + 60)] ?? 'new',
+      status: ORDER_STATUSES[dv.getUint8(o + 61)] ?? 'new',
+      side: dv.getUint8(o + 62) === 2 ? 'sell' : 'buy',
+      reason: reasonByte >= 100 ? 'venue' : (REASONS[reasonByte] ?? 'none'),
+    };
+    if (reasonByte >= 100) r.venueReject = VENUE_REJECTS[reasonByte - 100];
+    const inst = instruments?.[r.instrument];
+    if (inst) {
+      const ps = inst.priceScale;
+      const qs = inst.qtyScale;
+      r.lastPrice = formatMantissa(r.lastPriceMantissa, ps);
+      r.lastQty = formatMantissa(r.lastQtyMantissa, qs);
+      r.cumQty = formatMantissa(r.cumQtyMantissa, qs);
+      r.avgPrice = formatMantissa(r.avgPriceMantissa, ps);
+      r.fee = formatMantissa(r.feeMantissa, ps + qs);
+    }
+    out.push(r);
+  }
+  return out;
+}
