@@ -71,12 +71,16 @@ describe('WebAssembly backend (TACHYON_BACKEND=wasm)', () => {
 const tmp = mkdtempSync(join(tmpdir(), 'tachyon-wasm-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs a TypeScript snippet with tsx in a fresh process; `dir` is the copy of the package to use. */
+/**
+ * Runs a TypeScript snippet with tsx in a fresh process. The snippet imports `@src/…`, which
+ * becomes the absolute path of `ts/src/…` in `dir` (the repository, or a copy of the package);
+ * it is written as `.mts` (ESM: top-level await) to this file's own temp directory, so nothing
+ * in the repository is touched (readme.test.ts owns ts/test/.tmp and may delete it any time).
+ */
 function runTs(source: string, env: Record<string, string | undefined>, opts: { dir?: string; nodeArgs?: string[] } = {}) {
-  const dir = opts.dir ?? root;
-  const file = join(dir, 'ts', 'test', '.tmp', `snippet-${Math.random().toString(36).slice(2)}.ts`);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, source);
+  const src = join(opts.dir ?? root, 'ts', 'src') + '/';
+  const file = join(tmp, `snippet-${Math.random().toString(36).slice(2)}.mts`);
+  writeFileSync(file, source.replaceAll("'@src/", `'${src}`));
   const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', file], {
     cwd: root,
     encoding: 'utf8',
@@ -85,9 +89,6 @@ function runTs(source: string, env: Record<string, string | undefined>, opts: { 
   });
   rmSync(file, { force: true });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function dirname(p: string): string {
-  return p.slice(0, p.lastIndexOf('/'));
 }
 
 /**
@@ -108,7 +109,7 @@ function packageWithoutAddon(): string {
 
 describe('backend selection in a fresh process', () => {
   const probe = `
-    import { backend, backendInfo, Rsi, Instrument, isTachyonError } from '../../src/index.js';
+    import { backend, backendInfo, Rsi, Instrument, isTachyonError } from '@src/index.js';
     const rsi = new Rsi({ period: 2 }).batch(Float64Array.of(1, 2, 1, 2, 3));
     let unsupported = '';
     try { new Instrument({ symbol: 'X', tickSize: '0.01', lotSize: '1', minNotional: '1' }); } catch (e) { unsupported = isTachyonError(e) ? e.code : String(e); }
@@ -145,7 +146,7 @@ describe('backend selection in a fresh process', () => {
 
   it('a Rust panic in WebAssembly becomes ERR_WASM_PANIC with the panic message', () => {
     const r = runTs(
-      `import { native } from '../../src/native.js';
+      `import { native } from '@src/native.js';
        try { (native as unknown as { __panicForTests: (m: string) => void }).__panicForTests('boom 42'); }
        catch (e) { const x = e as { code: string; message: string }; console.log(JSON.stringify({ code: x.code, message: x.message })); }`,
       { TACHYON_BACKEND: 'wasm' },
@@ -158,7 +159,7 @@ describe('backend selection in a fresh process', () => {
 
   it('*Async runs on a worker: the event loop stays free, the process still exits when idle', () => {
     const r = runTs(
-      `import { Garch11, varPortfolioMonteCarloAsync, varPortfolioMonteCarlo } from '../../src/index.js';
+      `import { Garch11, varPortfolioMonteCarloAsync, varPortfolioMonteCarlo } from '@src/index.js';
        const returns = Float64Array.from({ length: 3000 }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 11) / 5));
        let ticks = 0;
        const timer = setInterval(() => ticks++, 0);
@@ -205,8 +206,8 @@ describe('backend selection in a fresh process', () => {
     // in 64 KiB pages and never shrinks, so its final size tells). Measured here: ~45 MB with
     // a gc() between rounds, ~270 MB when V8 collects on its own schedule.
     const r = runTs(
-      `import { Sma } from '../../src/index.js';
-       import { native } from '../../src/native.js';
+      `import { Sma } from '@src/index.js';
+       import { native } from '@src/native.js';
        import { setTimeout as sleep } from 'node:timers/promises';
        const g = globalThis as unknown as { gc: () => void };
        let n = 0;
