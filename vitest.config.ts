@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // once per backend: `native` (the napi addon) and `wasm` (crates/wasm/pkg, the WebAssembly
 // build), with the same tolerances (issue #9). Add a kernel area's suite here when its
 // WebAssembly exports land.
-const kernelSuites = ['ts/test/indicators.test.ts', 'ts/test/signals.test.ts', 'ts/test/models.test.ts', 'ts/test/wasm-riskmath.test.ts'];
+const kernelSuites = ['ts/test/indicators.test.ts', 'ts/test/signals.test.ts', 'ts/test/models.test.ts', 'ts/test/stats.test.ts', 'ts/test/wasm-riskmath.test.ts'];
 
 export default defineConfig({
   test: {

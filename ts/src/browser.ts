@@ -23,6 +23,7 @@ export { backend, backendInfo, type Backend, type BackendInfo } from './native.j
 export * from './indicators/index.js';
 export * from './signals/index.js';
 export * from './models/index.js';
+export * from './stats/index.js';
 export {
   varHistorical,
   varHistoricalPortfolio,

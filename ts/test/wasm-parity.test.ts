@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadNativeAddon, loadWasmGlue, type Module } from './helpers/backends.js';
 
 /** napi exports the WebAssembly build must provide (the kernel areas). */
@@ -19,6 +19,9 @@ const KERNEL = new RegExp(
       // models
       'garch', 'realizedVariance', 'bipowerVariation', 'rangeVol', 'orderFlowImbalance', 'ofi[A-Z]', 'weightedMid', 'kyle',
       'amihud', 'roll[A-Z]', 'effectiveSpread', 'dcc[A-Z]', 'vpin', 'empiricalCdf', 'microprice',
+      // stats
+      'adfTest', 'jarqueBera', 'ljungBox', 'acf$', 'pAdjust', 'isotonicRegression', 'calibrator', 'gpdFit', 'potFit', 'potVarEs',
+      'thresholdQuantile', 'hmm[A-Z]', 'mcSimulate', 'pathGenerator', 'normCdf', 'normPpf', 'tCdf', 'tPpf', 'chi2Sf',
     ].join('|') +
     ')',
 );
@@ -134,6 +137,10 @@ const throws = (f: (m: Module) => unknown, what: string) => both(f, what, 0, 'th
 const LIBM = 1e-13;
 
 describe('WebAssembly facade ≡ napi addon', () => {
+  beforeEach(() => {
+    worst = { rel: 0, where: '' };
+  });
+
   it('exports every kernel function of the addon under the same name, and nothing else', () => {
     const isFn = (m: Module, k: string) => typeof m[k] === 'function' && !/^[A-Z]/.test(k);
     const nativeKernel = Object.keys(nat).filter((k) => KERNEL.test(k) && isFn(nat, k)).sort();
@@ -358,8 +365,7 @@ describe('WebAssembly facade ≡ napi addon', () => {
     for (const rule of rules) for (const cap of [0.02, 0.5]) both((m) => fn(m, 'positionFraction')(rule, cap), JSON.stringify(rule), 0, 'either');
     // Not bit-identical (libm), but within a few ulps: record how close.
     expect(worst.rel).toBeLessThan(LIBM);
-    console.info(`wasm vs native, largest relative difference where libm is involved: ${worst.rel.toExponential(2)} at ${worst.where}`);
-    worst = { rel: 0, where: '' };
+    console.info(`wasm vs native, risk math: largest relative difference ${worst.rel.toExponential(2)} at ${worst.where}`);
   });
   it('models: GARCH family (fit, likelihood, filter, forecast, simulation), DCC, VPIN, realized and microstructure', async () => {
     const FIX = 'crates/models/tests/fixtures/';
@@ -531,5 +537,104 @@ describe('WebAssembly facade ≡ napi addon', () => {
     both((m) => [fn(m, 'micropriceTable')(onm(m)), fn(m, 'micropriceValue')(onm(m), 100, 100.01, 9, 1), fn(m, 'micropriceValue')(onm(m), 100, 100.09, 9, 1), fn(m, 'micropriceMany')(onm(m), B.subarray(0, 500), A.subarray(0, 500), BQ.subarray(0, 500), AQ.subarray(0, 500))], 'microprice', LIBM);
     throws((m) => fn(m, 'micropriceMany')(onm(m), B.subarray(0, 5), A.subarray(0, 4), BQ.subarray(0, 5), AQ.subarray(0, 5)), 'microprice lengths');
     console.info(`wasm vs native, models: largest relative difference ${worst.rel.toExponential(2)} at ${worst.where}`);
+  });
+  it('stats: tests, multiple testing, isotonic calibration, EVT, HMM, Monte Carlo, distributions', async () => {
+    const closes = csv('crates/stats/tests/fixtures/data/sp500.csv').adj_close!;
+    const x = Float64Array.from(closes.subarray(1), (v, i) => 100 * (Math.log(v) - Math.log(closes[i]!))).subarray(0, 2000);
+    // Tests: ADF (OLS, MacKinnon p-values: ln/exp), JB, Ljung-Box (χ² tails), ACF.
+    for (const o of [undefined, { regression: 'n' }, { regression: 'ct', autolag: 'bic' }, { regression: 'ctt', autolag: 'tstat' }, { autolag: 'none', maxLag: 3 }])
+      both((m) => fn(m, 'adfTest')(x, o), `adf ${JSON.stringify(o)}`, LIBM);
+    throws((m) => fn(m, 'adfTest')(x, { autolag: 'none' }), 'adf none without maxLag');
+    throws((m) => fn(m, 'adfTest')(x.subarray(0, 5)), 'adf too short');
+    both((m) => fn(m, 'jarqueBera')(x), 'jarque-bera', LIBM);
+    both((m) => [fn(m, 'ljungBox')(x), fn(m, 'ljungBox')(x, { lags: 15, modelDf: 3 })], 'ljung-box', LIBM);
+    both((m) => fn(m, 'acf')(x, 20), 'acf');
+    throws((m) => fn(m, 'jarqueBera')(Float64Array.of(1, Number.NaN, 2, 3)), 'jb nan');
+    // Multiple testing and isotonic regression.
+    const pv = Float64Array.from({ length: 40 }, (_, i) => ((i * 37) % 41) / 41 + 1e-4);
+    for (const method of ['bonferroni', 'holm', 'hochberg', 'BH', 'BY']) both((m) => fn(m, 'pAdjust')(pv, method), `p.adjust ${method}`);
+    throws((m) => fn(m, 'pAdjust')(pv, 'fdr'), 'p.adjust bad method');
+    throws((m) => fn(m, 'pAdjust')(Float64Array.of(0.1, 1.5), 'BH'), 'p.adjust p > 1');
+    const y = Float64Array.from({ length: 300 }, (_, i) => Math.sin(i / 30) + i / 100);
+    both((m) => [fn(m, 'isotonicRegression')(y), fn(m, 'isotonicRegression')(y, { increasing: false, weights: Array.from(y, (_, i) => 1 + (i % 3)) })], 'isotonic');
+    throws((m) => fn(m, 'isotonicRegression')(y, { weights: [1, 2] }), 'isotonic weights length');
+    const scores = Float64Array.from({ length: 500 }, (_, i) => ((i * 7919) % 1000) / 1000);
+    const outcomes = Float64Array.from(scores, (s, i) => (s + ((i * 31) % 17) / 40 > 0.6 ? 1 : 0));
+    const cal = { w: fn(wasm, 'calibratorFit')(scores, outcomes), n: fn(nat, 'calibratorFit')(scores, outcomes) };
+    const onc = (m: Module) => (m === wasm ? cal.w : cal.n);
+    both((m) => [fn(m, 'calibratorKnots')(onc(m)), fn(m, 'calibratorPredict')(onc(m), 0.37), fn(m, 'calibratorPredictBatch')(onc(m), scores.subarray(0, 50))], 'calibrator');
+    throws((m) => fn(m, 'calibratorPredict')(onc(m), Number.NaN), 'calibrator nan');
+    throws((m) => fn(m, 'calibratorPredictBatch')(onc(m), Float64Array.of(0.1, Number.NaN)), 'calibrator batch nan');
+    throws((m) => fn(m, 'calibratorFromKnots')(Float64Array.of(0.5, 0.2), Float64Array.of(0, 1)), 'calibrator bad knots');
+    both((m) => fn(m, 'calibratorKnots')(fn(m, 'calibratorFromKnots')(Float64Array.of(0.1, 0.5, 0.9), Float64Array.of(0.2, 0.4, 0.8))), 'calibrator from knots');
+    // EVT: GPD and POT fits (optimiser over ln/log1p: fitted tolerance), VaR/ES.
+    const losses = Float64Array.from(x, (v) => -v);
+    const FIT: Tol = (path) => (/\.(iterations|evaluations)$/.test(path) ? 'skip' : 1e-9);
+    const pot = both((m) => fn(m, 'potFit')(losses, { quantile: 0.95, levels: [0.99, 0.995] }), 'pot', FIT) as { threshold: number };
+    both((m) => fn(m, 'potFit')(losses), 'pot defaults', FIT);
+    both((m) => fn(m, 'potFit')(losses, { threshold: pot.threshold }), 'pot threshold', FIT);
+    throws((m) => fn(m, 'potFit')(losses, { threshold: 1, quantile: 0.9 }), 'pot both');
+    throws((m) => fn(m, 'potFit')(losses, { quantile: 0.95, levels: [0.5] }), 'pot level below the tail');
+    both((m) => fn(m, 'gpdFit')(losses.filter((v) => v > pot.threshold).map((v) => v - pot.threshold)), 'gpd', FIT);
+    throws((m) => fn(m, 'gpdFit')(Float64Array.of(1, -2, 3)), 'gpd negative excess');
+    same(await fn(wasm, 'potFitAsync')(losses, { quantile: 0.95 }), await fn(nat, 'potFitAsync')(losses, { quantile: 0.95 }), 'potFitAsync', FIT);
+    const rejects = async (m: Module) => (fn(m, 'gpdFitAsync')(Float64Array.of(1, -2, 3)) as Promise<unknown>).then(() => 'resolved', (e: { code: string; message: string }) => `${e.code}: ${e.message}`);
+    expect(await rejects(wasm)).toBe(await rejects(nat));
+    throws((m) => fn(m, 'potFitAsync')(losses, { threshold: 1, quantile: 0.9 }), 'potFitAsync both (sync throw)');
+    const fitted = fn(nat, 'potFit')(losses, { quantile: 0.95 });
+    both((m) => [fn(m, 'potVarEs')(fitted, 0.999), fn(m, 'thresholdQuantile')(losses, 0.9)], 'pot var/es');
+    throws((m) => fn(m, 'potVarEs')({ ...(fitted as object), nExceed: 1e9 }, 0.99), 'pot var/es bad fit');
+    throws((m) => fn(m, 'thresholdQuantile')(losses, 1.5), 'threshold quantile out of range');
+    // HMM: fit (EM over exp/ln: fitted tolerance), decoding, the online filter.
+    const hm = both((m) => fn(m, 'hmmFit')(x, { states: 2, restarts: 3, seed: 1 }), 'hmm fit', FIT) as { model: object };
+    same(await fn(wasm, 'hmmFitAsync')(x, { states: 2, restarts: 2, seed: 4 }), await fn(nat, 'hmmFitAsync')(x, { states: 2, restarts: 2, seed: 4 }), 'hmmFitAsync', FIT);
+    throws((m) => fn(m, 'hmmFitAsync')(x, { features: 0 }), 'hmmFitAsync zero features (sync throw)');
+    throws((m) => fn(m, 'hmmFit')(x, { seed: -1 }), 'hmm negative seed');
+    const model = fn(nat, 'hmmFit')(x, { states: 2, restarts: 2, seed: 1 }).model;
+    both((m) => [fn(m, 'hmmLogLikelihood')(x, model), fn(m, 'hmmViterbi')(x, model), fn(m, 'hmmPosteriors')(x, model)], 'hmm decode', LIBM);
+    both((m) => fn(m, 'hmmBaumWelch')(x, model, { maxIter: 20 }), 'baum-welch', FIT);
+    throws((m) => fn(m, 'hmmLogLikelihood')(x, { ...model, start: [1] }), 'hmm bad model');
+    const hf = { w: fn(wasm, 'hmmFilterNew')(model), n: fn(nat, 'hmmFilterNew')(model) };
+    const onh = (m: Module) => (m === wasm ? hf.w : hf.n);
+    for (let t = 0; t < 100; t++) both((m) => fn(m, 'hmmFilterUpdate')(onh(m), x[t]), `hmm filter ${t}`);
+    both((m) => fn(m, 'hmmFilterUpdateBatch')(onh(m), x.subarray(100, 400)), 'hmm filter batch', LIBM);
+    both((m) => fn(m, 'hmmFilterUpdateVector')(onh(m), x.subarray(400, 401)), 'hmm filter vector');
+    both((m) => {
+      const out = new Float64Array(2);
+      fn(m, 'hmmFilterProbabilities')(onh(m), out);
+      return [out, fn(m, 'hmmFilterPredict')(onh(m)), fn(m, 'hmmFilterStats')(onh(m))];
+    }, 'hmm filter state', LIBM);
+    throws((m) => fn(m, 'hmmFilterUpdate')(onh(m), Number.NaN), 'hmm filter nan');
+    throws((m) => fn(m, 'hmmFilterProbabilities')(onh(m), new Float64Array(3)), 'hmm filter out length');
+    both((m) => (fn(m, 'hmmFilterReset')(onh(m)), fn(m, 'hmmFilterStats')(onh(m))), 'hmm filter reset');
+    // Monte Carlo: seeded paths of each process (exp/ln/sqrt/cos: libm tolerance), streaming.
+    const processes = [
+      { model: 'gbm', s0: 100, mu: 0.05, sigma: 0.2 },
+      { model: 'merton', s0: 100, mu: 0.05, sigma: 0.2, lambda: 0.5, jumpMean: -0.05, jumpStd: 0.1 },
+      { model: 'heston', s0: 100, mu: 0.02, v0: 0.04, kappa: 2, theta: 0.04, xi: 0.3, rho: -0.7 },
+      { model: 'ou', x0: 1, kappa: 3, theta: 0.5, sigma: 0.2 },
+    ];
+    for (const p of processes) {
+      both((m) => fn(m, 'mcSimulate')(p, { paths: 50, steps: 64, dt: 1 / 252, seed: 9 }), `mc ${p.model}`, LIBM);
+      const g = { w: fn(wasm, 'pathGeneratorNew')(p, { dt: 1 / 252, seed: 9, stream: 3 }), n: fn(nat, 'pathGeneratorNew')(p, { dt: 1 / 252, seed: 9, stream: 3 }) };
+      const ong = (m: Module) => (m === wasm ? g.w : g.n);
+      both((m) => {
+        const out = new Float64Array(30);
+        fn(m, 'pathGeneratorFill')(ong(m), out);
+        return [fn(m, 'pathGeneratorNext')(ong(m)), out, fn(m, 'pathGeneratorState')(ong(m))];
+      }, `path ${p.model}`, LIBM);
+    }
+    same(await fn(wasm, 'mcSimulateAsync')(processes[0], { paths: 20, steps: 10, dt: 0.01, seed: 1 }), await fn(nat, 'mcSimulateAsync')(processes[0], { paths: 20, steps: 10, dt: 0.01, seed: 1 }), 'mcSimulateAsync', LIBM);
+    throws((m) => fn(m, 'mcSimulateAsync')({ model: 'gbm', s0: 100 }, { paths: 1, steps: 1, dt: 1 }), 'mc async missing sigma (sync throw)');
+    throws((m) => fn(m, 'mcSimulate')({ model: 'levy' }, { paths: 1, steps: 1, dt: 1 }), 'mc bad model');
+    throws((m) => fn(m, 'mcSimulate')(processes[0], { paths: 100_000, steps: 1000, dt: 1 }), 'mc too large');
+    throws((m) => fn(m, 'mcSimulate')(processes[0], { paths: 1, steps: 1, dt: 1, seed: 1.5 }), 'mc fractional seed');
+    throws((m) => fn(m, 'pathGeneratorNew')({ model: 'heston', s0: 1, v0: -1, kappa: 1, theta: 1, xi: 1 }, { dt: 1 }), 'path bad heston');
+    // Distribution functions.
+    for (const v of [-8, -3, -0.5, 0, 0.7, 2.5, 9]) both((m) => [fn(m, 'normCdf')(v), fn(m, 'tCdf')(v, 4.5), fn(m, 'chi2Sf')(Math.abs(v), 3)], `cdf ${v}`, LIBM);
+    for (const p of [1e-10, 0.01, 0.3, 0.5, 0.975, 1 - 1e-12]) both((m) => [fn(m, 'normPpf')(p), fn(m, 'tPpf')(p, 7)], `ppf ${p}`, LIBM);
+    throws((m) => fn(m, 'normPpf')(1.5), 'ppf out of range');
+    throws((m) => fn(m, 'tCdf')(1, -1), 'tCdf bad nu');
+    console.info(`wasm vs native, stats: largest relative difference ${worst.rel.toExponential(2)} at ${worst.where}`);
   });
 });

@@ -51,6 +51,7 @@ coded!(
     tachyon_riskmath::SizingError,
     tachyon_riskmath::VarError,
     tachyon_models::ModelError,
+    tachyon_stats::StatsError,
 );
 
 /// The JS error for a coded kernel error.

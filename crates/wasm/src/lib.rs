@@ -1,6 +1,6 @@
 //! # tachyon-wasm
 //!
-//! The kernel crates (indicators, signals, risk math, models; statistics as it lands)
+//! The kernel crates (indicators, signals, risk math, models, statistics)
 //! compiled to WebAssembly through wasm-bindgen. Like `native/` for N-API, this crate holds no
 //! logic: each export converts its arguments, calls the same kernel function the native addon
 //! calls, and converts the result. Export names, arguments, defaults, results and error codes
@@ -12,6 +12,8 @@
 //! - [`indicators`]: `indicator*` (every indicator behind one handle) and `bank*`.
 //! - [`signals`]: `wyckoff*`, `volumePrice*`, `fusion*`, `ensemble*`.
 //! - [`riskmath`]: VaR/CVaR (historical, parametric, Monte Carlo) and position sizing.
+//! - [`stats`]: ADF, Jarque–Bera, Ljung–Box, ACF, p-value adjustment, isotonic calibration,
+//!   EVT (GPD, POT), Gaussian HMMs, Monte Carlo paths, distribution functions.
 //! - [`models`]: GARCH family (fit, likelihood, online filter, forecasts, simulation), DCC,
 //!   VPIN, realized/range volatility, microstructure measures, Stoikov micro-price.
 //!
@@ -35,6 +37,7 @@ pub mod js;
 pub mod models;
 pub mod riskmath;
 pub mod signals;
+pub mod stats;
 
 use std::cell::RefCell;
 
