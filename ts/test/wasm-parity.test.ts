@@ -590,7 +590,7 @@ describe('WebAssembly facade ≡ napi addon', () => {
     same(await fn(wasm, 'hmmFitAsync')(x, { states: 2, restarts: 2, seed: 4 }), await fn(nat, 'hmmFitAsync')(x, { states: 2, restarts: 2, seed: 4 }), 'hmmFitAsync', FIT);
     throws((m) => fn(m, 'hmmFitAsync')(x, { features: 0 }), 'hmmFitAsync zero features (sync throw)');
     throws((m) => fn(m, 'hmmFit')(x, { seed: -1 }), 'hmm negative seed');
-    const model = fn(nat, 'hmmFit')(x, { states: 2, restarts: 2, seed: 1 }).model;
+    const model = (fn(nat, 'hmmFit')(x, { states: 2, restarts: 2, seed: 1 }) as { model: object }).model;
     both((m) => [fn(m, 'hmmLogLikelihood')(x, model), fn(m, 'hmmViterbi')(x, model), fn(m, 'hmmPosteriors')(x, model)], 'hmm decode', LIBM);
     both((m) => fn(m, 'hmmBaumWelch')(x, model, { maxIter: 20 }), 'baum-welch', FIT);
     throws((m) => fn(m, 'hmmLogLikelihood')(x, { ...model, start: [1] }), 'hmm bad model');
