@@ -90,7 +90,9 @@ export type ErrorCode =
   | 'ERR_BAD_FILL_PRICE'
   | 'ERR_BAD_FILL_QTY'
   | 'ERR_ARITHMETIC'
-  | 'ERR_SIM_CONFIG';
+  | 'ERR_SIM_CONFIG'
+  | 'ERR_BUSY'
+  | 'ERR_TIMEOUT';
 
 /** An error raised by the TypeScript layer. */
 export class TachyonError extends Error {

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isTachyonError } from '../errors.js';
 import { runDemo } from '../runtime/demo.js';
+import { deciderFromStrategyFile, runServe } from '../server/serve.js';
 import { RiskEngine, type RiskEngineOptions } from '../engine/index.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -60,6 +61,36 @@ program
     if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('pid must be a positive integer');
     process.kill(n, o.signal as NodeJS.Signals);
     process.stdout.write(`sent ${o.signal} to ${n}\n`);
+  });
+
+program
+  .command('serve')
+  .description('run the decision server: binary WebSocket protocol, control API, /metrics and the dashboard')
+  .option('--host <address>', 'address to bind (loopback by default)', '127.0.0.1')
+  .option('-p, --port <n>', 'TCP port (0 picks a free one)', num('port', 0, 65_535), 7070)
+  .option('--token-file <path>', 'file with the control-API bearer token (else TACHYON_API_TOKEN)')
+  .option('--no-open-read', 'require the token for read-only calls and the dashboard feed too')
+  .option('-d, --duration <seconds>', 'stop after this long; 0 runs until Ctrl-C', num('duration', 0, 86_400 * 365), 0)
+  .option('-s, --seed <n>', 'seed of the demo session', num('seed', 0, 2 ** 32 - 1), 42)
+  .option('--strategy <file.json>', 'decision engine options (weights, feature bounds, thresholds) to serve decisions with')
+  .action(async (o: { host: string; port: number; tokenFile?: string; openRead: boolean; duration: number; seed: number; strategy?: string }) => {
+    const decider = o.strategy ? deciderFromStrategyFile(o.strategy) : undefined;
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await runServe({
+      host: o.host,
+      port: o.port,
+      tokenFile: o.tokenFile,
+      ...(o.openRead ? {} : { openRead: false }),
+      durationSec: o.duration,
+      seed: o.seed,
+      decider,
+      signal: ac.signal,
+    });
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   });
 
 try {
