@@ -1,9 +1,9 @@
 /**
  * The thread behind the WebAssembly backend's `*Async` functions (fits, Monte Carlo): what the
  * libuv thread pool is for the napi addon. One worker (a `worker_threads` Worker in Node, a
- * module Web Worker in a browser) with its own instance of the same `.wasm`, started on first
- * use; calls run in order, off the caller's thread, and come back as plain data (structured
- * clone) or as an `Error` with the same `code` and message.
+ * module Web Worker running `worker-entry.js` in a browser) with its own instance of the same
+ * `.wasm`, started on first use; calls run in order, off the caller's thread, and come back as
+ * plain data (structured clone) or as an `Error` with the same `code` and message.
  *
  * The worker is the stateless half only: arguments in, a result out. Handles never cross.
  */
@@ -23,43 +23,31 @@ interface Reply {
   panic?: string;
 }
 
-/** The worker's body: the same in both environments, given `onCall` and `reply`. */
-const BODY = `
+/**
+ * The Node worker's body (`eval`: it runs from ts/src under tsx as from ts/dist). The browser's
+ * twin is `worker-entry.ts`; both speak the protocol documented there.
+ */
+const NODE_BOOT = `
+  const { parentPort, workerData: urls } = require('node:worker_threads');
   let glue;
   async function ready() {
     if (!glue) {
       const g = await import(urls.glue);
-      if (isNode) g.initSync((await import('node:fs')).readFileSync(new URL(urls.wasm)));
-      else await g.default(urls.wasm);
+      g.initSync(require('node:fs').readFileSync(new URL(urls.wasm)));
       glue = g;
     }
     return glue;
   }
-  async function onCall({ id, name, args }) {
+  parentPort.on('message', async ({ id, name, args }) => {
     let g;
     try {
       g = await ready();
-      reply({ id, ok: true, value: g[name](...args) });
+      parentPort.postMessage({ id, ok: true, value: g[name](...args) });
     } catch (e) {
       const panic = g && e instanceof Error && e.name === 'RuntimeError' ? g.lastPanic() : undefined;
-      reply({ id, ok: false, code: e && e.code, message: e instanceof Error ? e.message : String(e), panic });
+      parentPort.postMessage({ id, ok: false, code: e && e.code, message: e instanceof Error ? e.message : String(e), panic });
     }
-  }
-`;
-
-const NODE_BOOT = `
-  const { parentPort, workerData } = require('node:worker_threads');
-  const urls = workerData, isNode = true;
-  const reply = (m) => parentPort.postMessage(m);
-  ${BODY}
-  parentPort.on('message', onCall);
-`;
-
-const BROWSER_BOOT = (urls: WasmWorkerUrls) => `
-  const urls = ${JSON.stringify(urls)}, isNode = false;
-  const reply = (m) => postMessage(m);
-  ${BODY}
-  onmessage = (e) => onCall(e.data);
+  });
 `;
 
 interface Port {
@@ -132,13 +120,12 @@ export class WasmWorker {
       port = { post: (m) => w.postMessage(m), ref: () => w.ref(), unref: () => w.unref(), terminate: () => void w.terminate() };
     } else {
       const g = globalThis as unknown as {
-        Worker: new (url: string, o: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void; onmessage: unknown; onerror: unknown };
-        Blob: new (parts: string[], o: { type: string }) => unknown;
-        URL: { createObjectURL(b: unknown): string };
+        Worker: new (url: URL, o: { type: 'module' }) => { postMessage(m: unknown): void; terminate(): void; onmessage: unknown; onerror: unknown };
       };
-      const w = new g.Worker(g.URL.createObjectURL(new g.Blob([BROWSER_BOOT(this.urls)], { type: 'text/javascript' })), { type: 'module' });
+      const w = new g.Worker(new URL('./worker-entry.js', import.meta.url), { type: 'module' });
       w.onmessage = (e: { data: Reply }) => this.settle(e.data);
       w.onerror = (e: { message?: string }) => this.fail(new Error(e.message ?? 'WebAssembly worker error'));
+      w.postMessage({ urls: this.urls });
       port = { post: (m) => w.postMessage(m), ref: () => {}, unref: () => {}, terminate: () => w.terminate() };
     }
     this.port = port;
