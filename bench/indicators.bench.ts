@@ -3,10 +3,13 @@
  * its number-based classes) and `technicalindicators` (3.x), on the same real bars (TTR's
  * `ttrc`, 2500 daily bars, from crates/indicators/tests/fixtures) in the same run.
  *
- * Cases, for EMA(20), RSI(14), ATR(14), ADX(14), Bollinger(20, 2), each over the whole series
- * on a fresh object: trading-signals `update()` per bar (the anchor), technicalindicators'
- * batch form `X.calculate({...})`, and tachyon's `batch()` (one N-API call for all bars).
- * Figures are per bar (sample latency ÷ 2500; tails are per series).
+ * Cases, for EMA(20), RSI(14), ATR(14), ADX(14), Bollinger(20, 2), each over the whole series:
+ * trading-signals `update()` per bar on a fresh object (the anchor), technicalindicators'
+ * batch form `X.calculate({...})`, and tachyon's `batch()` in its two forms — on a fresh
+ * object returning a new array (construction included), and on a reused object (`reset()`
+ * first, so it seeds again like the others) writing into a caller's buffer, the form for
+ * repeated batches. Each is one N-API call for all bars. Figures are per bar (sample
+ * latency ÷ 2500; tails are per series).
  *
  * Plus the bank: 1000 instruments × EMA+RSI+ATR+ADX+Bollinger, one `update()` per bar time,
  * beside 5000 trading-signals objects updated in a loop.
@@ -33,6 +36,17 @@ const lArr = Array.from(low);
 const cArr = Array.from(close);
 const candles = cArr.map((c, i) => ({ high: hArr[i]!, low: lArr[i]!, close: c }));
 
+// Reused objects and output buffers for the allocation-free form.
+const reused = {
+  ema: new Ema({ period: 20 }),
+  rsi: new Rsi({ period: 14 }),
+  atr: new Atr({ period: 14 }),
+  adx: new Adx({ period: 14 }),
+  bb: new Bollinger({ period: 20, stdDev: 2 }),
+};
+const out1 = new Float64Array(L);
+const out4 = new Float64Array(4 * L);
+
 const rows: JsRow[] = [];
 type Impl = [name: string, fn: () => unknown, anchor?: boolean];
 function group(indicator: string, impls: Impl[]): Promise<JsRow[]> {
@@ -50,6 +64,10 @@ rows.push(
     }, true],
     ['technicalindicators EMA.calculate', () => TI.EMA.calculate({ period: 20, values: cArr })],
     ['tachyon Ema.batch (one N-API call)', () => new Ema({ period: 20 }).batch(close)],
+    ['tachyon Ema.batch into a buffer (reused object)', () => {
+      reused.ema.reset();
+      reused.ema.batch(close, out1);
+    }],
     ['tachyon Ema.update (one N-API call per bar)', () => {
       const e = new Ema({ period: 20 });
       for (let t = 0; t < L; t++) e.update(close[t]!);
@@ -62,6 +80,10 @@ rows.push(
     }, true],
     ['technicalindicators RSI.calculate', () => TI.RSI.calculate({ period: 14, values: cArr })],
     ['tachyon Rsi.batch', () => new Rsi({ period: 14 }).batch(close)],
+    ['tachyon Rsi.batch into a buffer (reused object)', () => {
+      reused.rsi.reset();
+      reused.rsi.batch(close, out1);
+    }],
   ])),
   ...(await group('ATR(14)', [
     ['trading-signals ATR.update', () => {
@@ -70,6 +92,10 @@ rows.push(
     }, true],
     ['technicalindicators ATR.calculate', () => TI.ATR.calculate({ period: 14, high: hArr, low: lArr, close: cArr })],
     ['tachyon Atr.batch', () => new Atr({ period: 14 }).batch(high, low, close)],
+    ['tachyon Atr.batch into a buffer (reused object)', () => {
+      reused.atr.reset();
+      reused.atr.batch(high, low, close, undefined, out1);
+    }],
   ])),
   ...(await group('ADX(14)', [
     ['trading-signals ADX.update', () => {
@@ -78,6 +104,10 @@ rows.push(
     }, true],
     ['technicalindicators ADX.calculate', () => TI.ADX.calculate({ period: 14, high: hArr, low: lArr, close: cArr })],
     ['tachyon Adx.batch', () => new Adx({ period: 14 }).batch(high, low, close)],
+    ['tachyon Adx.batch into a buffer (reused object)', () => {
+      reused.adx.reset();
+      reused.adx.batch(high, low, close, undefined, out4);
+    }],
     ['tachyon Adx.update (object result per bar)', () => {
       const e = new Adx({ period: 14 });
       for (let t = 0; t < L; t++) e.update(high[t]!, low[t]!, close[t]!);
@@ -90,6 +120,10 @@ rows.push(
     }, true],
     ['technicalindicators BollingerBands.calculate', () => TI.BollingerBands.calculate({ period: 20, stdDev: 2, values: cArr })],
     ['tachyon Bollinger.batch', () => new Bollinger({ period: 20, stdDev: 2 }).batch(close)],
+    ['tachyon Bollinger.batch into a buffer (reused object)', () => {
+      reused.bb.reset();
+      reused.bb.batch(close, out4);
+    }],
   ])),
 );
 

@@ -6,7 +6,7 @@
 //! input (state unchanged, counted in `stats`); `batch` skips bad rows (NaN outputs, counted)
 //! and returns one `Float64Array` holding output `k` of row `t` at `k·rows + t`.
 
-use napi::bindgen_prelude::{External, Float64Array, Uint8Array};
+use napi::bindgen_prelude::{External, Float64Array, Float64ArraySlice, Uint8Array};
 use napi_derive::napi;
 use tachyon_indicators::{
     self as ti, Adx, Atr, Bar, Bollinger, Cci, Columns, Donchian, Ema, Fields, Guarded, Ichimoku,
@@ -348,17 +348,48 @@ pub fn indicator_batch_into(
     c2: Option<&[f64]>,
     c3: Option<&[f64]>,
     ts: Option<&[f64]>,
-    mut out: Float64Array,
+    mut out: Float64ArraySlice<'_>,
 ) -> Result<u32> {
-    let ts = ts.map(timestamps).transpose()?;
-    // SAFETY: synchronous call on the JS thread; the slice ends with this call and no other
-    // Rust reference to that memory exists. Inputs are separate borrows; if JS passes the same
-    // array as input and output, the kernel reads row t before writing row t (same index), so
-    // the result is still defined.
+    // SAFETY: synchronous call on the JS thread; the slice ends with this call. A slice view
+    // (unlike an owned `Float64Array`) creates no napi reference, which is most of a small
+    // call's cost. The blocked kernels re-read inputs after writing outputs, so an `out`
+    // sharing memory with an input is refused before anything runs.
     let out: &mut [f64] = unsafe { out.as_mut() };
+    if [Some(c0), c1, c2, c3]
+        .iter()
+        .flatten()
+        .any(|c| overlaps(c, out))
+    {
+        return Err(invalid_arg(
+            "out must not share memory with an input column",
+        ));
+    }
+    let ts = ts.map(timestamps).transpose()?;
     each!(&mut h.inner, g => {
         let cols = columns_of(fields_of(g), [Some(c0), c1, c2, c3], ts.as_deref())?;
         run_batch_into(g, &cols, out)
+    })
+}
+
+/// As `indicatorBatchInto` for single-series indicators (inputs `'value'`): one column, no
+/// timestamps. Three arguments instead of seven: each optional argument costs a type check at
+/// the boundary, which is a measurable share of a short batch.
+#[napi(catch_unwind)]
+pub fn indicator_batch_values_into(
+    h: &mut External<BindingIndicator>,
+    values: &[f64],
+    mut out: Float64ArraySlice<'_>,
+) -> Result<u32> {
+    // SAFETY: as in `indicator_batch_into`.
+    let out: &mut [f64] = unsafe { out.as_mut() };
+    if overlaps(values, out) {
+        return Err(invalid_arg("out must not share memory with the values"));
+    }
+    each!(&mut h.inner, g => {
+        if fields_of(g) != Fields::VALUE {
+            return Err(invalid_arg("batchValuesInto is for single-series indicators (inputs 'value')"));
+        }
+        run_batch_into(g, &Columns::values(values), out)
     })
 }
 

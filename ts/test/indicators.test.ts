@@ -126,24 +126,56 @@ describe('indicator conformance through N-API (TTR ttrc bars; TA-Lib, TTR, panda
 });
 
 describe('streaming objects', () => {
-  it('update and batch give the same numbers', () => {
+  it('update and batch agree (blocked kernels: to rounding; Bollinger: exactly)', () => {
+    /** Equal NaN pattern, and within 1e-12 of max(|a|, |b|, unit). */
+    const near = (a: number, b: number, unit: number, what: string): void => {
+      expect(Number.isNaN(a), what).toBe(Number.isNaN(b));
+      if (!Number.isNaN(a)) expect(Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), unit), what).toBeLessThanOrEqual(1e-12);
+    };
     const a = new Adx({ period: 14 });
     const b = new Adx({ period: 14 });
     const flat = splitOutputs(b.batch(high.subarray(0, 300), low.subarray(0, 300), close.subarray(0, 300)), b.outputs);
     for (let t = 0; t < 300; t++) {
       const o = a.update(high[t]!, low[t]!, close[t]!);
-      expect(Object.is(o.adx, flat.adx![t])).toBe(true);
-      expect(Object.is(o.plusDi, flat.plusDi![t])).toBe(true);
+      near(o.adx, flat.adx![t]!, 1, `adx ${t}`);
+      near(o.plusDi, flat.plusDi![t]!, 1, `plusDi ${t}`);
     }
     expect(a.ready).toBe(true);
     expect(a.lookback).toBe(27);
     expect(a.stats.accepted).toBe(300);
-    // A batch continues the state of earlier updates.
+    // A batch continues the state of earlier updates and batches.
     const e1 = new Ema({ period: 10 });
     const whole = e1.batch(close.subarray(0, 100));
     const e2 = new Ema({ period: 10 });
     e2.batch(close.subarray(0, 60));
-    expect(Array.from(e2.batch(close.subarray(60, 100)))).toEqual(Array.from(whole.subarray(60)));
+    e2.batch(close.subarray(60, 100)).forEach((v, t) => near(v, whole[60 + t]!, 0, `ema ${60 + t}`));
+    // Bollinger runs the same arithmetic in both forms: the same bits.
+    const s = new Bollinger({ period: 20 });
+    const bb = splitOutputs(new Bollinger({ period: 20 }).batch(close), s.outputs);
+    for (let t = 0; t < close.length; t++) {
+      const o = s.update(close[t]!);
+      expect(Object.is(o.lower, bb.lower![t]) && Object.is(o.percentB, bb.percentB![t]), `bollinger ${t}`).toBe(true);
+    }
+  });
+
+  it('batch writes into a caller buffer, which must fit and must not alias an input', () => {
+    const rsi = new Rsi({ period: 14 });
+    const want = new Rsi({ period: 14 }).batch(close);
+    const out = new Float64Array(close.length);
+    expect(rsi.batch(close, out)).toBe(out);
+    expect(Array.from(out)).toEqual(Array.from(want));
+    const adx = new Adx();
+    const out4 = new Float64Array(4 * 100);
+    expect(adx.batch(high.subarray(0, 100), low.subarray(0, 100), close.subarray(0, 100), undefined, out4)).toBe(out4);
+    expectCode(() => new Ema().batch(close, new Float64Array(close.length - 1)), 'ERR_INVALID_ARG');
+    expectCode(() => new Adx().batch(high, low, close, undefined, new Float64Array(close.length)), 'ERR_INVALID_ARG');
+    const x = Float64Array.from(close.subarray(0, 50));
+    expectCode(() => new Ema({ period: 5 }).batch(x, x), 'ERR_INVALID_ARG');
+    const buf = new Float64Array(200);
+    buf.set(close.subarray(0, 100));
+    expectCode(() => new Ema({ period: 5 }).batch(buf.subarray(0, 100), buf.subarray(50, 150)), 'ERR_INVALID_ARG');
+    const h = Float64Array.from(high.subarray(0, 50));
+    expectCode(() => new Atr().batch(h, low.subarray(0, 50), close.subarray(0, 50), undefined, h), 'ERR_INVALID_ARG');
   });
 
   it('refuses bad input with a coded error, counts it and keeps the state', () => {

@@ -614,7 +614,9 @@ mod tests {
         }
     }
 
-    /// A bank of one instrument equals `Guarded::batch` over the same columns.
+    /// A bank of one instrument agrees with `Guarded::batch` over the same columns: the same
+    /// bars defined, values equal to rounding (the batch runs the blocked kernels, the bank
+    /// steps; see `kernels`).
     #[test]
     fn bank_equals_batch() {
         let t_max = 120;
@@ -637,7 +639,15 @@ mod tests {
             };
             bank.update(None, &input, &mut out, &mut st).unwrap();
             for k in 0..4 {
-                assert_eq!(out[k].to_bits(), batch[k * t_max + t].to_bits());
+                let (got, want) = (out[k], batch[k * t_max + t]);
+                assert_eq!(got.is_nan(), want.is_nan(), "t={t} k={k}");
+                if !got.is_nan() {
+                    let scale = got.abs().max(want.abs()).max(1.0);
+                    assert!(
+                        (got - want).abs() <= 1e-12 * scale,
+                        "t={t} k={k}: {got} vs {want}"
+                    );
+                }
             }
         }
     }

@@ -36,6 +36,9 @@
 //! - [`Guarded`] wraps an indicator with input validation and counters ([`InputStats`]):
 //!   `update` returns `Err(InputError)` for a bad bar and leaves the state untouched;
 //!   [`Guarded::batch`] runs over columns and *skips* bad rows (NaN outputs), counting them.
+//! - Batches of valid rows run each indicator's bulk kernel ([`Indicator::run_valid`]): for
+//!   EMA, RSI, ATR, ADX and Bollinger a blocked, vectorised form ([`kernels`]; AVX2 chosen at
+//!   run time, [`Path`]) that agrees with stepping to ~1e-13 (Bollinger: exactly).
 //! - [`IndicatorBank`] holds one state per (instrument, indicator) and updates all instruments
 //!   from struct-of-arrays inputs into a feature matrix.
 //!
@@ -45,6 +48,7 @@
 pub mod bank;
 pub mod error;
 pub mod input;
+pub mod kernels;
 pub mod ma;
 pub mod oscillators;
 pub mod trend;
@@ -57,6 +61,7 @@ use std::fmt;
 pub use bank::{BankInput, BankStats, IndicatorBank, Layout, Spec};
 pub use error::IndicatorError;
 pub use input::{validate, Bar, Fields, Guard, InputError, InputStats, NO_TS};
+pub use kernels::Path;
 pub use ma::{Ema, EmaSeed, Sma, Wma};
 pub use oscillators::{Cci, Macd, MacdOutput, Rsi, Stochastic, StochasticOutput, WilliamsR};
 pub use trend::{Adx, AdxOutput, Ichimoku, IchimokuOutput, ParabolicSar, SarOutput};
@@ -91,6 +96,46 @@ pub trait Indicator: Clone + fmt::Debug {
 
     /// Back to the freshly constructed state.
     fn reset(&mut self);
+
+    /// Runs over `rows`, every one of which passed [`validate`] for [`Indicator::FIELDS`],
+    /// writing output `k` of row `t` to `out[k * rows.rows + t]` (`out` holds exactly
+    /// `rows.rows × OUTPUTS.len()` values); returns the last row's outputs (all NaN for no
+    /// rows). The state afterwards is the state after stepping every row.
+    ///
+    /// The default steps row by row ([`step_rows`]). EMA, RSI, ATR, ADX and Bollinger override
+    /// it with blocked, vectorised kernels on `path` ([`kernels`]): their outputs agree with
+    /// stepping to rounding (~1e-13 relative) rather than bit for bit.
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> Self::Output {
+        let _ = path;
+        step_rows(self, rows, out)
+    }
+
+    /// As [`Indicator::run_valid`] over rows that were *not* validated: returns `None` — with
+    /// the state unchanged and `out` unspecified — if any row would fail [`validate`] (the
+    /// caller then applies the rows one by one with checks, as [`Guarded::batch`] does).
+    ///
+    /// The default validates first (one vectorised scan per column, [`kernels`]) and then
+    /// runs [`Indicator::run_valid`]. [`Ema`] folds the check into its kernel instead.
+    fn run_checked(
+        &mut self,
+        rows: &Rows<'_>,
+        out: &mut [f64],
+        path: Path,
+    ) -> Option<Self::Output> {
+        let check = kernels::Check {
+            open: rows.open,
+            high: rows.high,
+            low: rows.low,
+            close: rows.close,
+            volume: rows.volume,
+            hl: Self::FIELDS.contains(Fields::HL),
+        };
+        if kernels::all_valid(path, &check) {
+            Some(self.run_valid(rows, out, path))
+        } else {
+            None
+        }
+    }
 }
 
 /// Input columns of a batch call (struct of arrays). Columns the indicator does not read may
@@ -219,6 +264,69 @@ pub struct BatchSummary {
     pub skipped: usize,
 }
 
+/// The input columns of a batch resolved to slices of `rows` values; a column the indicator
+/// does not read is empty.
+#[derive(Debug, Clone, Copy)]
+pub struct Rows<'a> {
+    /// Opens (or empty).
+    pub open: &'a [f64],
+    /// Highs (or empty).
+    pub high: &'a [f64],
+    /// Lows (or empty).
+    pub low: &'a [f64],
+    /// Closes, the values of single-series indicators (or empty).
+    pub close: &'a [f64],
+    /// Volumes (or empty).
+    pub volume: &'a [f64],
+    /// Number of rows.
+    pub rows: usize,
+}
+
+impl Rows<'_> {
+    /// Row `t` as a bar (unread fields NaN). `t` must be below `rows`.
+    #[inline]
+    #[must_use]
+    pub fn bar(&self, t: usize) -> Bar {
+        #[inline]
+        fn at(c: &[f64], t: usize) -> f64 {
+            if c.is_empty() {
+                f64::NAN
+            } else {
+                c[t]
+            }
+        }
+        Bar {
+            ts: NO_TS,
+            open: at(self.open, t),
+            high: at(self.high, t),
+            low: at(self.low, t),
+            close: at(self.close, t),
+            volume: at(self.volume, t),
+        }
+    }
+}
+
+/// Steps `ind` over `rows` one row at a time (the default [`Indicator::run_valid`]), writing
+/// output `k` of row `t` to `out[k * rows.rows + t]`; returns the last outputs (NaN for none).
+pub fn step_rows<I: Indicator>(ind: &mut I, rows: &Rows<'_>, out: &mut [f64]) -> I::Output {
+    let n = rows.rows;
+    let width = I::OUTPUTS.len();
+    let mut tmp = [f64::NAN; 8];
+    let mut o = I::nan_output();
+    for t in 0..n {
+        o = ind.step(&rows.bar(t));
+        if width == 1 {
+            I::write(&o, &mut out[t..=t]);
+        } else {
+            I::write(&o, &mut tmp[..width]);
+            for (k, v) in tmp[..width].iter().enumerate() {
+                out[k * n + t] = *v;
+            }
+        }
+    }
+    o
+}
+
 /// An indicator with input validation, counters and the last output.
 #[derive(Debug, Clone)]
 pub struct Guarded<I: Indicator> {
@@ -261,11 +369,30 @@ impl<I: Indicator> Guarded<I> {
     /// Runs over `cols`, writing output `k` of row `t` to `out[k * rows + t]` (one contiguous
     /// column per output). Refused rows are skipped (state unchanged, outputs NaN, counted).
     ///
+    /// When every row is valid and `cols` has no timestamps, the indicator's bulk kernel runs
+    /// ([`Indicator::run_valid`]; blocked and vectorised for EMA, RSI, ATR, ADX and
+    /// Bollinger, on the fastest [`Path`] of this CPU). Otherwise rows are checked and applied
+    /// one by one, exactly as [`Guarded::update`].
+    ///
     /// # Errors
     /// [`IndicatorError`] for missing or mismatched columns or a wrong `out` length; nothing is
     /// processed then.
-    pub fn batch<'a>(
+    pub fn batch(
         &mut self,
+        cols: &Columns<'_>,
+        out: &mut [f64],
+    ) -> Result<BatchSummary, IndicatorError> {
+        self.batch_on(Path::best(), cols, out)
+    }
+
+    /// [`Guarded::batch`] on a given kernel path (for tests and benches: every path gives the
+    /// same bits; a path this CPU lacks runs [`Path::Portable`]).
+    ///
+    /// # Errors
+    /// As [`Guarded::batch`].
+    pub fn batch_on<'a>(
+        &mut self,
+        path: Path,
         cols: &Columns<'a>,
         out: &mut [f64],
     ) -> Result<BatchSummary, IndicatorError> {
@@ -278,59 +405,34 @@ impl<I: Indicator> Guarded<I> {
                 expected: rows * width,
             });
         }
-        if cols.ts.is_none() && all_valid(cols, I::FIELDS, rows) {
-            // Fast path: every row passes validation (one vectorisable scan per column), so
-            // the loop runs the unchecked kernel with nothing else in it. The needed columns
-            // are resolved to slices of exactly `rows` once, outside the loop (so indexing
-            // needs no bounds checks and unread fields cost nothing: `I::FIELDS` is a
-            // constant), instead of matching six `Option`s per row.
-            self.guard
-                .count_accepted(rows as u64, zero_volumes(cols, I::FIELDS));
+        if cols.ts.is_none() {
+            // Fast path when every row passes validation: the needed columns are resolved to
+            // slices of exactly `rows` once (unread fields are empty: `I::FIELDS` is a
+            // constant); the indicator checks them (a vectorised scan, or folded into its
+            // kernel) and runs its bulk kernel. If some row is bad, nothing was changed and the
+            // rows are applied one by one below.
             let col = |f: Fields, c: Option<&'a [f64]>| -> &'a [f64] {
                 match c {
                     Some(c) if I::FIELDS.contains(f) => &c[..rows],
                     _ => &[],
                 }
             };
-            let (open, high, low, close, volume) = (
-                col(Fields::OPEN, cols.open),
-                col(Fields::HIGH, cols.high),
-                col(Fields::LOW, cols.low),
-                col(Fields::CLOSE, cols.close),
-                col(Fields::VOLUME, cols.volume),
-            );
-            let pick = |f: Fields, c: &[f64], t: usize| {
-                if I::FIELDS.contains(f) {
-                    c[t]
-                } else {
-                    f64::NAN
-                }
+            let valid = Rows {
+                open: col(Fields::OPEN, cols.open),
+                high: col(Fields::HIGH, cols.high),
+                low: col(Fields::LOW, cols.low),
+                close: col(Fields::CLOSE, cols.close),
+                volume: col(Fields::VOLUME, cols.volume),
+                rows,
             };
-            let mut tmp = [f64::NAN; 8];
-            let mut o = I::nan_output();
-            for t in 0..rows {
-                let bar = Bar {
-                    ts: NO_TS,
-                    open: pick(Fields::OPEN, open, t),
-                    high: pick(Fields::HIGH, high, t),
-                    low: pick(Fields::LOW, low, t),
-                    close: pick(Fields::CLOSE, close, t),
-                    volume: pick(Fields::VOLUME, volume, t),
-                };
-                o = self.inner.step(&bar);
-                if width == 1 {
-                    I::write(&o, &mut out[t..=t]);
-                } else {
-                    I::write(&o, &mut tmp[..width]);
-                    for (k, v) in tmp[..width].iter().enumerate() {
-                        out[k * rows + t] = *v;
-                    }
+            if let Some(o) = self.inner.run_checked(&valid, out, path) {
+                self.guard
+                    .count_accepted(rows as u64, zero_volumes(cols, I::FIELDS));
+                if rows > 0 {
+                    self.last = o;
                 }
+                return Ok(BatchSummary { rows, skipped: 0 });
             }
-            if rows > 0 {
-                self.last = o;
-            }
-            return Ok(BatchSummary { rows, skipped: 0 });
         }
         let mut skipped = 0;
         let mut tmp = [f64::NAN; 8];
@@ -380,44 +482,6 @@ impl<I: Indicator> Guarded<I> {
         self.guard.reset_ts();
         self.last = I::nan_output();
     }
-}
-
-/// `true` if every row of the columns `fields` names passes [`validate`].
-fn all_valid(cols: &Columns<'_>, fields: Fields, rows: usize) -> bool {
-    fn get(fields: Fields, f: Fields, c: Option<&[f64]>) -> &[f64] {
-        if fields.contains(f) {
-            c.unwrap_or(&[])
-        } else {
-            &[]
-        }
-    }
-    let (o, h, l, c, v) = (
-        get(fields, Fields::OPEN, cols.open),
-        get(fields, Fields::HIGH, cols.high),
-        get(fields, Fields::LOW, cols.low),
-        get(fields, Fields::CLOSE, cols.close),
-        get(fields, Fields::VOLUME, cols.volume),
-    );
-    let finite = |x: &[f64]| x.iter().fold(true, |ok, v| ok & v.is_finite());
-    if !(finite(o) && finite(h) && finite(l) && finite(c) && finite(v)) {
-        return false;
-    }
-    if !v.iter().fold(true, |ok, x| ok & (*x >= 0.0)) {
-        return false;
-    }
-    if fields.contains(Fields::HL) {
-        let within = |x: &[f64]| {
-            x.iter()
-                .zip(h.iter().zip(l))
-                .fold(true, |ok, (x, (h, l))| ok & (*x <= *h) & (*x >= *l))
-        };
-        let ordered = h.iter().zip(l).fold(true, |ok, (h, l)| ok & (*h >= *l));
-        if !(ordered && within(c) && within(o)) {
-            return false;
-        }
-    }
-    debug_assert!(rows == 0 || !fields.contains(Fields::CLOSE) || c.len() == rows);
-    true
 }
 
 /// Zero volumes in the volume column, if the indicator reads volume.

@@ -2,8 +2,9 @@
 
 use crate::error::{period, IndicatorError};
 use crate::input::{Bar, Fields};
+use crate::kernels::{self, Lin, Path};
 use crate::window::{CompSum, Ring};
-use crate::Indicator;
+use crate::{Indicator, Rows};
 
 /// Implements the single-output parts of [`Indicator`].
 macro_rules! single_output {
@@ -212,6 +213,45 @@ impl Indicator for Ema {
         self.count = 0;
         self.seed_sum = 0.0;
         self.value = f64::NAN;
+    }
+
+    /// Seeding values one by one, then the blocked scan `v ← keep·v + α·x`
+    /// ([`kernels`]).
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> f64 {
+        let x = rows.close;
+        let mut t = 0;
+        while t < x.len() && self.count < self.seed_len {
+            out[t] = self.next(x[t]);
+            t += 1;
+        }
+        if t < x.len() {
+            let k = Lin::new(self.keep, self.alpha);
+            self.value = kernels::scan(path, &k, self.value, &x[t..], &mut out[t..]);
+        }
+        out.last().copied().unwrap_or(f64::NAN)
+    }
+
+    /// No separate validation pass: a non-finite value makes the seed sum, and through the
+    /// recurrence every later value, non-finite (`a·NaN`, `a·∞`, `0·∞` and `∞ − ∞` are all
+    /// non-finite, for every `a ≥ 0`; in the blocked kernel a value reaches all four lanes
+    /// of its segment, the segment's end, and through the carries every later segment). So
+    /// the batch was valid exactly when the final state is finite — or values so large that
+    /// the state overflowed, which the checked fallback handles correctly too. On failure the
+    /// state is restored.
+    fn run_checked(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> Option<f64> {
+        let before = self.clone();
+        let o = self.run_valid(rows, out, path);
+        let state = if self.count < self.seed_len {
+            self.seed_sum
+        } else {
+            self.value
+        };
+        if state.is_finite() {
+            Some(o)
+        } else {
+            *self = before;
+            None
+        }
     }
 }
 

@@ -2,9 +2,10 @@
 
 use crate::error::{period, IndicatorError};
 use crate::input::{Bar, Fields};
+use crate::kernels::{self, Lin, Path, RsiCarry};
 use crate::ma::{single_output, Ema, Sma};
 use crate::window::{CompSum, MaxWindow, MinWindow, Ring};
-use crate::Indicator;
+use crate::{Indicator, Rows};
 
 /// Wilder's relative strength index.
 ///
@@ -89,6 +90,33 @@ impl Indicator for Rsi {
         self.count = 0;
         self.gain = 0.0;
         self.loss = 0.0;
+    }
+
+    /// Seeding values one by one, then the blocked kernel ([`kernels`]):
+    /// gains and losses in one pass, both averages as scans `avg ← (1 − 1/n)·avg + x/n`, the
+    /// ratio in a third.
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> f64 {
+        let x = rows.close;
+        let mut t = 0;
+        while t < x.len() && !(self.started && self.count >= self.n) {
+            out[t] = self.next(x[t]);
+            t += 1;
+        }
+        if t < x.len() {
+            let n = self.n as f64;
+            let k = Lin::new((n - 1.0) / n, 1.0 / n);
+            let carry = RsiCarry {
+                prev: self.prev,
+                gain: self.gain,
+                loss: self.loss,
+            };
+            let c = kernels::rsi(path, &k, carry, &x[t..], &mut out[t..]);
+            self.prev = c.prev;
+            self.gain = c.gain;
+            self.loss = c.loss;
+            self.count += x.len() - t;
+        }
+        out.last().copied().unwrap_or(f64::NAN)
     }
 }
 

@@ -2,8 +2,9 @@
 
 use crate::error::{period, positive, IndicatorError};
 use crate::input::{Bar, Fields};
+use crate::kernels::{self, AdxCarry, AdxCols, Lin, Path};
 use crate::window::{MaxWindow, MinWindow, Ring};
-use crate::Indicator;
+use crate::{Indicator, Rows};
 
 /// ADX/DMI outputs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,6 +150,83 @@ impl Indicator for Adx {
     fn reset(&mut self) {
         let n = self.n;
         *self = Self::new(n).unwrap_or_else(|_| unreachable!("n was validated"));
+    }
+
+    /// The first `n − 1` directional movements one by one, then the blocked kernel
+    /// ([`kernels`]): ±DM and TR in one pass, the three Wilder sums as scans
+    /// `S ← (1 − 1/n)·S + x`, ±DI and DX in one pass, the ADX as a fourth scan.
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> AdxOutput {
+        let len = rows.rows;
+        let mut tmp = [0.0; 4];
+        let mut t = 0;
+        while t < len && !(self.started && self.count + 1 >= self.n) {
+            let o = self.step(&rows.bar(t));
+            Self::write(&o, &mut tmp);
+            for (k, v) in tmp.iter().enumerate() {
+                out[k * len + t] = *v;
+            }
+            t += 1;
+        }
+        if t == len {
+            return if len == 0 {
+                Self::nan_output()
+            } else {
+                AdxOutput {
+                    adx: out[len - 1],
+                    plus_di: out[2 * len - 1],
+                    minus_di: out[3 * len - 1],
+                    dx: out[4 * len - 1],
+                }
+            };
+        }
+        let nf = self.n as f64;
+        let sum = Lin::new(1.0 - 1.0 / nf, 1.0);
+        let avg = Lin::new((nf - 1.0) / nf, 1.0 / nf);
+        let carry = AdxCarry {
+            prev_high: self.prev_high,
+            prev_low: self.prev_low,
+            prev_close: self.prev_close,
+            pdm: self.pdm,
+            mdm: self.mdm,
+            tr: self.tr,
+            dx_count: self.dx_count,
+            adx: self.adx,
+        };
+        let (adx, rest) = out.split_at_mut(len);
+        let (pdi, rest) = rest.split_at_mut(len);
+        let (mdi, dx) = rest.split_at_mut(len);
+        let cols = AdxCols {
+            adx: &mut adx[t..],
+            pdi: &mut pdi[t..],
+            mdi: &mut mdi[t..],
+            dx: &mut dx[t..],
+        };
+        let c = kernels::adx(
+            path,
+            &sum,
+            &avg,
+            self.n,
+            carry,
+            &rows.high[t..],
+            &rows.low[t..],
+            &rows.close[t..],
+            cols,
+        );
+        self.prev_high = c.prev_high;
+        self.prev_low = c.prev_low;
+        self.prev_close = c.prev_close;
+        self.pdm = c.pdm;
+        self.mdm = c.mdm;
+        self.tr = c.tr;
+        self.dx_count = c.dx_count;
+        self.adx = c.adx;
+        self.count += len - t;
+        AdxOutput {
+            adx: adx[len - 1],
+            plus_di: pdi[len - 1],
+            minus_di: mdi[len - 1],
+            dx: dx[len - 1],
+        }
     }
 }
 

@@ -2,9 +2,10 @@
 
 use crate::error::{period, positive, IndicatorError};
 use crate::input::{Bar, Fields};
+use crate::kernels::{self, BandCols, BandSums, Lin, Path};
 use crate::ma::{single_output, Ema};
-use crate::window::{CompSum, MaxWindow, MinWindow, Ring};
-use crate::Indicator;
+use crate::window::{MaxWindow, MinWindow, Ring};
+use crate::{Indicator, Rows};
 
 /// A channel: lower, middle and upper line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,20 +42,21 @@ pub struct BollingerOutput {
 /// Bollinger bands: SMA ± k·σ with σ the *population* standard deviation of the last `n`
 /// values (TA-Lib `BBANDS`, TTR `BBands`).
 ///
-/// The mean comes from a compensated running sum; the sum of squared deviations `M2` is slid
-/// with Welford's replace-one update `M2 += (x − x_old)·(x − m' + x_old − m)`, which does not
-/// suffer the cancellation of `E[x²] − E[x]²`. Rounding in that update still accumulates when
-/// σ is tiny against the price level, so every `n` updates `M2` is recomputed exactly from the
-/// window (one O(n) pass per `n` bars: amortised O(1), and the error never builds up for more
-/// than `n` steps).
+/// The window's sums are kept *shifted* by an anchor `K`: `S₁ = Σ(x − K)`, `S₂ = Σ(x − K)²`,
+/// so `mean = K + S₁/n` and `M2 = S₂ − S₁²/n`. When the window first fills and then every `n`
+/// bars, `K` becomes the newest value and both sums are recomputed from the window (O(n) per
+/// `n` bars: amortised O(1)); in between they slide (`+ (x − K) − (x_old − K)`, and the
+/// squares). `K` therefore lies in every window it serves, which bounds `S₂` by
+/// `(n+1)·M2`: the subtraction loses at most a factor `n+1`, so σ is accurate *relative to
+/// itself* (a flat window gives exactly 0), not merely relative to the price level as with
+/// `E[x²] − E[x]²` or a running Welford update. The batch form runs the same arithmetic
+/// ([`kernels`]): a batch gives the same bits as stepping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bollinger {
     ring: Ring,
-    sum: CompSum,
-    mean: f64,
-    m2: f64,
     k: f64,
-    since_refresh: usize,
+    /// The anchor `K` and the shifted sums over the window.
+    sums: BandSums,
 }
 
 impl Bollinger {
@@ -66,60 +68,39 @@ impl Bollinger {
         let n = period("period", n, 2)?;
         Ok(Self {
             ring: Ring::new(n),
-            sum: CompSum::new(),
-            mean: 0.0,
-            m2: 0.0,
             k: positive("stdDev", k)?,
-            since_refresh: 0,
+            sums: BandSums::default(),
         })
+    }
+
+    /// Re-anchors on the newest value `x` and recomputes the sums from the window.
+    fn anchor(&mut self, x: f64) {
+        let (older, newer) = self.ring.chronological();
+        self.sums = BandSums::anchored(x, older, newer);
     }
 
     /// Pushes a value.
     #[inline]
     pub fn next(&mut self, x: f64) -> BollingerOutput {
-        let old = self.ring.push(x);
-        let old_mean = self.mean;
-        if let Some(o) = old {
-            self.sum.add(-o);
+        let n = self.ring.capacity();
+        match self.ring.push(x) {
+            None if self.ring.is_full() => self.anchor(x),
+            None => return Self::nan_output(),
+            Some(old) => {
+                self.sums.since += 1;
+                if self.sums.since == n {
+                    self.anchor(x);
+                } else {
+                    self.sums.slide(x, old);
+                }
+            }
         }
-        self.sum.add(x);
-        let len = self.ring.len() as f64;
-        self.mean = self.sum.value() / len;
-        match old {
-            // Welford add (window still filling).
-            None => self.m2 += (x - old_mean) * (x - self.mean),
-            // Replace `o` by `x`.
-            Some(o) => self.m2 += (x - o) * (x - self.mean + o - old_mean),
-        }
-        if !self.ring.is_full() {
-            return Self::nan_output();
-        }
-        self.since_refresh += 1;
-        if self.since_refresh >= self.ring.capacity() {
-            self.since_refresh = 0;
-            let m = self.mean;
-            self.m2 = self
-                .ring
-                .as_unordered_slice()
-                .iter()
-                .map(|v| (v - m) * (v - m))
-                .sum();
-        }
-        if self.m2 < 0.0 {
-            self.m2 = 0.0;
-        }
-        let sd = (self.m2 / len).sqrt();
-        let lower = self.mean - self.k * sd;
-        let upper = self.mean + self.k * sd;
+        let [lower, middle, upper, percent_b] = self.sums.bands(1.0 / n as f64, self.k, x);
         BollingerOutput {
             lower,
-            middle: self.mean,
+            middle,
             upper,
-            percent_b: if upper > lower {
-                (x - lower) / (upper - lower)
-            } else {
-                0.5
-            },
+            percent_b,
         }
     }
 }
@@ -156,10 +137,50 @@ impl Indicator for Bollinger {
     }
     fn reset(&mut self) {
         self.ring.clear();
-        self.sum.clear();
-        self.mean = 0.0;
-        self.m2 = 0.0;
-        self.since_refresh = 0;
+        self.sums = BandSums::default();
+    }
+
+    /// The first `n` values one by one (their windows reach into the state), then the
+    /// kernel over the rest ([`kernels`]): the same anchored sums and the same
+    /// expressions as [`Bollinger::next`], with the bands computed in a separate vectorised
+    /// pass. The outputs and the state afterwards are exactly those of stepping.
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> BollingerOutput {
+        let n = self.ring.capacity();
+        let len = rows.rows;
+        let x = rows.close;
+        let mut tmp = [0.0; 4];
+        let mut last = Self::nan_output();
+        for (t, &v) in x[..len.min(n)].iter().enumerate() {
+            last = self.next(v);
+            Self::write(&last, &mut tmp);
+            for (k, v) in tmp.iter().enumerate() {
+                out[k * len + t] = *v;
+            }
+        }
+        if len <= n {
+            return last;
+        }
+        let (lower, rest) = out.split_at_mut(len);
+        let (middle, rest) = rest.split_at_mut(len);
+        let (upper, percent_b) = rest.split_at_mut(len);
+        let cols = BandCols {
+            lower,
+            middle,
+            upper,
+            percent_b,
+        };
+        self.sums = kernels::bollinger(path, n, self.k, self.sums, x, cols);
+        self.ring.clear();
+        for &v in &x[len - n..] {
+            self.ring.push(v);
+        }
+        let at = |k: usize| out[k * len + len - 1];
+        BollingerOutput {
+            lower: at(0),
+            middle: at(1),
+            upper: at(2),
+            percent_b: at(3),
+        }
     }
 }
 
@@ -238,6 +259,35 @@ impl Indicator for Atr {
         self.started = false;
         self.count = 0;
         self.value = 0.0;
+    }
+
+    /// Seeding bars one by one, then the blocked kernel ([`kernels`]): true
+    /// ranges in one pass, `atr ← (1 − 1/n)·atr + TR/n` as a scan.
+    fn run_valid(&mut self, rows: &Rows<'_>, out: &mut [f64], path: Path) -> f64 {
+        let n = rows.rows;
+        let mut t = 0;
+        while t < n && !(self.started && self.count >= self.n) {
+            out[t] = self.next(&rows.bar(t));
+            t += 1;
+        }
+        if t < n {
+            let nf = self.n as f64;
+            let k = Lin::new((nf - 1.0) / nf, 1.0 / nf);
+            let (pc, v) = kernels::atr(
+                path,
+                &k,
+                self.prev_close,
+                self.value,
+                &rows.high[t..],
+                &rows.low[t..],
+                &rows.close[t..],
+                &mut out[t..],
+            );
+            self.prev_close = pc;
+            self.value = v;
+            self.count += n - t;
+        }
+        out.last().copied().unwrap_or(f64::NAN)
     }
 }
 
@@ -369,8 +419,8 @@ mod tests {
 
     #[test]
     fn bollinger_variance_does_not_drift() {
-        // A million-step random walk at level 1e4 with small moves: the slid M2 must match a
-        // two-pass variance of the final window.
+        // A million-step random walk at level 1e4 with small moves: the slid sums must match
+        // a two-pass variance of the final window.
         let mut s: u64 = 42;
         let mut next = || {
             s ^= s << 13;

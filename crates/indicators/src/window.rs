@@ -113,6 +113,19 @@ impl Ring {
         }
     }
 
+    /// The held values oldest first, as two slices (the second continues the first).
+    #[inline]
+    #[must_use]
+    pub fn chronological(&self) -> (&[f64], &[f64]) {
+        if self.is_full() {
+            let (newer, older) = self.buf.split_at(self.head);
+            (older, newer)
+        } else {
+            // Not full yet: values occupy 0..len (head has not wrapped).
+            (&self.buf[..self.len], &[])
+        }
+    }
+
     /// The value pushed `k` pushes ago (`k = 0` is the newest), if held.
     #[must_use]
     pub fn back(&self, k: usize) -> Option<f64> {

@@ -156,9 +156,11 @@ abstract class IndicatorBase<V> {
   }
 
   protected run(c0: Float64Array, c1?: Float64Array, c2?: Float64Array, c3?: Float64Array, ts?: Float64Array, out?: Float64Array): Float64Array {
-    if (out === undefined) return native.indicatorBatch(this.h, c0, c1, c2, c3, ts);
-    native.indicatorBatchInto(this.h, c0, c1, c2, c3, ts, out);
-    return out;
+    // A JS-allocated result costs less than one allocated natively (an external buffer with a
+    // finalizer, which also feeds V8's external-memory GC heuristics).
+    const o = out ?? new Float64Array(c0.length * this.outputs.length);
+    native.indicatorBatchInto(this.h, c0, c1, c2, c3, ts, o);
+    return o;
   }
 
   protected abstract value(first: number): V;
@@ -172,11 +174,14 @@ abstract class SeriesIndicator<V> extends IndicatorBase<V> {
   }
   /**
    * Continues over `values`; output `k` of value `t` at `k·values.length + t`. Pass `out`
-   * (length `values.length × outputs`) to write into your own buffer instead of allocating:
-   * the fast form for repeated batches.
+   * (length `values.length × outputs`, not sharing memory with `values`; otherwise
+   * `ERR_INVALID_ARG`) to write into your own buffer instead of allocating: the fast form for
+   * repeated batches.
    */
   batch(values: Float64Array, out?: Float64Array): Float64Array {
-    return this.run(values, undefined, undefined, undefined, undefined, out);
+    const o = out ?? new Float64Array(values.length * this.outputs.length);
+    native.indicatorBatchValuesInto(this.h, values, o);
+    return o;
   }
 }
 

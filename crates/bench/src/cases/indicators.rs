@@ -3,8 +3,8 @@
 //! (instrument, indicator). All on the same real bars (TTR's `ttrc`, cycled).
 
 use tachyon_indicators::{
-    Adx, Atr, BankInput, Bar, Bollinger, Ema, EmaSeed, Guarded, Indicator, IndicatorBank, Layout,
-    Rsi, Spec,
+    step_rows, Adx, Atr, BankInput, Bar, Bollinger, Columns, Ema, EmaSeed, Guarded, Indicator,
+    IndicatorBank, Layout, Path, Rows, Rsi, Spec,
 };
 use yata::prelude::*;
 
@@ -116,6 +116,106 @@ fn bank_runner(data: &[Bar], n: usize) -> impl FnMut() {
     }
 }
 
+/// The first 2,500 bars as high, low, close columns.
+fn hlc_columns(data: &[Bar]) -> [Vec<f64>; 3] {
+    let d = &data[..2500.min(data.len())];
+    [
+        d.iter().map(|b| b.high).collect(),
+        d.iter().map(|b| b.low).collect(),
+        d.iter().map(|b| b.close).collect(),
+    ]
+}
+
+/// One validated batch of `proto` over the columns per call (reset first, so every call
+/// does the same work, seeding included), on `path`.
+fn batch_runner<I: Indicator + 'static>(proto: I, cols: [Vec<f64>; 3], path: Path) -> impl FnMut() {
+    let mut g = Guarded::new(proto);
+    let rows = cols[2].len();
+    let mut out = vec![0.0; rows * I::OUTPUTS.len()];
+    move || {
+        g.reset();
+        let c = Columns::hlc(&cols[0], &cols[1], &cols[2]);
+        bb(g.batch_on(path, bb(&c), &mut out)
+            .unwrap_or_else(|e| panic!("{e}")));
+        bb(&out);
+    }
+}
+
+/// The same work stepped row by row (the streaming kernel; no validation): the anchor.
+fn stepping_runner<I: Indicator + 'static>(proto: I, cols: [Vec<f64>; 3]) -> impl FnMut() {
+    let mut ind = proto;
+    let rows = cols[2].len();
+    let mut out = vec![0.0; rows * I::OUTPUTS.len()];
+    move || {
+        ind.reset();
+        let r = Rows {
+            open: &[],
+            high: if I::FIELDS.contains(tachyon_indicators::Fields::HIGH) {
+                &cols[0]
+            } else {
+                &[]
+            },
+            low: if I::FIELDS.contains(tachyon_indicators::Fields::LOW) {
+                &cols[1]
+            } else {
+                &[]
+            },
+            close: &cols[2],
+            volume: &[],
+            rows,
+        };
+        bb(step_rows(&mut ind, bb(&r), &mut out));
+        bb(&out);
+    }
+}
+
+/// Batch groups: stepping (anchor) beside the blocked kernels on every path.
+fn batch_groups(r: &mut Runner, data: &[Bar]) {
+    let cols = hlc_columns(data);
+    macro_rules! group {
+        ($label:expr, $make:expr) => {{
+            let g = concat!($label, ": batch over 2,500 bars (per call)");
+            r.latency(
+                g,
+                "stepping row by row (streaming kernel)",
+                true,
+                stepping_runner($make, cols.clone()),
+            );
+            for p in Path::available() {
+                let name = format!("tachyon Guarded::batch_on({})", p.name());
+                r.latency(g, &name, false, batch_runner($make, cols.clone(), p));
+            }
+        }};
+    }
+    group!("EMA(20)", Ema::new(20).unwrap_or_else(|e| panic!("{e}")));
+    {
+        // A second reference: the textbook loop, one dependent multiply-add chain per value.
+        let x = cols[2].clone();
+        let mut out = vec![0.0; x.len()];
+        r.latency(
+            "EMA(20): batch over 2,500 bars (per call)",
+            "naive Rust loop (a = 2/(n+1), seeded with x0)",
+            false,
+            move || {
+                let a = 2.0 / 21.0;
+                let mut y = x[0];
+                for (o, &v) in out.iter_mut().zip(bb(&x).iter()) {
+                    y += a * (v - y);
+                    *o = y;
+                }
+                bb(&out);
+            },
+        );
+    }
+    group!("RSI(14)", Rsi::new(14).unwrap_or_else(|e| panic!("{e}")));
+    group!("ATR(14)", Atr::new(14).unwrap_or_else(|e| panic!("{e}")));
+    group!("ADX(14)", Adx::new(14).unwrap_or_else(|e| panic!("{e}")));
+    group!(
+        "Bollinger(20,2)",
+        Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}"))
+    );
+}
+
 pub fn run(r: &mut Runner) {
     let data = bars();
     let c = candles(&data);
@@ -149,40 +249,7 @@ pub fn run(r: &mut Runner) {
         },
     );
 
-    let g = "EMA(20): batch over 2,500 values (per value)";
-    {
-        let closes: Vec<f64> = data.iter().take(2500).map(|b| b.close).collect();
-        let n = closes.len();
-        let mut out = vec![0.0; n];
-        let x = closes.clone();
-        r.latency(
-            g,
-            "naive Rust loop (a = 2/(n+1), seeded with x0)",
-            true,
-            move || {
-                let a = 2.0 / 21.0;
-                let mut y = x[0];
-                for (o, &v) in out.iter_mut().zip(bb(&x).iter()) {
-                    y += a * (v - y);
-                    *o = y;
-                }
-                bb(&out);
-            },
-        );
-        let mut out = vec![0.0; n];
-        let mut g2 = Guarded::new(Ema::new(20).unwrap_or_else(|e| panic!("{e}")));
-        let cols_src = closes;
-        r.latency(
-            g,
-            "tachyon Guarded<Ema>::batch (validated)",
-            false,
-            move || {
-                g2.reset();
-                let cols = tachyon_indicators::Columns::values(bb(&cols_src));
-                bb(g2.batch(&cols, &mut out).unwrap_or_else(|e| panic!("{e}")));
-            },
-        );
-    }
+    batch_groups(r, &data);
 
     let g = "RSI(14): one update";
     r.latency(
@@ -348,6 +415,63 @@ pub fn kernels() -> Vec<Kernel> {
                 let mut s = stepper(
                     Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")),
                     bars(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        // One validated batch over the first 2,500 bars per unit (reset first, seeding
+        // included), on the best path of the machine (AVX2 where valgrind's CPU has it).
+        Kernel {
+            id: "indicators/ema_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Ema::new(20).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/rsi_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Rsi::new(14).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/atr_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Atr::new(14).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/adx_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Adx::new(14).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
+                );
+                Box::new(move |n| (0..n).for_each(|_| s()))
+            },
+        },
+        Kernel {
+            id: "indicators/bollinger_batch_2500",
+            make: || {
+                let mut s = batch_runner(
+                    Bollinger::new(20, 2.0).unwrap_or_else(|e| panic!("{e}")),
+                    hlc_columns(&bars()),
+                    Path::best(),
                 );
                 Box::new(move |n| (0..n).for_each(|_| s()))
             },

@@ -2,5 +2,6 @@
 //! real OHLCV data (fixtures in `tests/fixtures/`, produced by
 //! `scripts/refs/indicators/generate.sh`), plus bank-level behaviour.
 
+mod batch;
 mod conformance;
 mod fixtures;
