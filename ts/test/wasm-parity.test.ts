@@ -197,6 +197,24 @@ describe('WebAssembly facade ≡ napi addon', () => {
         const rows = fn(m, 'indicatorBatchInto')(on(m), part(0, 1550, 2000), part(1, 1550, 2000), part(2, 1550, 2000), part(3, 1550, 2000), undefined, out);
         return { rows, out };
       }, `${name} batchInto`);
+      // The single-series buffer form (refused for multi-input indicators), with values and
+      // out as disjoint views of one buffer (allowed), then out overlapping an input (refused).
+      const width = info.outputs.length;
+      both((m) => {
+        const buf = new Float64Array(40 + 40 * width);
+        buf.set(cols[0]!.subarray(2000, 2040));
+        const rows = fn(m, 'indicatorBatchValuesInto')(on(m), buf.subarray(0, 40), buf.subarray(40));
+        return { rows, buf };
+      }, `${name} batchValuesInto`, 0, info.inputs === 'value' ? 'returns' : 'throws');
+      throws((m) => {
+        const buf = new Float64Array(10 + 10 * width);
+        return fn(m, 'indicatorBatchValuesInto')(on(m), buf.subarray(0, 10), buf.subarray(10 - 1, 10 - 1 + 10 * width));
+      }, `${name} batchValuesInto out overlaps values`);
+      throws((m) => {
+        const buf = new Float64Array(10 + 10 * width);
+        buf.set(cols[0]!.subarray(0, 10));
+        return fn(m, 'indicatorBatchInto')(on(m), buf.subarray(0, 10), part(1, 0, 10), part(2, 0, 10), part(3, 0, 10), undefined, buf.subarray(5, 5 + 10 * width));
+      }, `${name} batchInto out overlaps an input`);
       both((m) => ({ stats: fn(m, 'indicatorStats')(on(m)), ready: fn(m, 'indicatorReady')(on(m)) }), `${name} stats`);
       throws((m) => fn(m, 'indicatorUpdate')(on(m), Number.NaN, Number.NaN, Number.NaN, Number.NaN), `${name} missing bar`);
       throws((m) => fn(m, 'indicatorUpdate')(on(m), cols[0]![2000], cols[1]?.[2000], cols[2]?.[2000], cols[3]?.[2000], 1.5), `${name} bad ts`);

@@ -358,31 +358,88 @@ pub fn indicator_batch(
     })
 }
 
-/// As `indicatorBatch`, writing into `out` (length rows × outputs); returns the rows.
+/// `out` must hold `rows × width` doubles (as native/'s `run_batch_into`).
+fn check_out(rows: usize, width: usize, out: &Float64Array) -> Result<usize> {
+    let want = rows * width;
+    let len = out.length() as usize;
+    if len != want {
+        return Err(invalid_arg(format!(
+            "out has {len} elements; this batch needs {want} ({rows} rows × {width} outputs)"
+        )));
+    }
+    Ok(want)
+}
+
+/// A copy of a JS column in WebAssembly memory.
+fn to_vec(a: &Float64Array) -> Vec<f64> {
+    let mut v = vec![0.0; a.length() as usize];
+    a.copy_to(&mut v);
+    v
+}
+
+/// As `indicatorBatch`, writing into `out` (length rows × outputs); returns the rows. An `out`
+/// sharing memory with an input column is refused (as native/, whose blocked kernels re-read
+/// inputs after writing outputs): the columns are copied into WebAssembly memory, so nothing
+/// would go wrong here, but the API is the same on both backends.
 #[wasm_bindgen(js_name = "indicatorBatchInto")]
 pub fn indicator_batch_into(
     h: &mut IndicatorHandle,
-    c0: &[f64],
-    c1: Option<Vec<f64>>,
-    c2: Option<Vec<f64>>,
-    c3: Option<Vec<f64>>,
+    c0: &Float64Array,
+    c1: Option<Float64Array>,
+    c2: Option<Float64Array>,
+    c3: Option<Float64Array>,
     ts: Option<Vec<f64>>,
-    out: &mut [f64],
+    out: &Float64Array,
 ) -> Result<u32> {
+    if [Some(c0), c1.as_ref(), c2.as_ref(), c3.as_ref()]
+        .iter()
+        .flatten()
+        .any(|c| overlaps(c, out))
+    {
+        return Err(invalid_arg(
+            "out must not share memory with an input column",
+        ));
+    }
     let ts = ts.as_deref().map(timestamps).transpose()?;
-    let c = [Some(c0), c1.as_deref(), c2.as_deref(), c3.as_deref()];
+    let (v0, v1, v2, v3) = (
+        to_vec(c0),
+        c1.as_ref().map(to_vec),
+        c2.as_ref().map(to_vec),
+        c3.as_ref().map(to_vec),
+    );
+    let c = [Some(&v0[..]), v1.as_deref(), v2.as_deref(), v3.as_deref()];
     each!(&mut h.inner, g => {
         let cols = columns_of(fields_of(g), c, ts.as_deref())?;
         let rows = cols.len_for(fields_of(g)).or_throw()?;
-        let width = outputs_of(g).len();
-        let want = rows * width;
-        if out.len() != want {
-            return Err(invalid_arg(format!(
-                "out has {} elements; this batch needs {want} ({rows} rows × {width} outputs)",
-                out.len()
-            )));
+        let mut res = vec![0.0; check_out(rows, outputs_of(g).len(), out)?];
+        g.batch(&cols, &mut res).or_throw()?;
+        out.copy_from(&res);
+        Ok(rows as u32)
+    })
+}
+
+/// As `indicatorBatchInto` for single-series indicators (inputs `'value'`): one column, no
+/// timestamps.
+#[wasm_bindgen(js_name = "indicatorBatchValuesInto")]
+pub fn indicator_batch_values_into(
+    h: &mut IndicatorHandle,
+    values: &Float64Array,
+    out: &Float64Array,
+) -> Result<u32> {
+    if overlaps(values, out) {
+        return Err(invalid_arg("out must not share memory with the values"));
+    }
+    each!(&mut h.inner, g => {
+        if fields_of(g) != Fields::VALUE {
+            return Err(invalid_arg(
+                "batchValuesInto is for single-series indicators (inputs 'value')",
+            ));
         }
-        g.batch(&cols, out).or_throw()?;
+        let rows = values.length() as usize;
+        let mut res = vec![0.0; check_out(rows, outputs_of(g).len(), out)?];
+        let v = to_vec(values);
+        g.batch(&Columns::values(&v), &mut res).or_throw()?;
+        out.copy_from(&res);
         Ok(rows as u32)
     })
 }
