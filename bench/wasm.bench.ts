@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBackend, type NativeModule } from '../ts/src/native.js';
-import { runGroup, writeResults, type JsRow } from './lib.js';
+import { runGroup, writeResults, type JsCase, type JsRow } from './lib.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lines = readFileSync(join(root, 'crates/indicators/tests/fixtures/bars_ttrc.csv'), 'utf8').trim().split('\n').slice(1);
@@ -142,6 +142,30 @@ check('var', [varHistorical(returns, 0.99).var, varHistorical(returns, 0.99).cva
 
 // ------------------------------------------------------------------ cases
 
+/**
+ * The two batch forms of a single-series indicator class, as `ts/src/indicators` calls them:
+ * `x.batch(close, out)` on a reused object (`reset()` first, so it seeds again like the fresh
+ * anchor; `indicatorBatchValuesInto` into the caller's buffer) and `new X().batch(close)`
+ * (construction, `indicatorInfo`, a JS-allocated result).
+ */
+function batchRows(m: NativeModule, name: string, cls: string, spec: Parameters<NativeModule['indicatorNew']>[0]): JsCase[] {
+  const h = m.indicatorNew(spec);
+  const out = new Float64Array(L);
+  return [
+    { name: `${name} ${cls}.batch(close, out), reused`, opsPerCall: L, fn: () => {
+      m.indicatorReset(h);
+      m.indicatorBatchValuesInto(h, close, out);
+      sink(out[L - 1]!);
+    } },
+    { name: `${name} new ${cls}().batch(close)`, opsPerCall: L, fn: () => {
+      const f = m.indicatorNew(spec);
+      const o = new Float64Array(L * m.indicatorInfo(f).outputs.length);
+      m.indicatorBatchValuesInto(f, close, o);
+      sink(o[L - 1]!);
+    } },
+  ];
+}
+
 const rows: JsRow[] = [];
 const book = { weights: [0.5, 0.3, 0.2], mu: [0.0066, 0.0021, 0.0037], sd: [0.053, 0.032, 0.035], corr: [1, 0.32, 0.24, 0.32, 1, 0.12, 0.24, 0.12, 1] };
 
@@ -160,7 +184,7 @@ rows.push(
   ])),
   ...(await runGroup(`wasm: EMA(20) batch over ${L} bars (per bar)`, [
     { name: 'plain JS loop', anchor: true, opsPerCall: L, fn: () => sink(emaBatch(close, 20)[L - 1]!) },
-    ...backends.map(([name, m]) => ({ name: `${name} Ema.batch`, opsPerCall: L, fn: () => sink(m.indicatorBatch(m.indicatorNew({ kind: 'ema', period: 20 }), close)[L - 1]!) })),
+    ...backends.flatMap(([name, m]) => batchRows(m, name, 'Ema', { kind: 'ema', period: 20 })),
   ])),
   ...(await runGroup(`wasm: EMA(20) streaming update (per bar)`, [
     { name: 'plain JS incremental', anchor: true, opsPerCall: L, fn: () => {
@@ -178,7 +202,7 @@ rows.push(
   ])),
   ...(await runGroup(`wasm: RSI(14) batch over ${L} bars (per bar)`, [
     { name: 'plain JS loop', anchor: true, opsPerCall: L, fn: () => sink(rsiBatch(close, 14)[L - 1]!) },
-    ...backends.map(([name, m]) => ({ name: `${name} Rsi.batch`, opsPerCall: L, fn: () => sink(m.indicatorBatch(m.indicatorNew({ kind: 'rsi', period: 14 }), close)[L - 1]!) })),
+    ...backends.flatMap(([name, m]) => batchRows(m, name, 'Rsi', { kind: 'rsi', period: 14 })),
   ])),
   ...(await runGroup(`wasm: historical VaR/CVaR 99% of ${returns.length} returns (per call)`, [
     { name: 'plain JS sort + quantile', anchor: true, opsPerCall: 1, fn: () => sink(varHistorical(returns, 0.99).var) },
