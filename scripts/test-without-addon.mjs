@@ -3,7 +3,7 @@
 // and tests run through WebAssembly. Builds such a machine's view of the package in a temp
 // directory — the TypeScript sources and tests, native/index.js and index.d.ts but no
 // native/*.node, the WebAssembly build, the fixtures — and there, with TACHYON_BACKEND unset
-// (auto), runs:
+// (auto), checks that importing the copy's native/index.js fails, then runs:
 //   1. the README's "Analytics without the addon" example (it must print `backend: 'wasm'`);
 //   2. the kernel conformance suites of vitest.config.ts (`kernelSuites`), behind a setup file
 //      that fails unless the loader fell back to WebAssembly by itself.
@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
@@ -49,6 +49,19 @@ try {
 
   const env = { ...process.env };
   delete env.TACHYON_BACKEND;
+  // napi's loader would take an addon from elsewhere on these.
+  delete env.NAPI_RS_NATIVE_LIBRARY_PATH;
+  delete env.NAPI_RS_FORCE_WASI;
+
+  // 0. The copy's addon loader really finds no addon (no .node beside it, no platform package
+  // in node_modules): importing it must fail with napi's "Cannot find native binding".
+  const addon = pathToFileURL(join(dir, 'native', 'index.js')).href;
+  const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(addon)})`], { cwd: dir, env, encoding: 'utf8' });
+  if (probe.status === 0 || !/Cannot find native binding/.test(probe.stderr)) {
+    process.stderr.write(probe.stderr);
+    throw new Error('native/index.js in the copy did not fail to find its addon: the check would prove nothing');
+  }
+  log('the addon cannot load in the copy (napi: "Cannot find native binding")');
 
   // 1. The README example.
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
