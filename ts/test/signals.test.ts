@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Ensemble, SignalFusion, VolumePrice, Wyckoff, WyckoffEvent, WyckoffPhase, isTachyonError } from '../src/index.js';
+import {
+  Ensemble,
+  HmmFilter,
+  IsotonicCalibrator,
+  SignalFusion,
+  VolumePrice,
+  Wyckoff,
+  WyckoffEvent,
+  WyckoffPhase,
+  isTachyonError,
+} from '../src/index.js';
 
 const fixture = JSON.parse(
   readFileSync(
@@ -225,5 +235,55 @@ describe('Ensemble', () => {
     expect(cal.combine(Float64Array.of(9), Float64Array.of(1)).direction).toBe(0); // calibrated to 0.5
     cal.setCalibration(null);
     expect(cal.combine(Float64Array.of(9), Float64Array.of(1)).direction).toBe(1);
+  });
+
+  it('takes a fitted IsotonicCalibrator and HMM regime probabilities from the statistics module', () => {
+    // An over-confident model: it says p, the truth is ½ + (p − ½)/2. Fit the calibrator on
+    // 4,000 (forecast, outcome) pairs drawn from that truth (deterministic LCG).
+    let seed = 12345;
+    const u = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const forecasts = new Float64Array(4000);
+    const outcomes = new Float64Array(4000);
+    for (let i = 0; i < forecasts.length; i++) {
+      const p = 0.05 + 0.9 * u();
+      forecasts[i] = p;
+      outcomes[i] = u() < 0.5 + (p - 0.5) / 2 ? 1 : 0;
+    }
+    const cal = IsotonicCalibrator.fit(forecasts, outcomes);
+    const raw = new Ensemble({ weights: [1, 1] });
+    const calibrated = new Ensemble({ weights: [1, 1], calibration: cal });
+    const alphas = Float64Array.of(9, 8);
+    const betas = Float64Array.of(1, 2); // means 0.9 and 0.8 → combined 0.85
+    const m = raw.combine(alphas, betas).probability;
+    const r = calibrated.combine(alphas, betas);
+    expect(r.probability).toBeCloseTo(cal.predict(m), 12); // the calibrator's map, applied to m
+    expect(r.probability).toBeLessThan(m - 0.1); // over-confidence taken out (truth ≈ 0.675)
+    expect(r.probability).toBeGreaterThan(0.55);
+    calibrated.setCalibration(null);
+    expect(calibrated.combine(alphas, betas).probability).toBeCloseTo(m, 12);
+    calibrated.setCalibration(cal);
+    expect(calibrated.combine(alphas, betas).probability).toBeCloseTo(cal.predict(m), 12);
+
+    // Regimes: a calm/turbulent Gaussian HMM; model 0 is trusted in calm markets, model 1 in
+    // turbulent ones. Feeding large returns moves the filter, and the weights follow it.
+    const filter = new HmmFilter({
+      states: 2,
+      features: 1,
+      start: [0.5, 0.5],
+      transitions: [0.95, 0.05, 0.05, 0.95],
+      means: [0, 0],
+      variances: [1e-4, 1e-2],
+    });
+    const ens = new Ensemble({ weights: [1, 1], regimeWeights: [[1, 0], [0, 1]] });
+    const up = Float64Array.of(8, 2);
+    const down = Float64Array.of(2, 8); // model 0 says up (0.8), model 1 says down (0.2)
+    for (const x of [0.001, -0.002, 0.0015, 0.0005]) filter.update(x);
+    const calm = ens.combine(up, down, filter.probabilities());
+    for (const x of [0.12, -0.15, 0.09, -0.11]) filter.update(x);
+    const turbulent = ens.combine(up, down, filter.probabilities());
+    expect(calm.weights[0]).toBeGreaterThan(0.9);
+    expect(calm.direction).toBe(1);
+    expect(turbulent.weights[1]).toBeGreaterThan(0.9);
+    expect(turbulent.direction).toBe(-1);
   });
 });

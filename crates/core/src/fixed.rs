@@ -472,6 +472,17 @@ impl Fixed {
         if scale > MAX_SCALE {
             return Err(FixedError::ScaleTooLarge(scale));
         }
+        if let Some(v) = parse_short(text.as_bytes(), scale) {
+            return Ok(v);
+        }
+        Self::parse_general(text, scale, mode)
+    }
+
+    /// The general parser: any length, rounding of extra places, every error. Out of line so
+    /// the fast path keeps its registers (no spills, no callee-saved pushes).
+    #[cold]
+    #[inline(never)]
+    fn parse_general(text: &str, scale: u8, mode: Rounding) -> Result<Self, FixedError> {
         // One pass over the bytes. `m` accumulates |value| × 10^scale in u64 without per-digit
         // checks: with at most 19 significant digits it cannot overflow (10^19 < 2^64), and 20 or
         // more significant digits cannot fit i64 anyway (10^19 > i64::MAX), which `sig` catches.
@@ -594,6 +605,102 @@ impl Fixed {
     pub fn to_f64(self) -> f64 {
         self.mantissa as f64 / pow10(self.scale) as f64
     }
+}
+
+/// The common case of [`Fixed::parse_with`] without a loop per digit: `[+-]`, then at most 8
+/// integer digits (7 when the text has a fraction and more than 8 bytes), optionally `.` and
+/// at most `min(8, scale)` fraction digits. `None` sends the text to the general parser
+/// (longer text, extra places, any error), so this path never decides an error and both paths
+/// agree on every value (`fast_path_agrees_with_general`).
+///
+/// SWAR: the body is read as two little-endian `u64` words (`lo`: its first 8 bytes, `hi`: its
+/// last 8, overlapping; one byte loop only for bodies shorter than 8). The `.` is found with the
+/// zero-byte trick on `lo ^ "........"`; the integer digits are the bytes below it moved to the
+/// top of a word, the fraction digits the top bytes of `hi`. With at most 8 digits in all they
+/// are joined in one word (one conversion: `12.5` reads as `125`), else converted apart.
+#[inline]
+fn parse_short(b: &[u8], scale: u8) -> Option<Fixed> {
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const DOTS: u64 = 0x2E2E_2E2E_2E2E_2E2E;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let (neg, body) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    let n = body.len();
+    if n == 0 || n > 16 {
+        return None;
+    }
+    let (lo, hi) = if n >= 8 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&body[..8]);
+        let lo = u64::from_le_bytes(w);
+        w.copy_from_slice(&body[n - 8..]);
+        (lo, u64::from_le_bytes(w))
+    } else {
+        let mut lo = 0u64;
+        for (k, &c) in body.iter().enumerate() {
+            lo |= u64::from(c) << (8 * k);
+        }
+        (lo, lo << (8 * (8 - n)))
+    };
+    // First '.' among the first min(n, 8) bytes (bytes past n in a short `lo` are 0, not '.').
+    let x = lo ^ DOTS;
+    let found = x.wrapping_sub(ONES) & !x & HIGHS;
+    let (d, f) = if found != 0 {
+        let d = (found.trailing_zeros() / 8) as usize;
+        (d, n - d - 1)
+    } else if n <= 8 {
+        (n, 0)
+    } else {
+        return None;
+    };
+    if f > usize::from(scale).min(8) || d + f == 0 {
+        return None;
+    }
+    // Integer digits = bytes 0..d of `lo` moved to the top; fraction digits = the top f bytes
+    // of `hi`. Shifts by 64 (d = 0, f = 0, d + f = 8) are the empty cases.
+    let int_top = lo.checked_shl(8 * (8 - d) as u32).unwrap_or(0);
+    let keep = u64::MAX.checked_shl(8 * (8 - f) as u32).unwrap_or(0);
+    let frac_top = hi & keep;
+    let m = if d + f <= 8 {
+        // Both fit one word: integer then fraction digits, '0' below; one conversion.
+        let w = int_top.checked_shr(8 * f as u32).unwrap_or(0)
+            | frac_top
+            | ZEROS.checked_shr(8 * (d + f) as u32).unwrap_or(0);
+        digits8(w)?.checked_mul(pow10(scale - f as u8).unsigned_abs())?
+    } else {
+        let iv = digits8(int_top | ZEROS.checked_shr(8 * d as u32).unwrap_or(0))?;
+        let fv = digits8(frac_top | (ZEROS & !keep))?;
+        // f ≤ scale ≤ 18, so both powers fit; only the integer part can overflow.
+        iv.checked_mul(pow10(scale).unsigned_abs())?
+            .checked_add(fv * pow10(scale - f as u8).unsigned_abs())?
+    };
+    let m = i64::try_from(m).ok()?;
+    Some(Fixed {
+        mantissa: if neg { -m } else { m },
+        scale,
+    })
+}
+
+/// The value of 8 ASCII digits in a little-endian word (the first, most significant digit in
+/// the low byte), or `None` if a byte is not a digit. Eight lanes at once (SWAR): every lane
+/// must be `0x30..=0x39` (high nibble 3, and still 3 after adding 6), then neighbours combine:
+/// pairs (×10), quads (×100), octets (×10⁴).
+#[inline]
+fn digits8(v: u64) -> Option<u64> {
+    let high = v & 0xF0F0_F0F0_F0F0_F0F0;
+    let plus6 = (v.wrapping_add(0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4;
+    if high | plus6 != 0x3333_3333_3333_3333 {
+        return None;
+    }
+    let mut x = v & 0x0F0F_0F0F_0F0F_0F0F;
+    x = (x * 10 + (x >> 8)) & 0x00FF_00FF_00FF_00FF;
+    x = (x * 100 + (x >> 16)) & 0x0000_FFFF_0000_FFFF;
+    x = (x * 10_000 + (x >> 32)) & 0xFFFF_FFFF;
+    Some(x)
 }
 
 /// Splits `[+-]digits[.digits]` into (negative, integer digits, fraction digits).
@@ -906,6 +1013,68 @@ mod tests {
             Fixed::parse("99999999999", 9),
             Err(FixedError::Overflow { .. })
         ));
+    }
+
+    #[test]
+    fn digits8_reads_and_refuses() {
+        let w = |s: &[u8; 8]| u64::from_le_bytes(*s);
+        assert_eq!(digits8(w(b"00000000")), Some(0));
+        assert_eq!(digits8(w(b"00065000")), Some(65_000));
+        assert_eq!(digits8(w(b"99999999")), Some(99_999_999));
+        assert_eq!(digits8(w(b"01234567")), Some(1_234_567));
+        // Every byte value in every lane.
+        for pos in 0..8 {
+            for c in 0..=255u8 {
+                let mut s = *b"12345678";
+                s[pos] = c;
+                assert_eq!(digits8(w(&s)).is_some(), c.is_ascii_digit(), "{c} at {pos}");
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_edges() {
+        for (text, scale, m) in [
+            ("65000.10", 2, Some(6_500_010)),
+            ("1234567.12345678", 8, Some(123_456_712_345_678)),
+            ("12345678", 0, Some(12_345_678)),
+            ("12345678.", 1, None), // dot at byte 8: general path
+            ("-.5", 1, Some(-5)),
+            ("7.", 0, Some(7)),
+            ("0.00001", 5, Some(1)),
+            ("1.5", 0, None), // extra place: general path decides
+            ("1..5", 2, None),
+            ("1.5.", 2, None),
+            (".", 2, None),
+            ("99999999", 18, None), // overflow: general path reports it
+        ] {
+            let got = parse_short(text.as_bytes(), scale).map(Fixed::mantissa);
+            assert_eq!(got, m, "{text} at scale {scale}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #[test]
+        fn fast_path_agrees_with_general_on_noise(text in "[+-]?[0-9.+/:a -]{0,18}", scale in 0u8..=18) {
+            proptest::prop_assert_eq!(
+                Fixed::parse_with(&text, scale, Rounding::Exact),
+                Fixed::parse_general(&text, scale, Rounding::Exact)
+            );
+        }
+
+        #[test]
+        fn fast_path_agrees_with_general(
+            text in "[+-]?[0-9]{0,10}(\\.[0-9]{0,10})?",
+            scale in 0u8..=18,
+        ) {
+            for mode in [Rounding::Exact, Rounding::HalfEven] {
+                proptest::prop_assert_eq!(
+                    Fixed::parse_with(&text, scale, mode),
+                    Fixed::parse_general(&text, scale, mode)
+                );
+            }
+        }
     }
 
     #[test]

@@ -82,9 +82,33 @@
  * const r = ens.combine(Float64Array.of(8, 3, 12), Float64Array.of(4, 5, 9), Float64Array.of(0.9, 0.1));
  * r.direction; r.confidence; r.probability; r.disagreement; r.weights;
  * ```
+ *
+ * @example Ensemble with a fitted calibration and HMM regimes (from `tachyon`'s statistics)
+ * ```ts
+ * import { Ensemble, IsotonicCalibrator, HmmFilter, hmmFit } from 'tachyon';
+ * const cal = IsotonicCalibrator.fit(pastProbabilities, pastOutcomes); // outcomes 0/1
+ * const regimes = new HmmFilter(hmmFit(returns, { states: 2 }).model);
+ * const ens = new Ensemble({ weights: [1, 1, 2], regimeWeights: [[1, 0.5, 1], [0.2, 1, 1]], calibration: cal });
+ * regimes.update(latestReturn);
+ * ens.combine(alphas, betas, regimes.probabilities());
+ * ```
  */
 import type * as Native from '../../../native/index.js';
 import { native } from '../native.js';
+import { IsotonicCalibrator } from '../stats/index.js';
+
+/** Ensemble options; `calibration` also takes a fitted {@link IsotonicCalibrator}. */
+export type EnsembleConfig = Omit<Native.EnsembleOptions, 'calibration'> & {
+  calibration?: Native.CalibrationKnots | IsotonicCalibrator;
+};
+
+function calibrationKnots(c: Native.CalibrationKnots | IsotonicCalibrator): Native.CalibrationKnots {
+  if (c instanceof IsotonicCalibrator) {
+    const k = c.knots();
+    return { xs: k.scores, ys: k.values };
+  }
+  return c;
+}
 
 /** Wyckoff event detector and phase labeller (rules above; every parameter is an option). */
 export class Wyckoff {
@@ -167,14 +191,18 @@ export class Ensemble {
   readonly models: number;
   /** Number of regimes (0 without regime weights). */
   readonly regimes: number;
-  constructor(options: Native.EnsembleOptions) {
-    this.h = native.ensembleNew(options);
+  constructor(options: EnsembleConfig) {
+    const { calibration, ...rest } = options;
+    this.h = native.ensembleNew(calibration === undefined ? rest : { ...rest, calibration: calibrationKnots(calibration) });
     this.models = native.ensembleModels(this.h);
     this.regimes = native.ensembleRegimes(this.h);
   }
-  /** Sets the isotonic calibration knots, or clears calibration with `null`. */
-  setCalibration(knots: Native.CalibrationKnots | null): void {
-    native.ensembleSetCalibration(this.h, knots);
+  /**
+   * Sets the calibration: isotonic knots, or a calibrator fitted on past (probability, outcome)
+   * pairs with `IsotonicCalibrator.fit` (its knots must lie in [0, 1]); `null` clears it.
+   */
+  setCalibration(calibration: Native.CalibrationKnots | IsotonicCalibrator | null): void {
+    native.ensembleSetCalibration(this.h, calibration === null ? null : calibrationKnots(calibration));
   }
   /** Combines one Beta(α, β) per model; `regime` = regime probabilities when regimes are configured. */
   combine(alphas: Float64Array, betas: Float64Array, regime?: Float64Array): Native.EnsembleResult {
