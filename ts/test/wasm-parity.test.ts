@@ -215,6 +215,12 @@ describe('WebAssembly facade ≡ napi addon', () => {
         buf.set(cols[0]!.subarray(0, 10));
         return fn(m, 'indicatorBatchInto')(on(m), buf.subarray(0, 10), part(1, 0, 10), part(2, 0, 10), part(3, 0, 10), undefined, buf.subarray(5, 5 + 10 * width));
       }, `${name} batchInto out overlaps an input`);
+      // Not typed arrays: napi's conversion error natively, ERR_INVALID_ARG here, and the handle
+      // still usable (a throw from inside the glue would leave it borrowed).
+      throws((m) => fn(m, 'indicatorBatchValuesInto')(on(m), [1, 2, 3], new Float64Array(3 * width)), `${name} batchValuesInto plain array`);
+      throws((m) => fn(m, 'indicatorBatchValuesInto')(on(m), Float64Array.of(1, 2, 3), new Array(3 * width).fill(0)), `${name} batchValuesInto plain out`);
+      throws((m) => fn(m, 'indicatorBatchInto')(on(m), part(0, 0, 3), part(1, 0, 3), part(2, 0, 3), part(3, 0, 3), undefined, new Array(3 * width).fill(0)), `${name} batchInto plain out`);
+      throws((m) => fn(m, 'indicatorBatchInto')(on(m), [1, 2, 3], part(1, 0, 3), part(2, 0, 3), part(3, 0, 3), undefined, new Float64Array(3 * width)), `${name} batchInto plain column`);
       both((m) => ({ stats: fn(m, 'indicatorStats')(on(m)), ready: fn(m, 'indicatorReady')(on(m)) }), `${name} stats`);
       throws((m) => fn(m, 'indicatorUpdate')(on(m), Number.NaN, Number.NaN, Number.NaN, Number.NaN), `${name} missing bar`);
       throws((m) => fn(m, 'indicatorUpdate')(on(m), cols[0]![2000], cols[1]?.[2000], cols[2]?.[2000], cols[3]?.[2000], 1.5), `${name} bad ts`);
@@ -284,6 +290,8 @@ describe('WebAssembly facade ≡ napi addon', () => {
         const shared = new Float64Array(5 * n + n * info.features.length);
         return fn(m, 'bankUpdate')(on(m), shared.subarray(0, 5 * n), shared.subarray(5 * n - 1), new Uint8Array(n));
       }, 'overlapping buffers');
+      throws((m) => fn(m, 'bankUpdate')(on(m), new Array(5 * n).fill(1), new Float64Array(n * info.features.length), new Uint8Array(n)), 'plain inputs');
+      throws((m) => fn(m, 'bankUpdate')(on(m), new Float64Array(5 * n), new Float64Array(n * info.features.length), new Array(n).fill(0)), 'plain status');
       throws((m) => fn(m, 'bankResetInstrument')(on(m), 9), 'reset out of range');
       both((m) => (fn(m, 'bankResetInstrument')(on(m), 1), fn(m, 'bankReset')(on(m)), fn(m, 'bankStats')(on(m))), 'reset');
     }

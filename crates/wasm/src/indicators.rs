@@ -10,6 +10,7 @@ use tachyon_indicators::{
     Spec, Stochastic, Vwap, WilliamsR, Wma,
 };
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::js::{invalid_arg, safe_integer, to_uint32, Opts, OrThrow, Out, Result};
 
@@ -370,6 +371,17 @@ fn check_out(rows: usize, width: usize, out: &Float64Array) -> Result<usize> {
     Ok(want)
 }
 
+/// napi refuses anything but a `Float64Array` before the call; here a plain array or object
+/// would reach js-sys's `set`, which throws in the middle of the call and leaves the handle
+/// borrowed (and the indicator advanced): refuse it first.
+fn f64_array(a: &Float64Array, name: &str) -> Result<()> {
+    if a.is_instance_of::<Float64Array>() {
+        Ok(())
+    } else {
+        Err(invalid_arg(format!("{name} must be a Float64Array")))
+    }
+}
+
 /// A copy of a JS column in WebAssembly memory.
 fn to_vec(a: &Float64Array) -> Vec<f64> {
     let mut v = vec![0.0; a.length() as usize];
@@ -391,6 +403,13 @@ pub fn indicator_batch_into(
     ts: Option<Vec<f64>>,
     out: &Float64Array,
 ) -> Result<u32> {
+    f64_array(c0, "c0")?;
+    for (c, name) in [(&c1, "c1"), (&c2, "c2"), (&c3, "c3")] {
+        if let Some(c) = c {
+            f64_array(c, name)?;
+        }
+    }
+    f64_array(out, "out")?;
     if [Some(c0), c1.as_ref(), c2.as_ref(), c3.as_ref()]
         .iter()
         .flatten()
@@ -426,6 +445,8 @@ pub fn indicator_batch_values_into(
     values: &Float64Array,
     out: &Float64Array,
 ) -> Result<u32> {
+    f64_array(values, "values")?;
+    f64_array(out, "out")?;
     if overlaps(values, out) {
         return Err(invalid_arg("out must not share memory with the values"));
     }
@@ -544,6 +565,11 @@ pub fn bank_update(
     status: &Uint8Array,
     ts: Option<f64>,
 ) -> Result<u32> {
+    f64_array(inputs, "inputs")?;
+    f64_array(features, "features")?;
+    if !status.is_instance_of::<Uint8Array>() {
+        return Err(invalid_arg("status must be a Uint8Array"));
+    }
     let n = h.inner.instruments();
     if inputs.length() as usize != 5 * n {
         return Err(invalid_arg(format!(
