@@ -223,6 +223,7 @@ describe('WebAssembly facade ≡ napi addon', () => {
       throws((m) => fn(m, 'indicatorBatchInto')(on(m), [1, 2, 3], part(1, 0, 3), part(2, 0, 3), part(3, 0, 3), undefined, new Float64Array(3 * width)), `${name} batchInto plain column`);
       both((m) => ({ stats: fn(m, 'indicatorStats')(on(m)), ready: fn(m, 'indicatorReady')(on(m)) }), `${name} stats`);
       throws((m) => fn(m, 'indicatorUpdate')(on(m), Number.NaN, Number.NaN, Number.NaN, Number.NaN), `${name} missing bar`);
+      throws((m) => fn(m, 'indicatorUpdate')(on(m), cols[0]![2000], cols[1]?.[2000], cols[2]?.[2000], cols[3]?.[2000], undefined, [0, 0, 0]), `${name} update into a plain array`);
       throws((m) => fn(m, 'indicatorUpdate')(on(m), cols[0]![2000], cols[1]?.[2000], cols[2]?.[2000], cols[3]?.[2000], 1.5), `${name} bad ts`);
       throws((m) => fn(m, 'indicatorUpdate')(on(m), cols[0]![2000], cols[1]?.[2000], cols[2]?.[2000], cols[3]?.[2000], 1), `${name} ts out of order`);
       throws((m) => fn(m, 'indicatorBatchInto')(on(m), part(0, 0, 10), part(1, 0, 10), part(2, 0, 10), part(3, 0, 10), undefined, new Float64Array(3)), `${name} out too short`);
@@ -466,6 +467,7 @@ describe('WebAssembly facade ≡ napi addon', () => {
       return [fn(m, 'dccFilterCorrelation')(onf(m)), into, fn(m, 'dccFilterCovariance')(onf(m)), fn(m, 'dccFilterVariances')(onf(m)), fn(m, 'dccFilterForecast')(onf(m), 10), fn(m, 'dccFilterBreakdown')(onf(m), 5), fn(m, 'dccFilterBreakdown')(onf(m), undefined), fn(m, 'dccFilterStats')(onf(m))];
     }, 'dcc state', FIT);
     throws((m) => fn(m, 'dccFilterCorrelationInto')(onf(m), new Float64Array(4)), 'dcc into short');
+    throws((m) => fn(m, 'dccFilterCorrelationInto')(onf(m), new Array(9).fill(0)), 'dcc into a plain array');
     throws((m) => fn(m, 'dccFilterUpdate')(onf(m), Float64Array.of(1, 2)), 'dcc update length');
     throws((m) => fn(m, 'dccFilterNew')(assets, 0.5, 0.6, fit.qbar, fit.qNext), 'dcc a + b ≥ 1');
 
@@ -632,6 +634,7 @@ describe('WebAssembly facade ≡ napi addon', () => {
     }, 'hmm filter state', LIBM);
     throws((m) => fn(m, 'hmmFilterUpdate')(onh(m), Number.NaN), 'hmm filter nan');
     throws((m) => fn(m, 'hmmFilterProbabilities')(onh(m), new Float64Array(3)), 'hmm filter out length');
+    throws((m) => fn(m, 'hmmFilterProbabilities')(onh(m), [0, 0]), 'hmm filter out a plain array');
     both((m) => (fn(m, 'hmmFilterReset')(onh(m)), fn(m, 'hmmFilterStats')(onh(m))), 'hmm filter reset');
     // Monte Carlo: seeded paths of each process (exp/ln/sqrt/cos: libm tolerance), streaming.
     const processes = [

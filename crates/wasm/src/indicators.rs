@@ -12,7 +12,7 @@ use tachyon_indicators::{
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::js::{invalid_arg, safe_integer, to_uint32, Opts, OrThrow, Out, Result};
+use crate::js::{f64_array, invalid_arg, safe_integer, to_uint32, Opts, OrThrow, Out, Result};
 
 // ------------------------------------------------------------------------------ options
 
@@ -310,6 +310,9 @@ pub fn indicator_update(
         x2.unwrap_or(f64::NAN),
         x3.unwrap_or(f64::NAN),
     ];
+    if let Some(out) = &out {
+        f64_array(out, "out")?;
+    }
     let ts = timestamp(ts)?;
     let tmp = &mut h.tmp;
     let w = each!(&mut h.inner, g => {
@@ -369,17 +372,6 @@ fn check_out(rows: usize, width: usize, out: &Float64Array) -> Result<usize> {
         )));
     }
     Ok(want)
-}
-
-/// napi refuses anything but a `Float64Array` before the call; here a plain array or object
-/// would reach js-sys's `set`, which throws in the middle of the call and leaves the handle
-/// borrowed (and the indicator advanced): refuse it first.
-fn f64_array(a: &Float64Array, name: &str) -> Result<()> {
-    if a.is_instance_of::<Float64Array>() {
-        Ok(())
-    } else {
-        Err(invalid_arg(format!("{name} must be a Float64Array")))
-    }
 }
 
 /// A copy of a JS column in WebAssembly memory.

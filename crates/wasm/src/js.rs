@@ -28,6 +28,18 @@ pub fn invalid_arg(message: impl AsRef<str>) -> JsValue {
     error("ERR_INVALID_ARG", message.as_ref())
 }
 
+/// napi refuses anything but a `Float64Array` before the call; a facade taking
+/// `&Float64Array` gets whatever JS passed, and a plain array or object would reach js-sys's
+/// `set`, which throws in the middle of the call and leaves the handle borrowed (and its state
+/// advanced): check first.
+pub fn f64_array(a: &Float64Array, name: &str) -> Result<()> {
+    if a.is_instance_of::<Float64Array>() {
+        Ok(())
+    } else {
+        Err(invalid_arg(format!("{name} must be a Float64Array")))
+    }
+}
+
 /// An error with a stable code (every kernel error type).
 pub trait Coded: Display {
     /// The stable code.

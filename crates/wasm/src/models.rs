@@ -876,6 +876,7 @@ pub fn dcc_filter_correlation(f: &DccFilterHandle) -> Vec<f64> {
 /// Writes the next-period correlation matrix into `out` (length `n × n`).
 #[wasm_bindgen(js_name = "dccFilterCorrelationInto")]
 pub fn dcc_filter_correlation_into(f: &DccFilterHandle, out: &Float64Array) -> Result<()> {
+    crate::js::f64_array(out, "out")?;
     let r = f.inner.correlation();
     if out.length() as usize != r.len() {
         return Err(invalid_arg(format!(

@@ -608,6 +608,7 @@ pub fn hmm_filter_update_batch(h: &mut HmmFilterHandle, xs: &[f64]) -> Result<Ve
 /// Copies the current filtered probabilities into `out` (length k).
 #[wasm_bindgen(js_name = "hmmFilterProbabilities")]
 pub fn hmm_filter_probabilities(h: &HmmFilterHandle, out: &Float64Array) -> Result<()> {
+    crate::js::f64_array(out, "out")?;
     let p = h.inner.probabilities();
     if out.length() as usize != p.len() {
         return Err(invalid_arg(format!(
