@@ -124,11 +124,19 @@ function pct(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** How the load client spaces its requests (see {@link runRate}). */
+export type Pace = 'timer' | 'fine' | 'spin';
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
 /**
  * Sends `frames` (cycled) at a fixed `rate` for `durationSec` over `clients` (round robin),
  * open loop: send times follow the schedule, not the answers. With `pace: 'timer'` requests
- * due within the same millisecond leave together. Answers on a connection come in
- * order, so the k-th answer belongs to the k-th request on that connection. Bounded: at most
+ * due within the same millisecond leave together; `'fine'` sleeps at most 50 µs between turns
+ * (`Atomics.wait`), so requests leave within ~50 µs of their time without a spinning core, and
+ * answers that arrive during a sleep are read up to 50 µs late (this errs towards higher
+ * round trips, never lower); `'spin'` re-checks at once (exact spacing, a busy core). Answers
+ * on a connection come in order, so the k-th answer belongs to the k-th request on that
+ * connection. Bounded: at most
  * `rate × durationSec` requests, and at most `drainSec` of waiting afterwards.
  */
 export async function runRate(
@@ -138,7 +146,7 @@ export async function runRate(
   durationSec: number,
   warmupSec: number,
   drainSec = 2,
-  pace: 'timer' | 'spin' = 'timer',
+  pace: Pace = 'timer',
 ): Promise<RateResult> {
   const total = Math.floor(rate * durationSec);
   const nc = clients.length;
@@ -191,6 +199,11 @@ export async function runRate(
       // fraction of a core and does not crowd the server off a shared core); spin: re-check
       // at once (exact spacing, a full core).
       else if (pace === 'spin') setImmediate(loop);
+      else if (pace === 'fine') {
+        const wait = t0 + k / perMs - performance.now(); // ms until request k is due
+        if (wait > 0) Atomics.wait(sleeper, 0, 0, Math.min(wait, 0.05));
+        setImmediate(loop);
+      }
       else setTimeout(loop, 0);
     };
     loop();

@@ -9,6 +9,12 @@ import type { DecisionColumns } from '../../ts/src/index.js';
 import { makeDecider } from './decider.js';
 
 const kind = process.argv[process.argv.indexOf('--kind') + 1];
+// Never outlive the load client: a client killed mid-run (timeout, Ctrl-C) must not leave a
+// server behind, least of all a real-time one (`--pin`) holding a core.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 250).unref();
 const { decider, name } = makeDecider();
 
 if (kind === 'uws') {

@@ -608,8 +608,8 @@ impl Fixed {
 }
 
 /// The common case of [`Fixed::parse_with`] without a loop per digit: `[+-]`, then at most 8
-/// integer digits (7 when the text has a fraction and more than 8 bytes), optionally `.` and
-/// at most `min(8, scale)` fraction digits. `None` sends the text to the general parser
+/// integer digits without a `.` (7 with one), and after the `.` at most `min(8, scale)`
+/// fraction digits. `None` sends the text to the general parser
 /// (longer text, extra places, any error), so this path never decides an error and both paths
 /// agree on every value (`fast_path_agrees_with_general`).
 ///
