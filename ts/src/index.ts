@@ -4,6 +4,7 @@
  * This is the one public entry. Each area lives in `ts/src/<area>/` and is re-exported here.
  */
 export { TachyonError, isTachyonError, type ErrorCode } from './errors.js';
+export { backend, backendInfo, type Backend, type BackendInfo } from './native.js';
 export {
   Price,
   Quantity,

@@ -216,7 +216,8 @@ impl Portfolio {
                 .sum();
             pnl.push(p);
         }
-        pnl.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+        // Unstable: see `var::historical`.
+        pnl.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
         Ok(historical_sorted(&pnl, level))
     }
 }

@@ -125,7 +125,10 @@ pub fn historical(pnl: &[f64], level: f64) -> Result<VarEstimate, VarError> {
         return Err(VarError::NotFinite("pnl"));
     }
     let mut s = pnl.to_vec();
-    s.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    // Unstable sort: values that compare equal are the same number (only ±0 differ, which at
+    // most flips the sign of a zero VaR), and it is 3× faster than the stable sort under Rust
+    // 1.63 (the WebAssembly build; bench/BENCHMARKS.md, "WebAssembly"), 1.3× under 1.95.
+    s.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     Ok(historical_sorted(&s, level))
 }
 

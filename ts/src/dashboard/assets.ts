@@ -2,10 +2,15 @@
  * The dashboard's files: a static page (`static/index.html`, `app.js`, `style.css`) and uPlot
  * from node_modules, read once at server start and served from memory by the decision server.
  * No build step and no CDN: the page is plain ES2020 and works offline.
+ *
+ * Plus, under `/lib/`, the WebAssembly build of the kernels and the modules that load it
+ * (`browserAssets()`): the page imports `/lib/ts/dist/browser.js` for its client-side
+ * analytics. Without a WebAssembly build those files are absent and the panel says so.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { browserAssets } from '../wasm/assets.js';
 
 export interface Asset {
   /** URL path. */
@@ -17,6 +22,19 @@ export interface Asset {
 /** Directory of the static files (the same from ts/src and from ts/dist: both sit at ts/<x>/dashboard). */
 export function staticDir(): string {
   return fileURLToPath(new URL('../../src/dashboard/static/', import.meta.url));
+}
+
+let kernels: Asset[] | undefined;
+/** The WebAssembly kernels for the page, once per process (none if there is no build). */
+function kernelAssets(): Asset[] {
+  if (kernels === undefined) {
+    try {
+      kernels = browserAssets({ prefix: '/lib/' });
+    } catch {
+      kernels = [];
+    }
+  }
+  return kernels;
 }
 
 /** Every file the page needs, by URL path. */
@@ -31,5 +49,6 @@ export function dashboardAssets(): Asset[] {
     { path: '/style.css', type: 'text/css; charset=utf-8', body: file(`${dir}style.css`) },
     { path: '/vendor/uPlot.iife.min.js', type: 'text/javascript; charset=utf-8', body: file(require.resolve('uplot/dist/uPlot.iife.min.js')) },
     { path: '/vendor/uPlot.min.css', type: 'text/css; charset=utf-8', body: file(require.resolve('uplot/dist/uPlot.min.css')) },
+    ...kernelAssets(),
   ];
 }

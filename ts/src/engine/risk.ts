@@ -56,7 +56,7 @@
  * ```
  */
 import type * as Native from '../../../native/index.js';
-import { native } from '../native.js';
+import { native, nativeOnly } from '../native.js';
 
 export type {
   RiskEngineOptions,
@@ -109,8 +109,8 @@ export type RiskRejectionCode =
   | 'LEVERAGE'
   | 'OVERFLOW';
 
-/** Every rejection code, in the order `checkMantissa` indexes them. */
-export const RISK_REJECTION_CODES = native.riskRejectionCodes() as RiskRejectionCode[];
+/** Every rejection code, in the order `checkMantissa` indexes them (native backend only). */
+export const RISK_REJECTION_CODES = nativeOnly('RISK_REJECTION_CODES', () => native.riskRejectionCodes() as RiskRejectionCode[]);
 
 type Num = string | number;
 type Ns = bigint | number;

@@ -738,7 +738,8 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   // The page and its scripts carry no data (the feed does), so they are served without the token.
   const serveAsset = (a: Asset) => (res: UWS.HttpResponse) => {
     reply(res, a.path, 200, a.body, a.type, [
-      ['Content-Security-Policy', "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"],
+      // 'wasm-unsafe-eval': the page compiles the WebAssembly kernels it imports from /lib/.
+      ['Content-Security-Policy', "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"],
       ['X-Frame-Options', 'DENY'],
       ['Referrer-Policy', 'no-referrer'],
     ]);

@@ -173,6 +173,70 @@ function renderTransitions() {
   }
 }
 
+// ---- client-side analytics: the Rust kernels compiled to WebAssembly (/lib/, the same code as
+// the server's addon), run in this browser on the equity curve the page already holds. GARCH fits
+// run on a Web Worker. `window.tachyonAnalytics` keeps the last inputs and results (for tests).
+
+/** @type {any} */ let kernels = null;
+let analyticsBusy = false;
+let analyticsAt = 0;
+const ANALYTICS_EVERY_MS = 1000;
+
+import('/lib/ts/dist/browser.js').then(
+  (t) => {
+    kernels = t;
+    $('an-status').textContent = `computed here by the WebAssembly build ${t.backendInfo.wasmVersion} of the Rust kernels`;
+    void runAnalytics();
+  },
+  (e) => {
+    $('an-status').textContent = `unavailable: the WebAssembly kernels did not load (${e instanceof Error ? e.message : e})`;
+  },
+);
+
+function scheduleAnalytics() {
+  if (Date.now() - analyticsAt >= ANALYTICS_EVERY_MS) void runAnalytics();
+}
+
+async function runAnalytics() {
+  if (!kernels || analyticsBusy || hist.eq.length < 3) return;
+  analyticsBusy = true;
+  analyticsAt = Date.now();
+  try {
+    const equity = Float64Array.from(hist.eq);
+    const rets = [];
+    for (let i = 1; i < equity.length; i++) {
+      const r = equity[i] / equity[i - 1] - 1;
+      if (equity[i - 1] > 0 && Number.isFinite(r)) rets.push(r);
+    }
+    const returns = Float64Array.from(rets);
+    const last = equity[equity.length - 1];
+    const emaSeries = new kernels.Ema({ period: 20 }).batch(equity);
+    const ema = emaSeries[emaSeries.length - 1];
+    /** @type {any} */ let risk = null;
+    if (returns.length >= 30) risk = kernels.varHistorical(returns, 0.99);
+    /** @type {any} */ let garch = null;
+    let garchNote = returns.length >= 100 ? '' : `needs 100 returns (${returns.length})`;
+    if (returns.length >= 100) {
+      try {
+        const m = await kernels.Garch11.fitAsync(returns);
+        garch = { variance: m.variance, estimates: Array.from(m.fitResult.estimates), status: m.fitResult.status };
+      } catch (e) {
+        garchNote = /** @type {any} */ (e).code ?? String(e);
+      }
+    }
+    $('an-n').textContent = fmt0.format(returns.length);
+    $('an-ema').textContent = Number.isFinite(ema) ? money(ema) : '—';
+    $('an-var').textContent = risk ? `${money(risk.var * last)} (${(risk.var * 100).toFixed(4)} %)` : '—';
+    $('an-cvar').textContent = risk ? `${money(risk.cvar * last)} (${(risk.cvar * 100).toFixed(4)} %)` : '—';
+    $('an-garch').textContent = garch ? `${(Math.sqrt(garch.variance) * 100).toFixed(4)} %` : garchNote ? `— (${garchNote})` : '—';
+    /** @type {any} */ (window).tachyonAnalytics = { equity: Array.from(equity), returns: Array.from(returns), ema, risk, garch };
+  } catch (e) {
+    $('an-status').textContent = `analytics failed: ${/** @type {any} */ (e).code ?? ''} ${e instanceof Error ? e.message : e}`;
+  } finally {
+    analyticsBusy = false;
+  }
+}
+
 // ---- the live feed
 
 let backoff = 250;
@@ -206,6 +270,7 @@ function connect() {
       renderStatus(m.status);
       renderSnapshot(m.snapshot);
       renderCharts();
+      scheduleAnalytics();
       $('token-form').hidden = false;
       if (!m.controlApi) $('token-msg').textContent = 'the control API is disabled on this server (no token configured)';
     } else if (m.type === 'tick') {
@@ -214,6 +279,7 @@ function connect() {
       renderSnapshot(m.snapshot);
       renderStatus(m.status, m.decisionsPerSec);
       renderCharts();
+      scheduleAnalytics();
       $('ticks').textContent = String(ticks);
       $('updated').textContent = new Date().toLocaleTimeString();
     } else if (m.type === 'transitions') {
