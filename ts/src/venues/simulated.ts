@@ -7,7 +7,7 @@
  * see `crates/backtest/src/session.rs`.
  */
 import type * as Native from '../../../native/index.js';
-import { native } from '../native.js';
+import { native, nativeOnly } from '../native.js';
 
 export type FillAt = 'nextOpen' | 'close';
 
@@ -80,9 +80,9 @@ export function decodeReports(bytes: Uint8Array): ExecReport[] {
 }
 
 /** Refusal codes, indexed by `reason − 1` of a rejected report / `−result − 1` of submit. */
-export const REJECT_CODES: readonly string[] = native.backtestRejectCodes();
+export const REJECT_CODES: readonly string[] = nativeOnly('REJECT_CODES', () => native.backtestRejectCodes());
 /** Bad-record codes, in `stats().badRecords` order. */
-export const RECORD_ERROR_CODES: readonly string[] = native.backtestRecordErrorCodes();
+export const RECORD_ERROR_CODES: readonly string[] = nativeOnly('RECORD_ERROR_CODES', () => native.backtestRecordErrorCodes());
 
 export class SimulatedVenue {
   readonly name = 'sim';
