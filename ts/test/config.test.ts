@@ -2,7 +2,7 @@
 // and the source, and the reference file documenting every key of the schema.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, envOverrides, loadConfig, TachyonConfig } from '../src/index.js';
@@ -35,6 +35,20 @@ describe('config', () => {
     expect(c.journal.path).toBe('/tmp/cli.db');
     expect(c.instruments[0]!.symbol).toBe('ETH/USDT');
     expect(envOverrides({ TACHYON__VENUE__RECONNECT_MS: '[1,2]' }).object).toEqual({ venue: { reconnectMs: [1, 2] } });
+  });
+
+  it('finds input files named in a config file beside it, outputs stay relative to the working directory', () => {
+    const y = file('beside.yaml', 'data:\n  path: bars-beside.csv\nstrategy:\n  kind: module\n  module: strat-beside.mjs\nreport:\n  dir: ./reports\n');
+    writeFileSync(join(dir, 'bars-beside.csv'), 'ts,open,high,low,close,volume\n');
+    const c = loadConfig({ file: y, env: null });
+    expect(resolve(c.data.path!)).toBe(join(dir, 'bars-beside.csv')); // not in the working directory: found beside the file
+    expect(c.strategy.module).toBe('strat-beside.mjs'); // exists nowhere: left as written (the loader names it)
+    expect(c.report.dir).toBe('./reports');
+    // A path that exists from the working directory wins (as on the command line).
+    const z = file('cwd.yaml', 'data:\n  path: package.json\n');
+    expect(loadConfig({ file: z, env: null }).data.path).toBe('package.json');
+    // Paths from the command line or the environment are never rewritten.
+    expect(loadConfig({ file: y, env: null, overrides: { 'data.path': 'bars-beside.csv' } }).data.path).toBe('bars-beside.csv');
   });
 
   it('names the key, the problem and where the bad value came from', () => {

@@ -19,8 +19,8 @@
  * cfg.journal.path; // './data/tachyon.db' unless the file or TACHYON__JOURNAL__PATH says otherwise
  * ```
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, isAbsolute, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { TachyonError } from '../errors.js';
@@ -176,7 +176,27 @@ export function loadConfig(options: LoadConfigOptions = {}): TachyonConfig {
     const lines = r.error.issues.map((i) => describe(i, origin));
     throw new TachyonError('ERR_CONFIG', `invalid configuration:\n${lines.join('\n')}`);
   }
+  if (options.file) resolveInputPaths(r.data, options.file, origin);
   return r.data;
+}
+
+/**
+ * Input files named in a config file (`data.path`, `strategy.module`) are looked up relative to
+ * the working directory first, as on the command line, and then relative to the config file, so
+ * `tachyon backtest -c some/dir/run.yaml` finds `some/dir`'s data from anywhere. Outputs
+ * (journal, reports) stay relative to the working directory.
+ */
+function resolveInputPaths(cfg: TachyonConfig, file: string, origin: Map<string, string>): void {
+  const near = (key: string, p: string | undefined): string | undefined => {
+    if (p === undefined || isAbsolute(p) || !origin.get(key)?.startsWith('file ')) return p;
+    if (existsSync(p)) return p;
+    const beside = resolve(dirname(file), p);
+    if (!existsSync(beside)) return p;
+    const rel = relative(process.cwd(), beside); // short in messages when below the working directory
+    return rel.startsWith('..') ? beside : rel;
+  };
+  cfg.data.path = near('data.path', cfg.data.path);
+  cfg.strategy.module = near('strategy.module', cfg.strategy.module);
 }
 
 /** The defaults (what `npm start` runs with on a fresh machine). */
