@@ -1,7 +1,7 @@
 /**
  * Load test of the decision server beside a `ws` + JSON baseline, in one run, on loopback.
  *
- *   node --import tsx bench/server-load.ts [--quick] [--check] [--pin] [--pace timer|fine|spin] [--rates 5000,20000,50000] [--batch 64]
+ *   node --import tsx bench/server-load.ts [--quick] [--check] [--pin] [--pace timer|fine|spin] [--client js|rust] [--rates 5000,20000,50000] [--batch 64]
  *
  * Each server runs in its own process (server/server-main.ts); this process is the client
  * (server/client.ts: raw-socket WebSocket, pre-encoded frames, open loop at a fixed rate,
@@ -49,6 +49,12 @@ if (!['timer', 'fine', 'spin'].includes(PACE)) throw new Error(`--pace must be t
  * thread would hold CPU 0).
  */
 const PIN = argv.includes('--pin');
+/**
+ * `--client rust`: the native load client (`crates/bench/src/bin/ws-load.rs`, one thread,
+ * non-blocking sockets, same fields and definitions as the TypeScript client) instead of the
+ * TypeScript one, whose event loop limits a pinned run above ~50k req/s. Built on first use.
+ */
+const CLIENT: 'js' | 'rust' = argv.includes('--client') && argv[argv.indexOf('--client') + 1] === 'rust' ? 'rust' : 'js';
 const SLO_US = 1000; // "equal p99": the throughput each server sustains with p99 ≤ 1 ms
 const LADDER = ratesArg
   ? ratesArg.split(',').map(Number)
@@ -114,6 +120,43 @@ function cpuSeconds(pid: number): number {
 
 type Row = RateResult & { cpuUsPerReq: number };
 
+const root = join(here, '..');
+const wsLoadBin = join(root, 'target', 'release', 'ws-load');
+
+/** The request frames in a file for the native client: each preceded by its u32 LE length. */
+function framesFile(kind: 'uws' | 'ws', fr: Buffer[]): string {
+  const dir = join(here, 'results');
+  mkdirSync(dir, { recursive: true });
+  const parts: Buffer[] = [];
+  for (const f of fr) {
+    const n = Buffer.alloc(4);
+    n.writeUInt32LE(f.length);
+    parts.push(n, f);
+  }
+  const path = join(dir, `server-load-frames-${kind}.bin`);
+  writeFileSync(path, Buffer.concat(parts));
+  return path;
+}
+
+/** One rate through the native client (pinned to CPU 0 under `--pin`, normal scheduling). */
+function runRateNative(port: number, file: string, rate: number): Promise<RateResult> {
+  const args = ['--port', String(port), '--rate', String(rate), '--duration', String(DURATION), '--warmup', String(WARMUP), '--connections', String(CONNECTIONS), '--frames', file];
+  // chrt -o 0: the client spins (yielding), so it must not inherit this process's real-time policy.
+  const cmd = PIN ? ['taskset', '-c', '0', 'chrt', '-o', '0', wsLoadBin, ...args] : [wsLoadBin, ...args];
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    p.once('error', reject);
+    p.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`ws-load exited ${code}`));
+      const r = JSON.parse(out) as Record<string, number | null>;
+      const n = (k: string) => (r[k] === null ? Number.NaN : Number(r[k]));
+      resolve({ targetRate: n('targetRate'), sent: n('sent'), received: n('received'), achieved: n('achieved'), p50: n('p50'), p99: n('p99'), p999: n('p999'), max: n('max'), lost: n('lost') });
+    });
+  });
+}
+
 const us = (v: number) => (Number.isFinite(v) ? (v < 1000 ? `${v.toFixed(0)} µs` : `${(v / 1000).toFixed(2)} ms`) : '—');
 
 /**
@@ -128,15 +171,20 @@ async function ladders(): Promise<{ decider: string; uws: Row[]; ws: Row[] }> {
   try {
     for (const kind of ['uws', 'ws'] as const) await sanity(kind, servers[kind].port);
     const fr = { uws: frames('uws'), ws: frames('ws') };
+    const files = CLIENT === 'rust' ? { uws: framesFile('uws', fr.uws), ws: framesFile('ws', fr.ws) } : null;
     for (const rate of LADDER) {
       for (const kind of ['uws', 'ws'] as const) {
         if (done[kind]) continue;
-        const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(servers[kind].port)));
         const pid = servers[kind].proc.pid!;
+        let rr: RateResult;
         const cpu0 = cpuSeconds(pid);
-        const rr = await runRate(clients, fr[kind], rate, DURATION, WARMUP, 2, PACE);
+        if (files) rr = await runRateNative(servers[kind].port, files[kind], rate);
+        else {
+          const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(servers[kind].port)));
+          rr = await runRate(clients, fr[kind], rate, DURATION, WARMUP, 2, PACE);
+          for (const c of clients) c.close();
+        }
         const r: Row = { ...rr, cpuUsPerReq: ((cpuSeconds(pid) - cpu0) * 1e6) / Math.max(1, rr.received) };
-        for (const c of clients) c.close();
         rows[kind].push(r);
         console.log(
           `  ${kind.padEnd(3)} ${String(rate).padStart(7)} req/s → ${Math.round(r.achieved).toLocaleString('en-US').padStart(8)}/s  ` +
@@ -182,12 +230,16 @@ function pin(pid: number, cpu: number): void {
   run('renice', ['-n', '-20', '-p', ...tids]);
   run('chrt', ['-f', '-p', '50', String(pid)]); // the main (event-loop) thread only
 }
+if (CLIENT === 'rust') {
+  const b = spawnSync('cargo', ['build', '--release', '--quiet', '-p', 'tachyon-bench', '--bin', 'ws-load'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('--client rust: building ws-load failed');
+}
 if (PIN && cpus().length < 2) throw new Error('--pin needs at least 2 CPUs (server and client on different cores)');
 if (PIN && PACE === 'spin') throw new Error('--pin with --pace spin would hold CPU 0 at real-time priority: use --pace fine');
 console.log(
   `server load test: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}; ` +
     `${CONNECTIONS} connections, ${DURATION} s per rate (${WARMUP} s warm-up), ${BATCH} instrument(s) × ${N_FEATURES} features per request, ` +
-    `${PACE} pacing${quick ? ', quick' : ''}${PIN ? `, pinned (client CPU 0, server CPU ${cpus().length - 1}, main threads SCHED_FIFO 50)` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `${CLIENT === 'rust' ? 'native client (spin + yield)' : `${PACE} pacing`}${quick ? ', quick' : ''}${PIN ? `, pinned (client CPU 0, server CPU ${cpus().length - 1}, main threads SCHED_FIFO 50)` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
 );
 const all = await ladders();
 const uws = { decider: all.decider, rows: all.uws };
@@ -230,7 +282,7 @@ const ratio = Number.isFinite(ratioSlo) ? ratioSlo : ratioEq;
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', BATCH === 1 ? 'server-load.json' : `server-load-batch${BATCH}.json`),
-  JSON.stringify({ quick, batch: BATCH, pace: PACE, pinned: PIN, loadavg: loadavg(), connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratioSlo, ratioEqualP99: ratioEq }, null, 2),
+  JSON.stringify({ quick, batch: BATCH, pace: PACE, client: CLIENT, pinned: PIN, loadavg: loadavg(), connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratioSlo, ratioEqualP99: ratioEq }, null, 2),
 );
 
 if (check) {
