@@ -194,17 +194,17 @@ export async function runRate(
         else if (p.length > 1) clients[i]!.write(Buffer.concat(p));
         p.length = 0;
       }
-      if (k >= total) resolve();
+      if (k >= total) return resolve();
       // timer: wake about every millisecond and write what is due (the client then uses a
-      // fraction of a core and does not crowd the server off a shared core); spin: re-check
-      // at once (exact spacing, a full core).
-      else if (pace === 'spin') setImmediate(loop);
-      else if (pace === 'fine') {
+      // fraction of a core and does not crowd the server off a shared core); fine: sleep until
+      // the next request is due, at most 50 µs, then let I/O run; spin: re-check at once
+      // (exact spacing, a full core).
+      if (pace === 'fine') {
         const wait = t0 + k / perMs - performance.now(); // ms until request k is due
         if (wait > 0) Atomics.wait(sleeper, 0, 0, Math.min(wait, 0.05));
-        setImmediate(loop);
       }
-      else setTimeout(loop, 0);
+      if (pace === 'timer') setTimeout(loop, 0);
+      else setImmediate(loop);
     };
     loop();
   });
