@@ -178,12 +178,20 @@ run('WebAssembly kernels in Chromium', () => {
     near(got.varMc, varPortfolioMonteCarlo(book, 0.99, { paths: 20_000, seed: 7 }));
     expect(got.size).toBe(positionFraction({ kind: 'volTarget', targetVol: 0.1, forecastVol: 0.25 }, 0.5));
     near(got.mcAsync, varPortfolioMonteCarlo(book, 0.99, { paths: 20_000, seed: 7 }));
-    // GARCH(1,1) with Normal errors is bit-identical across the builds (tests/wasm-parity).
+    // GARCH(1,1) fits iterate an optimiser over ln, whose rare last-bit differences between the
+    // two libms can nudge its path: the builds agree to 1e-6 relative (ts/test/wasm-parity).
+    const close = (name: string, a: number[], b: ArrayLike<number>) => {
+      expect(a.length, name).toBe(b.length);
+      for (let i = 0; i < a.length; i++) {
+        const rel = Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(a[i]!), Math.abs(b[i]!), Number.MIN_VALUE);
+        expect(rel, `${name}[${i}]: browser ${a[i]}, native ${b[i]}`).toBeLessThan(1e-6);
+      }
+    };
     const g = Garch11.fit(Float64Array.from(returns.slice(0, 2000)));
-    bitExact('garch estimates', got.garch.estimates, g.fitResult!.estimates);
-    bitExact('garch estimates (Web Worker)', got.garch.asyncEstimates, g.fitResult!.estimates);
-    bitExact('garch update', got.garch.next, returns.slice(2000, 2050).map((x) => g.update(x)));
-    bitExact('garch forecast', got.garch.forecast, g.forecast(10));
+    close('garch estimates', got.garch.estimates, g.fitResult!.estimates);
+    close('garch estimates (Web Worker)', got.garch.asyncEstimates, g.fitResult!.estimates);
+    close('garch update', got.garch.next, returns.slice(2000, 2050).map((x) => g.update(x)));
+    close('garch forecast', got.garch.forecast, g.forecast(10));
     expect(got.garch.ticks).toBeGreaterThan(0); // the page's event loop ran during the async fit
 
     const nodeErrors = [() => new Ema().update(Number.NaN), () => new Ema({ period: 0 }), () => varHistorical([1, 2], 1.5)].map((fn) => {

