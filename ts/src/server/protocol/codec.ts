@@ -2,10 +2,12 @@
  * Encoding and decoding of the binary WebSocket protocol (schema: `tachyon.fbs`, code generated
  * by `scripts/gen-flatbuffers.mjs`).
  *
- * Server side (hot path): {@link FrameDecoder} checks the frame's structure before anything is
- * read (the FlatBuffers JS runtime has no verifier: a bad offset would silently read zeros or
- * throw a `RangeError`), and hands out zero-copy typed-array views of the request's vectors;
- * {@link FrameEncoder} reuses one builder for every answer.
+ * Server side (hot path): {@link FrameDecoder} copies the frame into a buffer it owns and checks
+ * its structure before anything is read (the FlatBuffers JS runtime has no verifier: a bad
+ * offset would silently read zeros or throw a `RangeError`), then exposes the request's vectors
+ * as indexes into long-lived typed-array views; {@link FrameEncoder} writes answers directly in
+ * the wire layout into one reused buffer. A decision request allocates nothing past the view of
+ * the socket's message (bench/BENCHMARKS.md, "Decision server").
  *
  * Client side: {@link encodeDecisionRequest}, {@link encodeMarketEvents},
  * {@link encodeSubscribe}, {@link encodePing} and {@link decodeFrame} (plain objects).
