@@ -118,7 +118,23 @@ function cpuSeconds(pid: number): number {
   return (Number(rest[11]) + Number(rest[12])) / 100; // fields 14 and 15 (utime, stime)
 }
 
-type Row = RateResult & { cpuUsPerReq: number };
+/** Garbage collections so far in the uWS server (its own Prometheus metrics: prom-client's `nodejs_gc_duration_seconds`). */
+interface GcStats {
+  minor: number;
+  minorSec: number;
+  major: number;
+  majorSec: number;
+}
+async function gcStats(port: number): Promise<GcStats> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const val = (name: string, kind: string) => {
+    const m = text.match(new RegExp(`^tachyon_nodejs_gc_duration_seconds_${name}\\{kind="${kind}"\\} (\\S+)$`, 'm'));
+    return m ? Number(m[1]) : 0;
+  };
+  return { minor: val('count', 'minor'), minorSec: val('sum', 'minor'), major: val('count', 'major') + val('count', 'incremental'), majorSec: val('sum', 'major') + val('sum', 'incremental') };
+}
+
+type Row = RateResult & { cpuUsPerReq: number; gc?: { minor: number; minorMs: number; major: number; majorMs: number } };
 
 const root = join(here, '..');
 const wsLoadBin = join(root, 'target', 'release', 'ws-load');
@@ -178,6 +194,7 @@ async function ladders(): Promise<{ decider: string; uws: Row[]; ws: Row[] }> {
         const pid = servers[kind].proc.pid!;
         let rr: RateResult;
         const cpu0 = cpuSeconds(pid);
+        const gc0 = kind === 'uws' ? await gcStats(servers.uws.port) : null;
         if (files) rr = await runRateNative(servers[kind].port, files[kind], rate);
         else {
           const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(servers[kind].port)));
@@ -185,11 +202,16 @@ async function ladders(): Promise<{ decider: string; uws: Row[]; ws: Row[] }> {
           for (const c of clients) c.close();
         }
         const r: Row = { ...rr, cpuUsPerReq: ((cpuSeconds(pid) - cpu0) * 1e6) / Math.max(1, rr.received) };
+        if (gc0) {
+          const g = await gcStats(servers.uws.port);
+          r.gc = { minor: g.minor - gc0.minor, minorMs: (g.minorSec - gc0.minorSec) * 1e3, major: g.major - gc0.major, majorMs: (g.majorSec - gc0.majorSec) * 1e3 };
+        }
         rows[kind].push(r);
+        const gcText = r.gc ? `  GC ${r.gc.minor} minor (${r.gc.minorMs.toFixed(1)} ms), ${r.gc.major} major (${r.gc.majorMs.toFixed(1)} ms)` : '';
         console.log(
           `  ${kind.padEnd(3)} ${String(rate).padStart(7)} req/s → ${Math.round(r.achieved).toLocaleString('en-US').padStart(8)}/s  ` +
             `p50 ${us(r.p50).padStart(8)}  p99 ${us(r.p99).padStart(8)}  p99.9 ${us(r.p999).padStart(8)}  max ${us(r.max).padStart(8)}  ` +
-            `lost ${r.lost}  server CPU ${r.cpuUsPerReq.toFixed(1)} µs/req`,
+            `lost ${r.lost}  server CPU ${r.cpuUsPerReq.toFixed(1)} µs/req${gcText}`,
         );
         await new Promise((res) => setTimeout(res, 300));
         // Saturated (open loop: the median climbs, answers fall behind): stop climbing.

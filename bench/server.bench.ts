@@ -1,7 +1,8 @@
 /**
  * The decision server's per-request work without the network: decode a request frame, decide
- * (native engine), encode the answer — FlatBuffers with the server's decoder and direct encoder
- * beside the `ws` baseline's JSON.parse / JSON.stringify doing the same job on the same data.
+ * (native engine), encode the answer — FlatBuffers with the server's decoder and direct encoder,
+ * exactly as `server.ts` calls them, beside the `ws` baseline's JSON.parse / JSON.stringify
+ * doing the same job on the same data.
  * 1,000 requests per sample; 1 and 64 instruments × 8 features per request.
  * Run: `npm run bench -- --filter server` or `node --import tsx bench/server.bench.ts`.
  */
@@ -49,14 +50,14 @@ for (const batch of [1, 64]) {
         },
       },
       {
-        name: 'tachyon: FlatBuffers views → decide → direct encode',
+        name: 'tachyon: FlatBuffers copy + views → decideRows → direct encode (the server path)',
         opsPerCall: REQS,
         fn: () => {
           for (let i = 0; i < REQS; i++) {
             dec.open(new Uint8Array(fbBuf));
-            const r = dec.decision();
-            engine.decideBatch(r.features, out);
-            sink += enc.decision(dec.idLo, dec.idHi, r.instruments, batch, out, 0, r.clientTsLo, r.clientTsHi, 1).length;
+            dec.readDecision();
+            engine.decideRows(dec.f64, dec.featureStart, dec.rows, out);
+            sink += enc.decision(dec.idLo, dec.idHi, dec.u32, dec.rows, out, 0, dec.clientTsLo, dec.clientTsHi, 1, dec.instrumentStart).length;
           }
         },
       },

@@ -213,8 +213,76 @@ pub fn decision_decide_into(
 /// Every row of `features` (instruments × features, row-major) into the output columns (one
 /// entry per instrument each; no two arrays may share memory).
 #[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
 pub fn decision_decide_batch(
     engine: &mut External<BindingDecisionEngine>,
+    features: &[f64],
+    actions: Uint8ArraySlice<'_>,
+    scores: Float64ArraySlice<'_>,
+    confidence: Float64ArraySlice<'_>,
+    clamps: Uint8ArraySlice<'_>,
+    reasons: Uint8ArraySlice<'_>,
+    clamp_features: Uint16ArraySlice<'_>,
+) -> Result<()> {
+    decide_columns(
+        engine,
+        features,
+        features,
+        actions,
+        scores,
+        confidence,
+        clamps,
+        reasons,
+        clamp_features,
+    )
+}
+
+/// Rows `start … start + rows` of `features` (counted in rows of `nFeatures` values from
+/// element `featureStart`) into the output columns: a window of a larger buffer (the server's
+/// copy of a request frame) without a subarray per call. Bounds are checked.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn decision_decide_rows(
+    engine: &mut External<BindingDecisionEngine>,
+    features: &[f64],
+    feature_start: u32,
+    rows: u32,
+    actions: Uint8ArraySlice<'_>,
+    scores: Float64ArraySlice<'_>,
+    confidence: Float64ArraySlice<'_>,
+    clamps: Uint8ArraySlice<'_>,
+    reasons: Uint8ArraySlice<'_>,
+    clamp_features: Uint16ArraySlice<'_>,
+) -> Result<()> {
+    let nf = engine.inner.n_features();
+    let from = feature_start as usize;
+    let to = (rows as usize)
+        .checked_mul(nf)
+        .and_then(|n| n.checked_add(from))
+        .filter(|&to| to <= features.len())
+        .ok_or_else(|| {
+            invalid_arg(format!(
+                "rows {rows} × {nf} features from element {from} overrun the {} features given",
+                features.len()
+            ))
+        })?;
+    decide_columns(
+        engine,
+        features,
+        &features[from..to],
+        actions,
+        scores,
+        confidence,
+        clamps,
+        reasons,
+        clamp_features,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_columns(
+    engine: &mut External<BindingDecisionEngine>,
+    whole: &[f64],
     features: &[f64],
     mut actions: Uint8ArraySlice<'_>,
     mut scores: Float64ArraySlice<'_>,
@@ -224,7 +292,7 @@ pub fn decision_decide_batch(
     mut clamp_features: Uint16ArraySlice<'_>,
 ) -> Result<()> {
     let ranges = [
-        range(features),
+        range(whole),
         range(&actions),
         range(&scores),
         range(&confidence),

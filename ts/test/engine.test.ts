@@ -139,6 +139,22 @@ describe('DecisionEngine', () => {
     expect(Array.from(out.actions)).toEqual([1, 2]);
   });
 
+  it('decides a window of a larger buffer (decideRows), bounds checked', () => {
+    const e = new DecisionEngine(strategy);
+    const rows = Float64Array.from([0, 0, 7, 0, 0, -7, 0, 0, 0.1]);
+    const buf = new Float64Array(20).fill(Number.NaN);
+    buf.set(rows, 5);
+    const whole = e.decideBatch(rows);
+    const win = e.decideRows(buf, 5, 3, new DecisionBatch(3));
+    expect([...win.actions]).toEqual([...whole.actions]);
+    expect([...win.scores]).toEqual([...whole.scores]);
+    expect([...e.decideRows(buf, 8, 1, new DecisionBatch(1)).actions]).toEqual([2]);
+    // 6 rows of 3 from element 5 end at 23: the buffer has 20.
+    expect(message(() => e.decideRows(buf, 5, 6, new DecisionBatch(6)))).toMatch(/rows 6 × 3 features from element 5 overrun the 20 features/);
+    expect(code(() => e.decideRows(buf, 18, 1, new DecisionBatch(1)))).toBe('ERR_INVALID_ARG');
+    expect(code(() => e.decideRows(buf, 5, 3, new DecisionBatch(2)))).toBe('ERR_DIMENSION');
+  });
+
   it('rejects bad config and bad input with typed errors', () => {
     expect(code(() => new DecisionEngine({ ...strategy, weights: [] }))).toBe('ERR_INVALID_CONFIG');
     expect(message(() => new DecisionEngine({ ...strategy, weights: [1, NaN, 1] }))).toContain('weights[1]');

@@ -19,7 +19,7 @@ describe('FlatBuffers protocol', () => {
     expect(existsSync('ts/src/server/protocol/generated/tachyon.ts')).toBe(true);
   });
 
-  it('round-trips a decision request through the server decoder with zero-copy views', () => {
+  it('round-trips a decision request through the server decoder, into long-lived views of its own copy', () => {
     const frame = encodeDecisionRequest({ requestId: 2n ** 63n + 5n, instruments: [4294967295, 0, 7], nFeatures: 2, features: [1.5, -2, Number.NaN, 0, 1e300, -0], clientTsNs: 99n });
     const d = new FrameDecoder(16);
     expect(d.open(frame)).toBe(WirePayload.DecisionRequest);
@@ -27,8 +27,28 @@ describe('FlatBuffers protocol', () => {
     const r = d.decision();
     expect([...r.instruments]).toEqual([4294967295, 0, 7]);
     expect([...r.features]).toEqual([1.5, -2, Number.NaN, 0, 1e300, -0]);
-    expect(r.features.buffer).toBe(frame.buffer); // a view, not a copy
     expect(u64(r.clientTsLo, r.clientTsHi)).toBe(99n);
+    // The hot path: the same request as fields and indexes into views that outlive the frame.
+    const { f64, u32 } = d;
+    frame.fill(0); // the socket's buffer is reused after the handler returns: the decoder copied it
+    d.readDecision();
+    expect([d.rows, d.nFeatures]).toEqual([3, 2]);
+    expect([...f64.subarray(d.featureStart, d.featureStart + 6)]).toEqual([1.5, -2, Number.NaN, 0, 1e300, -0]);
+    expect([...u32.subarray(d.instrumentStart, d.instrumentStart + 3)]).toEqual([4294967295, 0, 7]);
+    expect(u64(d.clientTsLo, d.clientTsHi)).toBe(99n);
+    // A second frame reuses the views; a frame bigger than the buffer grows it.
+    d.open(encodeDecisionRequest({ requestId: 3n, instruments: [9], nFeatures: 1, features: [0.25] }));
+    d.readDecision();
+    expect(d.f64).toBe(f64);
+    expect([d.rows, d.f64[d.featureStart], d.u32[d.instrumentStart], d.clientTsLo]).toEqual([1, 0.25, 9, 0]);
+    const n = 5000;
+    const big = encodeDecisionRequest({ requestId: 4n, instruments: Array.from({ length: n }, (_, i) => i), nFeatures: 2, features: Array.from({ length: 2 * n }, (_, i) => i / 2) });
+    expect(big.length).toBeGreaterThan(64 * 1024);
+    const g = new FrameDecoder(n);
+    g.open(big);
+    g.readDecision();
+    expect(g.f64).not.toBe(f64);
+    expect([g.rows, g.f64[g.featureStart + 2 * n - 1], g.u32[g.instrumentStart + n - 1]]).toEqual([n, (2 * n - 1) / 2, n - 1]);
   });
 
   it('copies a frame that sits at an unaligned offset instead of misreading it', () => {
@@ -75,6 +95,11 @@ describe('FlatBuffers protocol', () => {
       const direct = e.decision(Number(id & 0xffffffffn), Number(id >> 32n), inst, n, out, 3, Number(ts & 0xffffffffn), Number(ts >> 32n), 4242).slice();
       const built = e.decisionWithBuilder(id, inst, n, out, 3, ts, 4242).slice();
       expect(decodeFrame(direct), `n = ${n}`).toEqual(decodeFrame(built));
+      // Instrument ids taken from inside a larger array (the server passes the decoder's view).
+      const padded = new Uint32Array(n + 7).fill(0xdeadbeef);
+      padded.set(inst, 5);
+      const fromWindow = e.decision(Number(id & 0xffffffffn), Number(id >> 32n), padded, n, out, 3, Number(ts & 0xffffffffn), Number(ts >> 32n), 4242, 5).slice();
+      expect(fromWindow, `n = ${n}, window`).toEqual(direct);
       expect(direct.length % 8).toBe(0);
       // Also through the server's own checks.
       expect(new FrameDecoder(1).open(direct)).toBe(WirePayload.DecisionResponse);

@@ -80,6 +80,9 @@ export function clampNames(bits: number): ClampName[] {
   return out;
 }
 
+/** The output columns {@link DecisionEngine.decideRows} fills (a {@link DecisionBatch} is one). */
+export type DecisionOutputs = Pick<DecisionBatch, 'actions' | 'scores' | 'confidence' | 'clamps' | 'reasons' | 'clampFeatures'>;
+
 /** Column outputs of a batch: entry `i` belongs to row `i` of the features. */
 export class DecisionBatch {
   readonly actions: Uint8Array;
@@ -219,6 +222,17 @@ export class DecisionEngine {
     const b = out ?? new DecisionBatch(rows);
     native.decisionDecideBatch(this.h, features, b.actions, b.scores, b.confidence, b.clamps, b.reasons, b.clampFeatures);
     return b;
+  }
+
+  /**
+   * Rows `featureStart / nFeatures …` of a larger buffer: decides `rows` rows of `nFeatures`
+   * values starting at element `featureStart` of `features`, into `out` (whose `length` must be
+   * `rows`). For callers that keep many requests in one long-lived buffer (the decision server's
+   * copy of a frame): no subarray per call. Bounds are checked (`ERR_INVALID_ARG`).
+   */
+  decideRows<T extends DecisionOutputs>(features: Float64Array, featureStart: number, rows: number, out: T): T {
+    native.decisionDecideRows(this.h, features, featureStart, rows, out.actions, out.scores, out.confidence, out.clamps, out.reasons, out.clampFeatures);
+    return out;
   }
 
   /** Totals so far (decisions, buys, sells, holds, missingFeature, nonFiniteScore, clamped). */

@@ -247,24 +247,27 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   function onDecision(ws: UWS.WebSocket<DecisionSocket>, t0: number): void {
     const decider = deps.decider;
     if (!decider) return refuse(ws, decoder.requestId, ErrorCode.NotSupported, 'this server has no decision engine');
-    let req;
+    // The request stays in the decoder (its copy of the frame, read through long-lived views):
+    // nothing on this path allocates for batches of up to 64 instruments.
     try {
-      req = decoder.decision();
+      decoder.readDecision();
     } catch (e) {
       if (e instanceof FrameError && e.code === ErrorCode.Malformed) throw e;
       return refuse(ws, decoder.requestId, e instanceof FrameError ? e.code : ErrorCode.Malformed, (e as Error).message);
     }
-    if (req.nFeatures !== decider.nFeatures)
-      return refuse(ws, decoder.requestId, ErrorCode.BadDimensions, `n_features is ${req.nFeatures}; the engine decides ${decider.nFeatures} features per instrument`);
-    const rows = req.instruments.length;
+    const nf = decoder.nFeatures;
+    if (nf !== decider.nFeatures)
+      return refuse(ws, decoder.requestId, ErrorCode.BadDimensions, `n_features is ${nf}; the engine decides ${decider.nFeatures} features per instrument`);
+    const rows = decoder.rows;
     const out = outputs.get(rows);
     try {
-      decider.decideBatch(req.features, out);
+      if (decider.decideRows) decider.decideRows(decoder.f64, decoder.featureStart, rows, out);
+      else decider.decideBatch(decoder.f64.subarray(decoder.featureStart, decoder.featureStart + rows * nf), out);
     } catch (e) {
       return refuse(ws, decoder.requestId, ErrorCode.EngineError, (e as Error).message);
     }
     const serverNs = Math.round((performance.now() - t0) * 1e6);
-    send(ws, encoder.decision(decoder.idLo, decoder.idHi, req.instruments, rows, out, modeWire, req.clientTsLo, req.clientTsHi, serverNs));
+    send(ws, encoder.decision(decoder.idLo, decoder.idHi, decoder.u32, rows, out, modeWire, decoder.clientTsLo, decoder.clientTsHi, serverNs, decoder.instrumentStart));
     hot.decisionRequests++;
     hot.decisions += rows;
     metrics.latency.record((performance.now() - t0) * 1e6);

@@ -27,6 +27,12 @@ export interface Decider {
    * it. Throws on a dimension mismatch.
    */
   decideBatch(features: Float64Array, out?: DecisionColumns): DecisionColumns;
+  /**
+   * Optional, preferred by the server: decides `rows` rows starting at element `featureStart`
+   * of `features` (a long-lived buffer holding the request frame), so a request costs no
+   * subarray. {@link DecisionEngine} implements it.
+   */
+  decideRows?(features: Float64Array, featureStart: number, rows: number, out: DecisionColumns): DecisionColumns;
 }
 
 /** Control modes, as the risk engine names them. */

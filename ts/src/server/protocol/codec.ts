@@ -2,10 +2,12 @@
  * Encoding and decoding of the binary WebSocket protocol (schema: `tachyon.fbs`, code generated
  * by `scripts/gen-flatbuffers.mjs`).
  *
- * Server side (hot path): {@link FrameDecoder} checks the frame's structure before anything is
- * read (the FlatBuffers JS runtime has no verifier: a bad offset would silently read zeros or
- * throw a `RangeError`), and hands out zero-copy typed-array views of the request's vectors;
- * {@link FrameEncoder} reuses one builder for every answer.
+ * Server side (hot path): {@link FrameDecoder} copies the frame into a buffer it owns and checks
+ * its structure before anything is read (the FlatBuffers JS runtime has no verifier: a bad
+ * offset would silently read zeros or throw a `RangeError`), then exposes the request's vectors
+ * as indexes into long-lived typed-array views; {@link FrameEncoder} writes answers directly in
+ * the wire layout into one reused buffer. A decision request allocates nothing past the view of
+ * the socket's message (bench/BENCHMARKS.md, "Decision server").
  *
  * Client side: {@link encodeDecisionRequest}, {@link encodeMarketEvents},
  * {@link encodeSubscribe}, {@link encodePing} and {@link decodeFrame} (plain objects).
@@ -75,35 +77,14 @@ export class FrameError extends globalThis.Error {
 
 // vtable slots (4 + 2 × field index) of the fields the decoder reads.
 const ENV_REQUEST_ID = 4;
+const ENV_PAYLOAD_TYPE = 6;
 const ENV_PAYLOAD = 8;
 const REQ_INSTRUMENTS = 4;
+const REQ_N_FEATURES = 6;
 const REQ_FEATURES = 8;
 const REQ_CLIENT_TS = 10;
 const EVENTS_EVENTS = 4;
-
-/** Checks that the table at `pos` and its vtable lie inside the buffer. */
-function tableOk(bb: flatbuffers.ByteBuffer, len: number, pos: number): boolean {
-  if (pos < 0 || pos + 4 > len || (pos & 3) !== 0) return false;
-  const vt = pos - bb.readInt32(pos);
-  if (vt < 0 || vt + 4 > len || (vt & 1) !== 0) return false;
-  const vtLen = bb.readUint16(vt);
-  const objLen = bb.readUint16(vt + 2);
-  return vtLen >= 4 && (vtLen & 1) === 0 && vt + vtLen <= len && objLen >= 4 && pos + objLen <= len;
-}
-
-/** Position of the vector in field `slot` of the table at `pos`, or -1 if absent; throws if out of bounds. */
-function vectorAt(bb: flatbuffers.ByteBuffer, len: number, pos: number, slot: number, elem: number, what: string): number {
-  const o = bb.__offset(pos, slot);
-  if (o === 0) return -1;
-  const field = pos + o;
-  if (field + 4 > len) throw new FrameError(ErrorCode.Malformed, `${what}: offset out of bounds`);
-  const vec = field + bb.readUint32(field);
-  if (vec + 4 > len) throw new FrameError(ErrorCode.Malformed, `${what}: vector out of bounds`);
-  const n = bb.readUint32(vec);
-  if (vec + 4 + n * elem > len) throw new FrameError(ErrorCode.Malformed, `${what}: ${n} elements overrun the frame`);
-  if (((vec + 4) & (Math.min(elem, 8) - 1)) !== 0) throw new FrameError(ErrorCode.Malformed, `${what}: misaligned vector`);
-  return vec;
-}
+const SUB_TOPICS = 4;
 
 /** A decoded decision request: views into the frame, valid until the frame's buffer is reused. */
 export interface DecodedDecision {
@@ -118,19 +99,45 @@ export interface DecodedDecision {
 /** A 64-bit value from two 32-bit words. */
 export const u64 = (lo: number, hi: number): bigint => (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 
+/** Frames are copied into a decoder-owned buffer of this size at first, doubled as needed. */
+const SCRATCH_BYTES = 64 * 1024;
+
 /**
- * Server-side frame decoder. One instance per server; `decode` is synchronous and keeps no
- * reference to the frame afterwards.
+ * Server-side frame decoder. One instance per server; `open` copies the frame into a buffer the
+ * decoder owns (one `memcpy`), so the frame's vectors are 8-aligned and readable through
+ * long-lived typed-array views: decoding a DecisionRequest allocates nothing. It checks the
+ * structure before anything is read (the FlatBuffers JS runtime has no verifier: a bad offset
+ * would silently read zeros or throw a `RangeError`). Results are valid until the next `open`.
+ *
+ * Hot path: {@link FrameDecoder.readDecision} leaves the request in fields
+ * ({@link FrameDecoder.rows}, {@link FrameDecoder.featureStart} into {@link FrameDecoder.f64},
+ * {@link FrameDecoder.instrumentStart} into {@link FrameDecoder.u32}, …);
+ * {@link FrameDecoder.decision} returns the same as an object of views (convenient, allocates).
  */
 export class FrameDecoder {
-  private readonly env = new Envelope();
-  private readonly req = new DecisionRequest();
-  private readonly sub = new Subscribe();
-  private bb: flatbuffers.ByteBuffer = new flatbuffers.ByteBuffer(new Uint8Array(0));
+  private buf = new ArrayBuffer(SCRATCH_BYTES);
+  private u8 = new Uint8Array(this.buf);
+  private dv = new DataView(this.buf);
+  /** The frame's bytes as float64 (valid until the next `open`). */
+  f64 = new Float64Array(this.buf);
+  /** The frame's bytes as uint32 (valid until the next `open`). */
+  u32 = new Uint32Array(this.buf);
+  private len = 0;
+  private payloadPos = 0;
   /** Low and high 32-bit words of the last frame's request id (0 when unreadable). */
   idLo = 0;
   idHi = 0;
-  private payloadPos = 0;
+  /** After {@link FrameDecoder.readDecision}: instruments in the request. */
+  rows = 0;
+  /** After {@link FrameDecoder.readDecision}: features per instrument. */
+  nFeatures = 0;
+  /** After {@link FrameDecoder.readDecision}: index of the first feature in {@link FrameDecoder.f64}. */
+  featureStart = 0;
+  /** After {@link FrameDecoder.readDecision}: index of the first instrument id in {@link FrameDecoder.u32}. */
+  instrumentStart = 0;
+  /** After {@link FrameDecoder.readDecision}: `client_ts_ns` as two 32-bit words (echoed back as is). */
+  clientTsLo = 0;
+  clientTsHi = 0;
 
   /** Request id of the last frame (0 when unreadable). */
   get requestId(): bigint {
@@ -139,83 +146,147 @@ export class FrameDecoder {
 
   constructor(private readonly maxBatch: number) {}
 
+  /** uint16 at `pos` (little-endian). */
+  private r16(pos: number): number {
+    return this.dv.getUint16(pos, true);
+  }
+
+  /** uint32 at `pos` (little-endian). */
+  private r32(pos: number): number {
+    return this.dv.getUint32(pos, true);
+  }
+
+  /** Checks that the table at `pos` and its vtable lie inside the frame. */
+  private tableOk(pos: number): boolean {
+    const len = this.len;
+    if (pos < 0 || pos + 4 > len || (pos & 3) !== 0) return false;
+    const vt = pos - this.dv.getInt32(pos, true);
+    if (vt < 0 || vt + 4 > len || (vt & 1) !== 0) return false;
+    const vtLen = this.r16(vt);
+    const objLen = this.r16(vt + 2);
+    return vtLen >= 4 && (vtLen & 1) === 0 && vt + vtLen <= len && objLen >= 4 && pos + objLen <= len;
+  }
+
+  /** Offset of field `slot` in the (checked) table at `pos`, or 0 if absent (FlatBuffers `__offset`). */
+  private offset(pos: number, slot: number): number {
+    const vt = pos - this.dv.getInt32(pos, true);
+    return slot < this.r16(vt) ? this.r16(vt + slot) : 0;
+  }
+
+  /** Position of a scalar field of `size` bytes, or -1 if absent or outside the frame. */
+  private scalarAt(pos: number, slot: number, size: number): number {
+    const o = this.offset(pos, slot);
+    return o !== 0 && pos + o + size <= this.len ? pos + o : -1;
+  }
+
+  /** Position of the vector in field `slot` of the table at `pos`, or -1 if absent; throws if out of bounds. */
+  private vectorAt(pos: number, slot: number, elem: number, what: string): number {
+    const len = this.len;
+    const o = this.offset(pos, slot);
+    if (o === 0) return -1;
+    const field = pos + o;
+    if (field + 4 > len) throw new FrameError(ErrorCode.Malformed, `${what}: offset out of bounds`);
+    const vec = field + this.r32(field);
+    if (vec + 4 > len) throw new FrameError(ErrorCode.Malformed, `${what}: vector out of bounds`);
+    const n = this.r32(vec);
+    if (vec + 4 + n * elem > len) throw new FrameError(ErrorCode.Malformed, `${what}: ${n} elements overrun the frame`);
+    if (((vec + 4) & (Math.min(elem, 8) - 1)) !== 0) throw new FrameError(ErrorCode.Malformed, `${what}: misaligned vector`);
+    return vec;
+  }
+
   /**
-   * Reads the envelope of `frame`; returns the payload type. Throws {@link FrameError} for
-   * anything structurally wrong.
+   * Copies `frame` in and reads its envelope; returns the payload type. Throws
+   * {@link FrameError} for anything structurally wrong.
    */
   open(frame: Uint8Array): Payload {
     const len = frame.length;
     this.idLo = 0;
     this.idHi = 0;
-    if (len < 12 || (frame.byteOffset & 7) !== 0) {
-      if (len < 12) throw new FrameError(ErrorCode.Malformed, `frame of ${len} bytes is too short for an Envelope`);
-      // FlatBuffers vectors are aligned relative to the frame start; copy a misplaced frame.
-      frame = frame.slice();
+    this.len = 0;
+    if (len < 12) throw new FrameError(ErrorCode.Malformed, `frame of ${len} bytes is too short for an Envelope`);
+    if (len > this.buf.byteLength) {
+      this.buf = new ArrayBuffer(Math.max(len + 7, this.buf.byteLength * 2) & ~7);
+      this.u8 = new Uint8Array(this.buf);
+      this.dv = new DataView(this.buf);
+      this.f64 = new Float64Array(this.buf);
+      this.u32 = new Uint32Array(this.buf);
     }
-    const bb = new flatbuffers.ByteBuffer(frame);
-    this.bb = bb;
-    if (!bb.__has_identifier(FILE_IDENTIFIER)) throw new FrameError(ErrorCode.Malformed, 'not a Tachyon frame (file identifier is not "TCHN")');
-    const root = bb.readUint32(0);
-    if (!tableOk(bb, len, root)) throw new FrameError(ErrorCode.Malformed, 'Envelope table out of bounds');
-    const env = this.env.__init(root, bb);
-    const idAt = bb.__offset(root, ENV_REQUEST_ID);
-    if (idAt !== 0 && root + idAt + 8 <= len) {
+    this.u8.set(frame);
+    this.len = len;
+    const u8 = this.u8;
+    // file identifier "TCHN" at bytes 4..8
+    if (u8[4] !== 0x54 || u8[5] !== 0x43 || u8[6] !== 0x48 || u8[7] !== 0x4e)
+      throw new FrameError(ErrorCode.Malformed, 'not a Tachyon frame (file identifier is not "TCHN")');
+    const root = this.r32(0);
+    if (!this.tableOk(root)) throw new FrameError(ErrorCode.Malformed, 'Envelope table out of bounds');
+    const idAt = this.scalarAt(root, ENV_REQUEST_ID, 8);
+    if (idAt >= 0) {
       // Two words, no BigInt on the hot path.
-      this.idLo = bb.readUint32(root + idAt);
-      this.idHi = bb.readUint32(root + idAt + 4);
+      this.idLo = this.r32(idAt);
+      this.idHi = this.r32(idAt + 4);
     }
-    const type = env.payloadType();
-    const o = bb.__offset(root, ENV_PAYLOAD);
+    const typeAt = this.scalarAt(root, ENV_PAYLOAD_TYPE, 1);
+    const type: Payload = typeAt >= 0 ? u8[typeAt]! : Payload.NONE;
+    const o = this.offset(root, ENV_PAYLOAD);
     if (type === Payload.NONE || o === 0) throw new FrameError(ErrorCode.Malformed, 'Envelope has no payload');
     if (type > Payload.Error) throw new FrameError(ErrorCode.UnknownMessage, `unknown message type ${type}`);
     if (root + o + 4 > len) throw new FrameError(ErrorCode.Malformed, 'payload offset out of bounds');
-    const p = root + o + bb.readUint32(root + o);
-    if (!tableOk(bb, len, p)) throw new FrameError(ErrorCode.Malformed, `${Payload[type]} table out of bounds`);
+    const p = root + o + this.r32(root + o);
+    if (!this.tableOk(p)) throw new FrameError(ErrorCode.Malformed, `${Payload[type]} table out of bounds`);
     this.payloadPos = p;
     return type;
   }
 
-  /** The open frame's DecisionRequest, validated (dimensions, batch size). */
-  decision(): DecodedDecision {
-    const bb = this.bb;
-    const len = bb.capacity();
+  /**
+   * Validates the open frame's DecisionRequest (dimensions, batch size) and leaves it in
+   * {@link FrameDecoder.rows}, {@link FrameDecoder.nFeatures}, {@link FrameDecoder.featureStart},
+   * {@link FrameDecoder.instrumentStart} and the client timestamp words. Allocates nothing.
+   */
+  readDecision(): void {
     const p = this.payloadPos;
-    const req = this.req.__init(p, bb);
-    const iv = vectorAt(bb, len, p, REQ_INSTRUMENTS, 4, 'instruments');
-    const fv = vectorAt(bb, len, p, REQ_FEATURES, 8, 'features');
-    const rows = iv < 0 ? 0 : bb.readUint32(iv);
-    const nf = req.nFeatures();
-    const nfv = fv < 0 ? 0 : bb.readUint32(fv);
+    const iv = this.vectorAt(p, REQ_INSTRUMENTS, 4, 'instruments');
+    const fv = this.vectorAt(p, REQ_FEATURES, 8, 'features');
+    const rows = iv < 0 ? 0 : this.r32(iv);
+    const nfAt = this.scalarAt(p, REQ_N_FEATURES, 2);
+    const nf = nfAt < 0 ? 0 : this.r16(nfAt);
+    const nfv = fv < 0 ? 0 : this.r32(fv);
     if (rows === 0) throw new FrameError(ErrorCode.BadDimensions, 'DecisionRequest has no instruments');
     if (rows > this.maxBatch) throw new FrameError(ErrorCode.BatchTooLarge, `${rows} instruments in one request; the limit is ${this.maxBatch}`);
     if (nf === 0 || nfv !== rows * nf)
       throw new FrameError(ErrorCode.BadDimensions, `features has ${nfv} values; ${rows} instruments × ${nf} features needs ${rows * nf}`);
-    const bytes = bb.bytes();
-    const ts = bb.__offset(p, REQ_CLIENT_TS);
-    const tsOk = ts !== 0 && p + ts + 8 <= len;
+    const ts = this.scalarAt(p, REQ_CLIENT_TS, 8);
+    this.rows = rows;
+    this.nFeatures = nf;
+    this.featureStart = (fv + 4) >>> 3;
+    this.instrumentStart = (iv + 4) >>> 2;
+    this.clientTsLo = ts >= 0 ? this.r32(ts) : 0;
+    this.clientTsHi = ts >= 0 ? this.r32(ts + 4) : 0;
+  }
+
+  /** The open frame's DecisionRequest, validated, as views into the decoder's copy of the frame. */
+  decision(): DecodedDecision {
+    this.readDecision();
     return {
-      instruments: new Uint32Array(bytes.buffer, bytes.byteOffset + iv + 4, rows),
-      nFeatures: nf,
-      features: new Float64Array(bytes.buffer, bytes.byteOffset + fv + 4, nfv),
-      clientTsLo: tsOk ? bb.readUint32(p + ts) : 0,
-      clientTsHi: tsOk ? bb.readUint32(p + ts + 4) : 0,
+      instruments: this.u32.subarray(this.instrumentStart, this.instrumentStart + this.rows),
+      nFeatures: this.nFeatures,
+      features: this.f64.subarray(this.featureStart, this.featureStart + this.rows * this.nFeatures),
+      clientTsLo: this.clientTsLo,
+      clientTsHi: this.clientTsHi,
     };
   }
 
-  /** The open frame's MarketEvents as 48-byte records (a view into the frame). */
+  /** The open frame's MarketEvents as 48-byte records (a view into the decoder's copy of the frame). */
   marketEvents(): { records: Uint8Array; count: number } {
-    const bb = this.bb;
-    const len = bb.capacity();
-    const v = vectorAt(bb, len, this.payloadPos, EVENTS_EVENTS, MARKET_EVENT_BYTES, 'events');
+    const v = this.vectorAt(this.payloadPos, EVENTS_EVENTS, MARKET_EVENT_BYTES, 'events');
     if (v < 0) return { records: new Uint8Array(0), count: 0 };
-    const n = bb.readUint32(v);
-    const bytes = bb.bytes();
-    return { records: new Uint8Array(bytes.buffer, bytes.byteOffset + v + 4, n * MARKET_EVENT_BYTES), count: n };
+    const n = this.r32(v);
+    return { records: this.u8.subarray(v + 4, v + 4 + n * MARKET_EVENT_BYTES), count: n };
   }
 
   /** The open frame's Subscribe topic bits. */
   topics(): number {
-    return this.sub.__init(this.payloadPos, this.bb).topics();
+    const at = this.scalarAt(this.payloadPos, SUB_TOPICS, 1);
+    return at < 0 ? 0 : this.u8[at]!;
   }
 }
 
@@ -248,6 +319,10 @@ export class FrameEncoder {
   private out = new ArrayBuffer(4096);
   private u8 = new Uint8Array(this.out);
   private dv = new DataView(this.out);
+  private f64 = new Float64Array(this.out);
+  private u32 = new Uint32Array(this.out);
+  /** Answer views by row count (the frame length is a function of it), so sending allocates nothing. */
+  private views: (Uint8Array | undefined)[] = [];
 
   /**
    * A DecisionResponse for `rows` instruments, written directly in the FlatBuffers wire layout
@@ -256,8 +331,24 @@ export class FrameEncoder {
    * typed-array copies instead of the builder's per-element calls; ids and timestamps are copied
    * as 32-bit words (no BigInt). `ts/test/server-protocol.test.ts` checks that the generated
    * code reads back exactly what {@link FrameEncoder.decisionWithBuilder} writes.
+   *
+   * The instrument ids are `instruments[instrumentStart … instrumentStart + rows)` (the decoder's
+   * {@link FrameDecoder.u32} view and {@link FrameDecoder.instrumentStart} on the server). With
+   * output columns of exactly `rows` entries this allocates nothing: the vectors are copied
+   * through long-lived views, and the returned view is cached per row count.
    */
-  decision(idLo: number, idHi: number, instruments: Uint32Array, rows: number, out: DecisionOut, mode: number, tsLo: number, tsHi: number, serverNs: number): Uint8Array {
+  decision(
+    idLo: number,
+    idHi: number,
+    instruments: Uint32Array,
+    rows: number,
+    out: DecisionOut,
+    mode: number,
+    tsLo: number,
+    tsHi: number,
+    serverNs: number,
+    instrumentStart = 0,
+  ): Uint8Array {
     const n = rows;
     const SC = 116; // scores vector (length word; data 8-aligned at 120)
     const CF = 124 + 8 * n; // confidence vector (data at 128 + 8n)
@@ -270,6 +361,9 @@ export class FrameEncoder {
       this.out = new ArrayBuffer(Math.max(end, this.out.byteLength * 2));
       this.u8 = new Uint8Array(this.out);
       this.dv = new DataView(this.out);
+      this.f64 = new Float64Array(this.out);
+      this.u32 = new Uint32Array(this.out);
+      this.views = [];
     }
     const dv = this.dv;
     const u8 = this.u8;
@@ -317,12 +411,17 @@ export class FrameEncoder {
     dv.setUint32(108, serverNs >>> 0, true);
     u8[112] = mode;
     // vectors: length word, then the elements (little-endian hosts: typed-array copies)
+    // (SC + 4, CF + 4 are 8-aligned and IN + 4 is 4-aligned by construction.)
     dv.setUint32(SC, n, true);
-    new Float64Array(this.out, SC + 4, n).set(out.scores.length === n ? out.scores : out.scores.subarray(0, n));
+    this.f64.set(out.scores.length === n ? out.scores : out.scores.subarray(0, n), (SC + 4) >>> 3);
     dv.setUint32(CF, n, true);
-    new Float64Array(this.out, CF + 4, n).set(out.confidence.length === n ? out.confidence : out.confidence.subarray(0, n));
+    this.f64.set(out.confidence.length === n ? out.confidence : out.confidence.subarray(0, n), (CF + 4) >>> 3);
     dv.setUint32(IN, n, true);
-    new Uint32Array(this.out, IN + 4, n).set(instruments.length === n ? instruments : instruments.subarray(0, n));
+    const u32 = this.u32;
+    const at = (IN + 4) >>> 2;
+    if (instrumentStart === 0 && instruments.length === n) u32.set(instruments, at);
+    else if (n <= 256) for (let i = 0; i < n; i++) u32[at + i] = instruments[instrumentStart + i]!;
+    else u32.set(instruments.subarray(instrumentStart, instrumentStart + n), at);
     dv.setUint32(AC, n, true);
     u8.set(out.actions.length === n ? out.actions : out.actions.subarray(0, n), AC + 4);
     dv.setUint32(CL, n, true);
@@ -332,7 +431,8 @@ export class FrameEncoder {
     u8.fill(0, AC + 4 + n, CL);
     u8.fill(0, CL + 4 + n, RE);
     u8.fill(0, RE + 4 + n, end);
-    return new Uint8Array(this.out, 0, end);
+    if (n > 1024) return new Uint8Array(this.out, 0, end);
+    return (this.views[n] ??= new Uint8Array(this.out, 0, end));
   }
 
   /** The same answer through the generated builder API: the reference for {@link FrameEncoder.decision}. */
