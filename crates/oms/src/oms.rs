@@ -1514,12 +1514,13 @@ impl Oms {
                 fee,
                 ..
             } => {
-                if !allowed(o.status, Transition::Fill) {
-                    return Err(Self::transition_err(o, Transition::Fill));
-                }
+                // A repeated trade id is ignored, also when it completed the order.
                 if trade_id != 0 && trade_id == o.last_trade_id {
                     self.stats.duplicate_fills += 1;
                     return Ok(FollowUp::None);
+                }
+                if !allowed(o.status, Transition::Fill) {
+                    return Err(Self::transition_err(o, Transition::Fill));
                 }
                 if qty <= 0 {
                     return Err(OmsError::BadFillQty { order: id, qty });
