@@ -90,8 +90,9 @@ const WORKING: readonly OrderRecord['status'][] = ['pending', 'sent', 'open', 'p
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+    const wake = () => (clearTimeout(t), r());
+    const t = setTimeout(() => (signal?.removeEventListener('abort', wake), r()), ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 
 function nsOf(ms: number): bigint {
