@@ -530,12 +530,22 @@ impl BindingOms {
     }
 }
 
-/// An OMS with the built-in gate (`options.gate`); the risk engine replaces it later.
+/// An OMS with the built-in gate (`options.gate`) or the risk engine (`options.risk`).
 #[napi(catch_unwind)]
-pub fn oms_new(options: Option<OmsOptions>) -> Result<External<BindingOms>> {
+pub fn oms_new(mut options: Option<OmsOptions>) -> Result<External<BindingOms>> {
+    let risk = options.as_mut().and_then(|o| o.risk.take());
+    if risk.is_some() && options.as_ref().is_some_and(|o| o.gate.is_some()) {
+        return Err(invalid_arg(
+            "give either `gate` (the built-in gate) or `risk` (the risk engine), not both",
+        ));
+    }
     let (cfg, gate) = crate::options::oms::oms_config(options)?;
+    let gate: Box<dyn tachyon_oms::PreTradeGate> = match risk {
+        Some(r) => Box::new(crate::binding_oms_risk::risk_gate(r)?),
+        None => Box::new(gate),
+    };
     Ok(External::new(BindingOms {
-        inner: Oms::new(Box::new(gate), cfg),
+        inner: Oms::new(gate, cfg),
         algos: Vec::new(),
         pending: Vec::new(),
     }))

@@ -17,6 +17,8 @@
 //! - [`binding_backtest`]: the backtest/paper replay session, Rust-only runs, metrics, splits.
 //! - [`binding_book`]: `OrderBook`, `BinanceDepthBook` (L2 book, Binance depth sync).
 //! - [`binding_oms`]: `Oms` (orders, positions, reconciliation, execution algorithms).
+//! - [`binding_oms_risk`]: the risk engine as the `Oms` gate (`omsRisk*`), journal recovery
+//!   (`omsRestoreFill`, `omsRestoreOrder`).
 //! - [`binding_sim`]: `SimVenue` (the simulated venue).
 //! - [`options`]: every option object and its validation.
 
@@ -29,6 +31,7 @@ pub mod binding_engine;
 pub mod binding_indicators;
 pub mod binding_models;
 pub mod binding_oms;
+pub mod binding_oms_risk;
 pub mod binding_signals;
 pub mod binding_sim;
 pub mod binding_stats;

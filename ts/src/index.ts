@@ -158,6 +158,7 @@ export {
   FastKind,
   FastTif,
   FastFlags,
+  OmsRisk,
   decodeReports,
   formatMantissa,
   REPORT_BYTES,

@@ -99,6 +99,18 @@ pub trait PreTradeGate: Send {
     fn set_mode(&mut self, _mode: ControlMode) -> bool {
         false
     }
+
+    /// The gate as [`Any`](std::any::Any), so an owner of the OMS can reach a concrete gate
+    /// (e.g. the risk engine behind [`crate::RiskGate`]) without keeping a second copy of its
+    /// state. Default: `None`.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
+
+    /// Mutable [`PreTradeGate::as_any`]. Default: `None`.
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        None
+    }
 }
 
 /// Lets everything through in [`ControlMode::Normal`].

@@ -6,7 +6,8 @@
 //! - [`Oms`]: the order state machine ([`OrderStatus`], every transition validated), idempotent
 //!   client order ids with a bounded dedup window, partial fills with a volume-weighted
 //!   average price, TIF GTC/IOC/FOK/GTD/DAY, post-only, reduce-only, OCO/OTO/bracket orders,
-//!   stops and trailing stops held by the OMS, cancel-replace, emergency flatten.
+//!   stops and trailing stops held by the OMS, cancel-replace, emergency flatten, and recovery
+//!   from a journal (`restore_fill`, `restore_order`).
 //! - [`PreTradeGate`] and [`ControlMode`]: what the OMS consults before any order leaves it
 //!   (the risk engine implements the trait; [`BasicGate`] and [`AllowAll`] are simple ones).
 //! - [`Position`]: net positions with exact realized/unrealized P&L and fees.

@@ -1045,6 +1045,122 @@ impl Oms {
         self.release(id, now);
     }
 
+    // ---- recovery ---------------------------------------------------------------------
+
+    /// Books a fill that happened before this OMS existed (recovery from a journal): the
+    /// position moves and the gate is told (`on_fill`), as for a venue fill, but no order is
+    /// involved and no report is emitted. `fee` is a notional mantissa at price + quantity
+    /// scale.
+    ///
+    /// # Errors
+    /// [`OmsError::UnknownInstrument`], [`OmsError::BadFillQty`], [`OmsError::BadFillPrice`]
+    /// (non-positive or off-tick), [`OmsError::Arithmetic`]. A refused fill is counted and
+    /// changes nothing.
+    pub fn restore_fill(
+        &mut self,
+        instrument: InstrumentId,
+        side: Side,
+        price: i64,
+        qty: i64,
+        fee: i64,
+        ts: Timestamp,
+    ) -> Result<(), OmsError> {
+        self.tick(ts);
+        let Some(inst) = self.book.instruments.get(instrument as usize) else {
+            return self.fail(OmsError::UnknownInstrument(instrument));
+        };
+        let (ps, qs, tick) = (inst.price_scale(), inst.qty_scale(), inst.tick().mantissa());
+        if qty <= 0 {
+            return self.fail(OmsError::BadFillQty {
+                order: OrderId(0),
+                qty,
+            });
+        }
+        if price <= 0 || price % tick != 0 {
+            return self.fail(OmsError::BadFillPrice {
+                order: OrderId(0),
+                price,
+            });
+        }
+        let info = (|| {
+            Ok::<_, tachyon_core::FixedError>(FillInfo {
+                order_id: OrderId(0),
+                instrument,
+                side,
+                price: Price::from_mantissa(price, ps)?,
+                qty: Quantity::from_mantissa(qty, qs)?,
+                fee: Notional::from_mantissa(fee, ps + qs)?,
+                ts,
+            })
+        })();
+        let info = match info {
+            Ok(i) => i,
+            Err(e) => return self.fail(e.into()),
+        };
+        let mut next = self.book.positions[instrument as usize];
+        if let Err(e) = next.apply_fill(side, price, qty, fee) {
+            return self.fail(e.into());
+        }
+        self.book.positions[instrument as usize] = next;
+        self.gate.on_fill(&info);
+        Ok(())
+    }
+
+    /// Takes over an order that is already working at the venue (recovery after a restart):
+    /// it is recorded as accepted (or partially filled, with `filled` quantity and
+    /// `filled_notional` = Σ price × quantity mantissas of its earlier fills) without passing
+    /// the control mode or the gate and without a venue command. Its earlier fills are not
+    /// booked here (see [`Oms::restore_fill`]); later ones arrive as venue events. Emits an
+    /// `Accepted` report.
+    ///
+    /// # Errors
+    /// As [`Oms::submit`] for the request (a duplicate client id included), and
+    /// [`OmsError::InvalidOrder`] for a stop or trailing stop, or a `filled` outside
+    /// `0..qty`.
+    pub fn restore_order(
+        &mut self,
+        req: &OrderRequest,
+        filled: i64,
+        filled_notional: i128,
+        now: Timestamp,
+    ) -> Result<OrderId, OmsError> {
+        self.tick(now);
+        if req.order_type.is_triggered() {
+            return self.fail(OmsError::InvalidOrder(
+                "only market and limit orders can be restored",
+            ));
+        }
+        let mut o = match self.prepare(req, now) {
+            Ok(o) => o,
+            Err(e) => return self.fail(e),
+        };
+        if filled < 0
+            || filled >= o.qty
+            || filled_notional < 0
+            || (filled == 0) != (filled_notional == 0)
+        {
+            return self.fail(OmsError::InvalidOrder(
+                "a restored order's filled quantity must be in 0..qty with a matching notional",
+            ));
+        }
+        o.filled = filled;
+        o.filled_notional = filled_notional;
+        if filled > 0 {
+            o.status = OrderStatus::PartiallyFilled;
+            if let Some(px) = o.avg_px() {
+                o.min_fill_px = px;
+                o.max_fill_px = px;
+            }
+        } else {
+            o.status = OrderStatus::Accepted;
+        }
+        let id = self.insert(o);
+        let o = &self.orders[&id.0];
+        self.reports
+            .push(make_report(o, ReportKind::Accepted, now, 0, 0, 0));
+        Ok(id)
+    }
+
     // ---- requests on existing orders ---------------------------------------------------
 
     /// Cancels an order. A held order is cancelled at once; an order at the venue gets a
@@ -1398,12 +1514,13 @@ impl Oms {
                 fee,
                 ..
             } => {
-                if !allowed(o.status, Transition::Fill) {
-                    return Err(Self::transition_err(o, Transition::Fill));
-                }
+                // A repeated trade id is ignored, also when it completed the order.
                 if trade_id != 0 && trade_id == o.last_trade_id {
                     self.stats.duplicate_fills += 1;
                     return Ok(FollowUp::None);
+                }
+                if !allowed(o.status, Transition::Fill) {
+                    return Err(Self::transition_err(o, Transition::Fill));
                 }
                 if qty <= 0 {
                     return Err(OmsError::BadFillQty { order: id, qty });

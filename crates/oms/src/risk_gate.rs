@@ -97,6 +97,14 @@ impl PreTradeGate for RiskGate {
         }
     }
 
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(self)
+    }
+
     fn on_fill(&mut self, f: &FillInfo) {
         if self
             .engine

@@ -346,6 +346,11 @@ pub struct OmsOptions {
     pub max_closed: Option<u32>,
     /// Built-in gate limits.
     pub gate: Option<GateOptions>,
+    /// The risk engine as the gate (instead of `gate`): its limits, control modes, breakers
+    /// and kill switch decide every order, its rejection codes come back as `gateCode`, and
+    /// booked fills move its positions. Register the OMS instruments in the order of
+    /// `risk.instruments` (same symbols). Reach it with the `omsRisk*` functions.
+    pub risk: Option<crate::options::engine::RiskEngineOptions>,
 }
 
 fn limit_qty(v: &Either<String, f64>, name: &str) -> Result<Quantity> {

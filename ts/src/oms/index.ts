@@ -78,8 +78,26 @@ export type Nanos = bigint | number;
 export class Oms {
   /** @internal */
   readonly handle: OmsHandle;
+  /** The risk engine behind the gate (`options.risk`), or `null` with the built-in gate. */
+  readonly risk: OmsRisk | null;
   constructor(options?: Native.OmsOptions) {
     this.handle = native.omsNew(options);
+    this.risk = options?.risk ? new OmsRisk(this.handle) : null;
+  }
+  /**
+   * Journal recovery: books a fill made before this OMS existed (position and risk engine
+   * move; no order). `fee` in quote currency at price + quantity scale.
+   */
+  restoreFill(instrument: number, side: Native.OrderSide, price: string | number, qty: string | number, fee: string | undefined, tsNs: Nanos): void {
+    native.omsRestoreFill(this.handle, instrument, side, price, qty, fee, tsNs);
+  }
+  /**
+   * Journal recovery: takes over an order already working at the venue (accepted, or
+   * partially filled with `filled` and `filledNotional` = Σ price × qty of its earlier fills),
+   * without the gate and without a venue command. Returns its order id.
+   */
+  restoreOrder(order: Native.OrderInput, filled: string | undefined, filledNotional: string | undefined, nowNs: Nanos): number {
+    return native.omsRestoreOrder(this.handle, order, filled, filledNotional, nowNs);
   }
   /** Registers an instrument; returns its id (register the same ones on the venue). */
   addInstrument(instrument: Instrument): number {
@@ -213,6 +231,92 @@ export class Oms {
   /** Market volume traded by others (drives POV). */
   onMarketVolume(instrument: number, qty: string | number): void {
     native.omsOnMarketVolume(this.handle, instrument, qty);
+  }
+}
+
+/**
+ * The risk engine that gates an {@link Oms} created with `risk` options: the one copy of the
+ * limits, control modes, breakers, kill switch and transition log. The OMS checks every order
+ * against it (refusals come back as `status: 'rejected'`, `reason: 'gate'` with the engine's
+ * code in `gateCode`, e.g. `POSITION_LIMIT`; its mode refuses as `controlPause`, …) and books
+ * every fill into it; these methods are what the caller adds (equity, marks, operator commands).
+ *
+ * @example
+ * ```ts
+ * import { Instrument, Oms } from 'tachyon';
+ * const spec = { symbol: 'BTC/USDT', tickSize: '0.01', lotSize: '0.00001' };
+ * const oms = new Oms({
+ *   risk: {
+ *     venues: [{ name: 'binance' }],
+ *     instruments: [{ ...spec, venue: 'binance', maxPosition: '0.01' }],
+ *     limits: { concentration: 1 },
+ *   },
+ * });
+ * oms.addInstrument(new Instrument(spec));  // same order as risk.instruments
+ * oms.risk!.setEquity('10000');
+ * oms.onPrice(0, '60000.00', Date.now() * 1e6);
+ * oms.risk!.mark(0, '60000.00');
+ * oms.submit({ clientId: 'a1', instrument: 0, side: 'buy', qty: '0.02' }, Date.now() * 1e6);
+ * // → { status: 'rejected', reason: 'gate', gateCode: 'POSITION_LIMIT' }
+ * oms.risk!.pause('operator');             // transition journaled from oms.risk!.transitions()
+ * oms.submit({ clientId: 'a2', instrument: 0, side: 'buy', qty: '0.001' }, Date.now() * 1e6);
+ * // → { status: 'rejected', reason: 'controlPause' }
+ * ```
+ */
+export class OmsRisk {
+  /** @internal */
+  constructor(private readonly h: OmsHandle) {}
+  /** The engine's control mode (what the OMS enforces). */
+  get mode(): Native.ControlMode {
+    return native.omsControlMode(this.h);
+  }
+  pause(reason: string, source?: Native.ControlSource, nowNs?: Nanos): Native.TransitionRecord | null {
+    return native.omsRiskRequestMode(this.h, 'pause', reason, source, nowNs);
+  }
+  reduce(reason: string, source?: Native.ControlSource, nowNs?: Nanos): Native.TransitionRecord | null {
+    return native.omsRiskRequestMode(this.h, 'reduce', reason, source, nowNs);
+  }
+  resume(reason: string, source?: Native.ControlSource, nowNs?: Nanos): Native.TransitionRecord | null {
+    return native.omsRiskRequestMode(this.h, 'normal', reason, source, nowNs);
+  }
+  /** The kill switch: emergency now. */
+  kill(reason: string, source?: Native.ControlSource, nowNs?: Nanos): Native.TransitionRecord | null {
+    return native.omsRiskKill(this.h, reason, source, nowNs);
+  }
+  /** Leaves emergency with the reset key (`ERR_RESET_DENIED` otherwise). */
+  reset(key: string, to: Native.ControlMode, operator: string, nowNs?: Nanos): Native.TransitionRecord {
+    return native.omsRiskReset(this.h, key, to, operator, nowNs);
+  }
+  /** Mode transitions with `seq > afterSeq`, oldest first. */
+  transitions(afterSeq = 0): Native.TransitionRecord[] {
+    return native.omsRiskTransitions(this.h, afterSeq);
+  }
+  /** Account equity (decimal string or number); may trip drawdown / daily-loss breakers. */
+  setEquity(equity: string | number, nowNs?: Nanos): Native.TransitionRecord | null {
+    return native.omsRiskSetEquity(this.h, equity, nowNs);
+  }
+  /** The engine's mark price of an instrument. */
+  mark(instrument: number, price: string | number): void {
+    native.omsRiskMark(this.h, instrument, price);
+  }
+  /** The engine's position (decimal string): every fill the OMS booked. */
+  position(instrument: number): string {
+    return native.omsRiskPosition(this.h, instrument);
+  }
+  counters(): Native.RiskCounts {
+    return native.omsRiskCounters(this.h);
+  }
+  /** Fills the engine could not book. */
+  fillErrors(): number {
+    return native.omsRiskFillErrors(this.h);
+  }
+  /** A venue error (feeds the venue-error breaker). */
+  onVenueError(venue: number | string, nowNs?: Nanos): Native.TransitionRecord | null {
+    return native.omsRiskOnVenueError(this.h, venue, nowNs);
+  }
+  /** The orders that flatten every position at its mark (emergency). */
+  flattenOrders(): Native.FlattenOrder[] {
+    return native.omsRiskFlattenOrders(this.h);
   }
 }
 

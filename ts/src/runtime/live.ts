@@ -1,32 +1,45 @@
 /**
  * Live trading through CCXT (`tachyon live --live --confirm`): the same strategy object as in
- * backtests and paper trading, real orders.
+ * backtests and paper trading, real orders, through the OMS.
  *
- * Order path (write-ahead, idempotent): intent → checks (lot/tick, notional, rate, control
- * mode) → the order is journaled `pending` with its client id → sent with that id → the answer
- * is journaled (`open`/`filled`/`rejected`). A lost answer is resolved by asking the venue for
- * the client id, never by sending a new order.
+ * Order path (write-ahead, idempotent): intent → lot/tick rounding and the venue's minimum
+ * notional → the OMS (`Oms.submit`: order state machine, idempotent client ids, and its
+ * pre-trade gate, which is the Rust risk engine — limits, order rate, control modes,
+ * breakers, kill switch; a refusal is journaled as a risk event with the engine's code) →
+ * the OMS's venue commands (`drainCommands`): a `new` is journaled `pending` with its client
+ * id and only then sent to the venue with that id as the exchange's client order id; a
+ * `cancel` becomes `cancelOrder`. The venue's answers become OMS venue events (`accepted`,
+ * `fill` with the venue's trade id, `cancelled`, `expired`, `rejected` with a mapped reason),
+ * and the journal follows the OMS's order states. A lost answer stays `sent` and is resolved
+ * by asking the venue for the client id, never by sending a new order.
  *
  * Fills are taken from the create answer and from polling the venue's own-trades list; each is
  * journaled once (keyed by the venue's trade id) together with the position it leads to, which
- * comes from the exact Rust ledger replaying every fill.
+ * is the OMS's position (exact quantity, average entry and realized P&L; fees are summed
+ * exactly from the venue's figures, which carry more decimals than the OMS's notional scale).
+ * A fill the OMS refuses as impossible (e.g. after an acknowledged cancel) is still booked into
+ * the position (`restoreFill`, the venue is the truth), counted, and journaled as a risk event.
  *
- * On start it reconciles with the venue before the strategy sees anything: journaled orders
- * that were `pending`/`sent`/`open` are looked up by client id (found → their state and fills
- * are journaled; not found → `unknown`, never resent), fills the journal missed while the
- * process was down are fetched and journaled, and the venue's balances are compared with the
- * journaled positions (differences are journaled as risk events).
+ * On start it rebuilds the OMS from the journal (every journaled fill restored into its
+ * position and the risk engine) and reconciles with the venue before the strategy sees
+ * anything: journaled orders that were `pending`/`sent`/`open` are looked up by client id
+ * (found → taken over by the OMS (`restoreOrder`) and their state and fills journaled; not
+ * found → `unknown`, never resent), fills the journal missed while the process was down are
+ * fetched and journaled, `Oms.reconcile` compares the OMS's open orders with the venue's, and
+ * the venue's balances are compared with the journaled positions (differences are journaled as
+ * risk events).
  */
 import type { TachyonConfig } from '../config/schema.js';
 import { TachyonError } from '../errors.js';
 import { formatMantissa, parseMantissa, scaleOf } from '../data/decimal.js';
+import { Instrument } from '../api/core.js';
+import { Oms, type OrderInfo, type VenueCommandInfo } from '../oms/index.js';
 import { openJournal, type Journal } from '../store/index.js';
 import type { OrderRecord, PositionRecord } from '../store/types.js';
 import { CcxtVenue, VenueError, type VenueFill, type VenueInstrument, type VenueOrderState } from '../venues/ccxt.js';
-import { SimulatedVenue } from '../venues/simulated.js';
 import { loadStrategy } from './backtest.js';
 import { createLogger, type Logger } from './log.js';
-import { RiskGate } from './risk.js';
+import { riskEngineOptions } from './risk.js';
 import type { Bar, DecisionNote, Fill, Mode, OrderIntent, OrderUpdate, Side, Strategy, StrategyContext, WorkingOrder } from './strategy.js';
 
 export interface LiveOptions {
@@ -51,50 +64,127 @@ export interface LiveResult {
   rejected: number;
   reconciled: { orders: number; unknown: number; missedFills: number; external: number; balanceMismatches: number };
   venue: CcxtVenue['stats'];
+  /** The OMS at the end: its counters, and the position per instrument (exact decimals). */
+  oms: { stats: ReturnType<Oms['stats']>; positions: { symbol: string; qty: string; avgEntry: string | null; realized: string; fees: string }[] };
   journal: { head: string };
 }
 
+/**
+ * What the OMS does not keep about a live order: the venue's order id, the symbol, and the
+ * status last written to the journal. Its state, fills and average price are the OMS's.
+ */
 interface LiveOrder {
   clientId: string;
+  orderId: number;
   k: number;
   symbol: string;
   side: Side;
   type: 'market' | 'limit';
-  qty: number;
-  price: number;
-  filled: number;
+  tif: 'GTC' | 'IOC';
   venueOrderId: string | null;
-  status: OrderRecord['status'];
+  /** Status last journaled. */
+  journaled: OrderRecord['status'];
 }
+
+const WORKING: readonly OrderRecord['status'][] = ['pending', 'sent', 'open', 'partially_filled'];
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((r) => {
-    const t = setTimeout(r, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+    const wake = () => (clearTimeout(t), r());
+    const t = setTimeout(() => (signal?.removeEventListener('abort', wake), r()), ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 
 function nsOf(ms: number): bigint {
   return BigInt(Math.round(ms)) * 1_000_000n;
 }
 
+/** Exact decimal → integer at `scale`, rounded half-even when it has more decimals. */
+export function scaled(text: string, scale: number): bigint {
+  const neg = text.startsWith('-');
+  const [i = '0', f = ''] = text.replace(/^[-+]/, '').split('.');
+  const keep = BigInt((i || '0') + f.slice(0, scale).padEnd(scale, '0'));
+  const rest = f.slice(scale);
+  let v = keep;
+  if (/[1-9]/.test(rest)) {
+    const first = rest.charCodeAt(0) - 48;
+    const tail = /[1-9]/.test(rest.slice(1));
+    if (first > 5 || (first === 5 && (tail || keep % 2n === 1n))) v += 1n;
+  }
+  return neg ? -v : v;
+}
+
+/** The OMS's order status as the journal's. */
+function journalStatus(o: OrderInfo): OrderRecord['status'] {
+  switch (o.status) {
+    case 'held':
+    case 'new':
+      return 'sent';
+    case 'accepted':
+      return 'open';
+    case 'partiallyFilled':
+      return 'partially_filled';
+    default:
+      return o.status as OrderRecord['status'];
+  }
+}
+
+/** The OMS's refusal as the runtime's rejection code (the risk engine's codes pass through). */
+function refusalCode(r: { reason: string; gateCode?: string | null }): string {
+  switch (r.reason) {
+    case 'gate':
+      return r.gateCode ?? 'RISK';
+    case 'controlPause':
+      return 'MODE_PAUSE';
+    case 'controlReduce':
+      return 'MODE_REDUCE';
+    case 'controlEmergency':
+      return 'MODE_EMERGENCY';
+    case 'reduceOnly':
+      return 'REDUCE_ONLY';
+    default:
+      return r.reason.toUpperCase();
+  }
+}
+
+/** A venue error code as the OMS's venue rejection code. */
+function venueReject(code: string): string {
+  switch (code) {
+    case 'RATE_LIMITED':
+      return 'RATE_LIMITED';
+    case 'ORDER_NOT_FOUND':
+      return 'UNKNOWN_ORDER';
+    case 'NETWORK':
+      return 'DISCONNECTED';
+    default:
+      return 'INVALID';
+  }
+}
+
+/** A venue trade id as the OMS's numeric one (0 = none: the journal still dedups by text). */
+function tradeNo(id: string): number {
+  const n = Number(id);
+  return /^\d+$/.test(id) && Number.isSafeInteger(n) ? n : 0;
+}
+
 class LiveTrader implements StrategyContext {
   readonly symbols: readonly string[];
-  readonly counts = { bars: 0, orders: 0, fills: 0, rejected: 0, decisions: 0 };
+  readonly counts = { bars: 0, orders: 0, fills: 0, rejected: 0, decisions: 0, omsErrors: 0 };
   nowMs = Date.now();
-  private readonly pos: number[];
   private readonly last: number[];
   readonly orders = new Map<string, LiveOrder>();
+  private readonly byId = new Map<number, LiveOrder>();
   private readonly seenTrades = new Set<string>();
+  /** Quote-currency fees per instrument, exact, at scale {@link FEE_SCALE}. */
+  readonly fees: bigint[];
   private queue: Promise<void> = Promise.resolve();
   private callbacks: (() => void)[] = [];
   private seq = 0;
+  private lastTransition = 0;
   private timerEvery = 0;
   private nextTimer = Number.POSITIVE_INFINITY;
-  /** Journals the risk engine's mode transitions since the last call. */
-  journalTransitions(): void {
-    for (const t of this.risk.newTransitions())
-      this.enqueue(() => this.journal.appendModeChange({ sessionId: this.sessionId, tsNs: BigInt(t.tsNs), from: t.from, to: t.to, reason: t.reason, source: t.source }));
-  }
+  externalOrders = 0;
+  private warnedFee = false;
 
   constructor(
     readonly modeName: Mode,
@@ -103,15 +193,14 @@ class LiveTrader implements StrategyContext {
     readonly insts: VenueInstrument[],
     private readonly venue: CcxtVenue,
     private readonly journal: Journal,
-    private readonly ledger: SimulatedVenue,
+    readonly oms: Oms,
     private readonly strategy: Strategy,
     private readonly config: TachyonConfig,
     private readonly logger: Logger,
-    readonly risk: RiskGate,
   ) {
     this.symbols = insts.map((i) => i.symbol);
-    this.pos = insts.map(() => 0);
     this.last = insts.map(() => Number.NaN);
+    this.fees = insts.map(() => 0n);
   }
 
   get mode(): Mode {
@@ -121,42 +210,66 @@ class LiveTrader implements StrategyContext {
     return this.nowMs;
   }
 
+  /** Journals the risk engine's mode transitions since the last call. */
+  journalTransitions(): void {
+    for (const t of this.oms.risk!.transitions(this.lastTransition)) {
+      this.lastTransition = t.seq;
+      this.enqueue(() => this.journal.appendModeChange({ sessionId: this.sessionId, tsNs: BigInt(t.tsNs), from: t.from, to: t.to, reason: t.reason, source: t.source }));
+    }
+  }
+
   private k(symbol?: string): number {
     if (symbol === undefined) return 0;
     const k = this.symbols.indexOf(symbol);
     if (k < 0) throw new TachyonError('ERR_STRATEGY', `unknown symbol ${JSON.stringify(symbol)}; trading ${this.symbols.join(', ')}`);
     return k;
   }
-  private ps(k: number) {
+  ps(k: number) {
     return scaleOf(this.insts[k]!.tickSize);
   }
-  private qs(k: number) {
+  qs(k: number) {
     return scaleOf(this.insts[k]!.lotSize);
+  }
+  /** The OMS's position quantity as a mantissa at the lot scale. */
+  private posM(k: number): number {
+    return parseMantissa(this.oms.position(k).qty, this.qs(k)).m;
   }
 
   position(symbol?: string): number {
-    const k = this.k(symbol);
-    return this.pos[k]! / 10 ** this.qs(k);
+    return Number(this.oms.position(this.k(symbol)).qty);
   }
   cash(): number {
-    const a = this.ledger.account();
-    return Number(a.cash);
+    // initial cash − what the open quantity cost + realized P&L − fees
+    let c = Number(this.config.account.initialCash);
+    this.insts.forEach((_, k) => {
+      const p = this.oms.position(k);
+      c += Number(p.realized) - Number(p.costBasis) - Number(this.fees[k]!) / 10 ** FEE_SCALE;
+    });
+    return c;
   }
   equity(): number {
     let e = this.cash();
-    this.pos.forEach((q, k) => {
-      if (q !== 0) e += (q / 10 ** this.qs(k)) * this.last[k]!;
+    this.insts.forEach((_, k) => {
+      const q = Number(this.oms.position(k).qty);
+      if (q !== 0) e += q * this.last[k]!;
     });
     return e;
   }
   lastPrice(symbol?: string): number {
     return this.last[this.k(symbol)]!;
   }
+  /** Working orders as the OMS has them. */
+  private working(k = -1): { o: LiveOrder; info: OrderInfo }[] {
+    const out: { o: LiveOrder; info: OrderInfo }[] = [];
+    for (const info of this.oms.openOrders()) {
+      const o = this.byId.get(info.orderId);
+      if (o && (k < 0 || o.k === k)) out.push({ o, info });
+    }
+    return out;
+  }
   openOrders(symbol?: string): readonly WorkingOrder[] {
     const k = symbol === undefined ? -1 : this.k(symbol);
-    return [...this.orders.values()]
-      .filter((o) => (k < 0 || o.k === k) && ['pending', 'sent', 'open', 'partially_filled'].includes(o.status))
-      .map((o) => ({ orderId: o.clientId, symbol: o.symbol, side: o.side, qty: (o.qty - o.filled) / 10 ** this.qs(o.k), price: o.type === 'limit' ? o.price / 10 ** this.ps(o.k) : null }));
+    return this.working(k).map(({ o, info }) => ({ orderId: o.clientId, symbol: o.symbol, side: o.side, qty: Number(info.leaves), price: o.type === 'limit' && info.price ? Number(info.price) : null }));
   }
   buy(symbol: string, qty: number | string, price?: number | string): string | null {
     return this.submit(price === undefined ? { symbol, side: 'buy', qty } : { symbol, side: 'buy', qty, type: 'limit', price });
@@ -169,8 +282,8 @@ class LiveTrader implements StrategyContext {
     const lot = parseMantissa(this.insts[k]!.lotSize, this.qs(k)).m;
     const want = Math.trunc(parseMantissa(String(qty), this.qs(k) + 9).m / 1e9 / lot) * lot;
     let working = 0;
-    for (const o of this.orders.values()) if (o.k === k && ['pending', 'sent', 'open', 'partially_filled'].includes(o.status)) working += (o.side === 'buy' ? 1 : -1) * (o.qty - o.filled);
-    const delta = want - this.pos[k]! - working;
+    for (const { o, info } of this.working(k)) working += (o.side === 'buy' ? 1 : -1) * parseMantissa(info.leaves, this.qs(k)).m;
+    const delta = want - this.posM(k) - working;
     if (delta === 0) return null;
     return this.place(k, delta > 0 ? 'buy' : 'sell', Math.abs(delta), 0, 'market', 'GTC');
   }
@@ -187,13 +300,18 @@ class LiveTrader implements StrategyContext {
     }
     return this.place(k, intent.side, q, price, type, intent.tif ?? 'GTC');
   }
+  /** Asks the OMS to cancel; the venue call follows from its command. */
   cancel(orderId: string): boolean {
     const o = this.orders.get(orderId);
-    if (!o || !['open', 'partially_filled', 'sent'].includes(o.status)) return false;
-    this.enqueue(async () => {
-      const ok = await this.venue.cancelOrder(o.clientId, o.symbol);
-      if (ok) await this.setStatus(o, 'cancelled', null);
-    });
+    const info = o ? this.oms.order(o.orderId) : null;
+    if (!o || !info || !['new', 'accepted', 'partiallyFilled'].includes(info.status) || info.cancelPending) return false;
+    try {
+      this.oms.cancel(o.orderId, nsOf(Date.now()));
+    } catch (e) {
+      this.logger.warn({ clientId: o.clientId, code: (e as TachyonError).code }, 'cancel refused by the OMS');
+      return false;
+    }
+    this.pump();
     return true;
   }
   cancelAll(symbol?: string): number {
@@ -223,39 +341,79 @@ class LiveTrader implements StrategyContext {
     return null;
   }
 
+  /** A reference price for the OMS (market orders' expected fill, marks) and the risk engine. */
+  mark(k: number, price: number): void {
+    if (!(Number.isFinite(price) && price > 0)) return;
+    this.last[k] = price;
+    const p = price.toFixed(this.ps(k));
+    this.oms.onPrice(k, p, nsOf(Date.now()));
+    this.oms.risk!.mark(k, p);
+  }
+
   private place(k: number, side: Side, qty: number, price: number, type: 'market' | 'limit', tif: 'GTC' | 'IOC'): string | null {
     const inst = this.insts[k]!;
     if (qty <= 0) return this.refuse('BAD_QUANTITY', `quantity rounds to zero lots of ${inst.lotSize}`, inst.symbol);
-    const reducing = (() => {
-      const before = this.pos[k]!;
-      const after = before + (side === 'buy' ? qty : -qty);
-      return Math.abs(after) < Math.abs(before) && Math.sign(after) * Math.sign(before) >= 0;
-    })();
-    void reducing;
     const ref = type === 'limit' ? price / 10 ** this.ps(k) : this.last[k]!;
     const notional = (qty / 10 ** this.qs(k)) * ref;
     if (Number.isFinite(notional) && notional < Number(inst.minNotional)) return this.refuse('NOTIONAL', `notional ${notional.toFixed(2)} is below the venue minimum ${inst.minNotional}`, inst.symbol);
-    // limits, order rate and the control modes: the risk engine
-    this.risk.setEquity(this.equity());
-    const px = type === 'limit' ? price : Math.round(this.last[k]! * 10 ** this.ps(k));
-    const refusal = Number.isFinite(px) ? this.risk.check(k, side === 'buy', px, qty, this.last[k]!) : null;
-    this.journalTransitions();
-    if (refusal) return this.refuse(refusal.code, refusal.message, inst.symbol);
-    const now = Date.now();
+    // limits, order rate and the control modes: the OMS's gate is the risk engine
+    const eq = this.equity();
+    if (Number.isFinite(eq) && eq > 0) this.oms.risk!.setEquity(eq.toFixed(8).replace(/\.?0+$/, ''));
     const clientId = `${this.sessionId}-${(++this.seq).toString(36)}`;
-    const o: LiveOrder = { clientId, k, symbol: inst.symbol, side, type, qty, price, filled: 0, venueOrderId: null, status: 'pending' };
+    const now = Date.now();
+    const qtyText = formatMantissa(qty, this.qs(k));
+    const priceText = type === 'limit' ? formatMantissa(price, this.ps(k)) : null;
+    let r;
+    try {
+      r = this.oms.submit({ clientId, instrument: k, side, qty: qtyText, ...(priceText ? { type: 'limit' as const, price: priceText, tif: tif === 'IOC' ? ('ioc' as const) : ('gtc' as const) } : { type: 'market' as const }) }, nsOf(now));
+    } catch (e) {
+      this.journalTransitions();
+      return this.refuse((e as TachyonError).code ?? 'ERR_OMS', (e as Error).message, inst.symbol);
+    }
+    this.journalTransitions();
+    if (r.status === 'rejected') {
+      const code = refusalCode(r);
+      const text = this.oms.order(r.orderId)?.rejectText;
+      return this.refuse(code, text ?? `refused by the ${r.reason === 'gate' ? 'risk engine' : 'control mode'}: ${code} (mode ${this.oms.controlMode})`, inst.symbol);
+    }
+    const o: LiveOrder = { clientId, orderId: r.orderId, k, symbol: inst.symbol, side, type, tif, venueOrderId: null, journaled: 'pending' };
     this.orders.set(clientId, o);
+    this.byId.set(o.orderId, o);
     this.counts.orders++;
+    this.pump();
+    return clientId;
+  }
+
+  /** Sends the OMS's venue commands (each in the order queue). */
+  pump(): void {
+    for (const c of this.oms.drainCommands()) {
+      const o = this.byId.get(c.orderId);
+      if (!o) {
+        this.logger.error({ orderId: c.orderId, kind: c.kind }, 'OMS command for an order this session does not know');
+        continue;
+      }
+      if (c.kind === 'new') this.enqueue(() => this.sendNew(o, c));
+      else if (c.kind === 'cancel') this.enqueue(() => this.sendCancel(o));
+      else {
+        // The strategy API has no replace; the OMS only asks for one on `replace()`. CCXT's
+        // editOrder is not uniform across venues: refuse it, the caller cancels and re-sends.
+        this.event({ kind: 'replaceRejected', orderId: o.orderId, tsNs: nsOf(Date.now()), reason: 'INVALID' });
+      }
+    }
+  }
+
+  private async sendNew(o: LiveOrder, c: VenueCommandInfo): Promise<void> {
+    const now = Date.now();
     const rec: OrderRecord = {
-      clientId,
+      clientId: o.clientId,
       sessionId: this.sessionId,
       venue: this.venueName,
-      symbol: inst.symbol,
-      side,
-      type,
-      tif,
-      qty: formatMantissa(qty, this.qs(k)),
-      price: type === 'limit' ? formatMantissa(price, this.ps(k)) : null,
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      tif: o.tif,
+      qty: c.qty!,
+      price: c.price ?? null,
       status: 'pending',
       venueOrderId: null,
       filledQty: '0',
@@ -265,50 +423,101 @@ class LiveTrader implements StrategyContext {
       createdNs: nsOf(now),
       updatedNs: nsOf(now),
     };
-    this.enqueue(async () => {
-      await this.journal.insertOrder(rec); // write-ahead: journaled before it leaves
-      try {
-        const r = await this.venue.createOrder(clientId, inst.symbol, side, type, rec.qty, rec.price, tif);
-        o.venueOrderId = r.order.venueOrderId;
-        await this.adopt(o, r.order);
-        for (const f of r.fills) await this.onVenueFill(f, o);
-      } catch (e) {
-        const ve = e instanceof VenueError ? e : null;
-        const reason = ve?.venueCode ?? 'EXCHANGE_ERROR';
-        if (ve?.retryable) {
-          // unknown outcome after retries: keep it `sent`; reconciliation decides
-          await this.setStatus(o, 'sent', reason);
-        } else {
-          this.counts.rejected++;
-          await this.setStatus(o, 'rejected', reason);
-          await this.journal.appendRiskEvent({ sessionId: this.sessionId, tsNs: nsOf(Date.now()), symbol: inst.symbol, code: `VENUE_${reason}`, message: (e as Error).message, detail: { clientId } });
-        }
+    await this.journal.insertOrder(rec); // write-ahead: journaled before it leaves
+    try {
+      const r = await this.venue.createOrder(o.clientId, o.symbol, o.side, o.type, rec.qty, rec.price, o.tif);
+      await this.adopt(o, r.order);
+      for (const f of r.fills) await this.onVenueFill(f, o);
+      await this.adopt(o, r.order);
+    } catch (e) {
+      const ve = e instanceof VenueError ? e : null;
+      const reason = ve?.venueCode ?? 'EXCHANGE_ERROR';
+      if (ve?.retryable) {
+        // unknown outcome after retries: the OMS keeps it `new`, the journal `sent`; the poller
+        // (or the next start's reconciliation) asks the venue for the client id
+        await this.sync(o, reason);
+      } else {
+        this.counts.rejected++;
+        this.event({ kind: 'rejected', orderId: o.orderId, tsNs: nsOf(Date.now()), reason: venueReject(reason) });
+        await this.sync(o, reason);
+        await this.journal.appendRiskEvent({ sessionId: this.sessionId, tsNs: nsOf(Date.now()), symbol: o.symbol, code: `VENUE_${reason}`, message: (e as Error).message, detail: { clientId: o.clientId } });
       }
-    });
-    return clientId;
+    }
   }
 
-  private async setStatus(o: LiveOrder, status: OrderRecord['status'], reason: string | null): Promise<void> {
-    o.status = status;
-    await this.journal.updateOrder(o.clientId, { status, reason, venueOrderId: o.venueOrderId }, nsOf(Date.now()));
+  private async sendCancel(o: LiveOrder): Promise<void> {
+    let ok: boolean;
+    try {
+      ok = await this.venue.cancelOrder(o.clientId, o.symbol);
+    } catch (e) {
+      const code = e instanceof VenueError ? e.venueCode : 'EXCHANGE_ERROR';
+      this.event({ kind: 'cancelRejected', orderId: o.orderId, tsNs: nsOf(Date.now()), reason: venueReject(code) });
+      this.logger.warn({ clientId: o.clientId, code }, 'cancel failed');
+      return;
+    }
+    if (ok) {
+      this.event({ kind: 'cancelled', orderId: o.orderId, tsNs: nsOf(Date.now()) });
+    } else {
+      // not open at the venue (filled or gone): its fills and state come with the next poll
+      this.event({ kind: 'cancelRejected', orderId: o.orderId, tsNs: nsOf(Date.now()), reason: 'UNKNOWN_ORDER' });
+    }
+    await this.sync(o, null);
+  }
+
+  /** One venue event into the OMS; an impossible one is counted and journaled, not thrown. */
+  private event(e: Parameters<Oms['onVenueEvent']>[0]): boolean {
+    try {
+      this.oms.onVenueEvent(e);
+      return true;
+    } catch (err) {
+      this.counts.omsErrors++;
+      const code = (err as TachyonError).code ?? 'ERR_OMS';
+      const o = this.byId.get(e.orderId);
+      this.logger.warn({ clientId: o?.clientId, kind: e.kind, code }, 'venue event refused by the OMS');
+      this.enqueue(() => this.journal.appendRiskEvent({ sessionId: this.sessionId, tsNs: nsOf(Date.now()), symbol: o?.symbol ?? '', code: `OMS_${code}`, message: (err as Error).message, detail: { clientId: o?.clientId ?? null, event: e.kind } }));
+      return false;
+    }
+  }
+
+  /** Journals the OMS's state of an order if it changed; tells the strategy about closures. */
+  async sync(o: LiveOrder, reason: string | null, force = false): Promise<void> {
+    const info = this.oms.order(o.orderId);
+    if (!info) return;
+    // an order the venue has not acknowledged stays as journaled (`pending` until sent, `sent` after a lost answer)
+    const status = info.status === 'new' ? (reason ? 'sent' : o.journaled) : journalStatus(info);
+    if (status === o.journaled && !force) return;
+    o.journaled = status;
+    await this.journal.updateOrder(o.clientId, { status, reason, venueOrderId: o.venueOrderId, filledQty: info.filled, avgPrice: info.avgPrice ?? null }, nsOf(Date.now()));
     if (status === 'cancelled' || status === 'rejected' || status === 'expired') {
-      const u: OrderUpdate = { orderId: o.clientId, symbol: o.symbol, state: status === 'cancelled' ? 'cancelled' : status === 'expired' ? 'expired' : 'rejected', reason, ts: Date.now() };
+      const why = reason ?? (info.venueReject ? info.venueReject : info.reason === 'none' ? null : info.reason);
+      const u: OrderUpdate = { orderId: o.clientId, symbol: o.symbol, state: status, reason: why, ts: Date.now() };
       this.later(() => this.strategy.onOrder?.(u, this));
     }
   }
 
-  /** Takes the venue's view of an order (status, id). */
+  /**
+   * Takes the venue's view of an order (id, acknowledgement, closure) into the OMS. A closure
+   * (cancelled, expired) waits until the OMS has booked every fill the venue reports for the
+   * order, so no fill arrives after the close.
+   */
   async adopt(o: LiveOrder, v: VenueOrderState): Promise<void> {
+    const newId = o.venueOrderId !== v.venueOrderId;
     o.venueOrderId = v.venueOrderId;
-    const status: OrderRecord['status'] = v.status === 'filled' ? (o.filled >= o.qty ? 'filled' : 'open') : v.status;
-    if (status === o.status && v.status !== 'filled') return;
-    if (v.status === 'filled' && o.filled < o.qty) {
-      // the fills arrive separately; keep it open until they are booked
-      o.status = 'open';
-      await this.journal.updateOrder(o.clientId, { status: 'open', venueOrderId: o.venueOrderId }, nsOf(Date.now()));
-      return;
+    const ts = nsOf(Date.now());
+    let info = this.oms.order(o.orderId);
+    if (!info) return;
+    if (v.status === 'rejected') {
+      if (info.status === 'new') this.event({ kind: 'rejected', orderId: o.orderId, tsNs: ts, reason: 'INVALID' });
+    } else if (info.status === 'new') {
+      this.event({ kind: 'accepted', orderId: o.orderId, tsNs: ts });
     }
-    await this.setStatus(o, status, null);
+    info = this.oms.order(o.orderId)!;
+    const booked = parseMantissa(info.filled, this.qs(o.k)).m;
+    const venueFilled = parseMantissa(v.filled, this.qs(o.k)).m;
+    if ((v.status === 'cancelled' || v.status === 'expired') && booked >= venueFilled && ['accepted', 'partiallyFilled'].includes(info.status))
+      this.event({ kind: v.status, orderId: o.orderId, tsNs: ts });
+    // the venue's id is journaled even when the status did not change
+    await this.sync(o, null, newId);
   }
 
   /** Books one venue fill (once). */
@@ -318,18 +527,44 @@ class LiveTrader implements StrategyContext {
       this.seenTrades.add(f.tradeId);
       return false;
     }
+    const k = known?.k ?? this.symbols.indexOf(f.symbol);
+    if (k < 0) return false;
     let o = known ?? [...this.orders.values()].find((x) => x.venueOrderId === f.venueOrderId);
-    if (!o) {
-      const all = await this.journal.orders();
-      const rec = all.find((x) => x.venue === this.venueName && x.venueOrderId === f.venueOrderId);
-      const k = this.symbols.indexOf(f.symbol);
-      if (k < 0) return false;
+    let clientId = o?.clientId;
+    let orderPatch: Partial<OrderRecord> = {};
+    const ts = nsOf(f.tsMs);
+    // fees in the quote currency enter the P&L; others (BNB, the base asset) are journaled as reported
+    const quoteFee = f.feeCurrency === '' || f.feeCurrency === this.insts[k]!.quote;
+    if (!quoteFee && !this.warnedFee) {
+      this.warnedFee = true;
+      await this.journal.appendRiskEvent({ sessionId: this.sessionId, tsNs: nsOf(Date.now()), symbol: f.symbol, code: 'FEE_CURRENCY', message: `fees are charged in ${f.feeCurrency}, not ${this.insts[k]!.quote}: journaled as reported, not in the P&L`, detail: null });
+    }
+    const feeText = quoteFee ? f.fee : '0';
+    // the OMS keeps notionals at price + quantity scale; the exact fee is summed here
+    const omsFee = formatMantissa(scaled(feeText, this.ps(k) + this.qs(k)), this.ps(k) + this.qs(k));
+    const booked = o && this.oms.order(o.orderId)?.status !== undefined
+      ? this.event({ kind: 'fill', orderId: o.orderId, tsNs: ts, price: f.price, qty: f.qty, fee: omsFee, tradeId: tradeNo(f.tradeId), liquidity: f.liquidity ?? 'taker' })
+      : false;
+    if (!booked) {
+      // not an order the OMS is working (placed outside Tachyon, closed while we were down),
+      // or a fill the OMS refused: the venue is the truth for the position
+      this.oms.restoreFill(k, f.side, f.price, f.qty, omsFee, ts);
+    }
+    const info = booked && o ? this.oms.order(o.orderId) : null;
+    if (o && info) {
+      o.journaled = journalStatus(info);
+      orderPatch = { status: o.journaled, filledQty: info.filled, avgPrice: info.avgPrice ?? null, venueOrderId: o.venueOrderId ?? f.venueOrderId };
+    } else {
+      const rec = o ? await this.journal.getOrder(o.clientId) : (await this.journal.orders()).find((x) => x.venue === this.venueName && x.venueOrderId === f.venueOrderId);
       if (rec) {
-        o = { clientId: rec.clientId, k, symbol: rec.symbol, side: rec.side, type: rec.type, qty: parseMantissa(rec.qty, this.qs(k)).m, price: rec.price ? parseMantissa(rec.price, this.ps(k)).m : 0, filled: parseMantissa(rec.filledQty, this.qs(k)).m, venueOrderId: rec.venueOrderId, status: rec.status };
+        clientId = rec.clientId;
+        const filled = parseMantissa(rec.filledQty, this.qs(k)).m + parseMantissa(f.qty, this.qs(k)).m;
+        const total = parseMantissa(rec.qty, this.qs(k)).m;
+        orderPatch = { status: filled >= total ? 'filled' : 'partially_filled', filledQty: formatMantissa(Math.min(filled, total), this.qs(k)) };
+        if (o) o.journaled = orderPatch.status!;
       } else {
         // placed outside Tachyon: journal it as an external order so the fill has a parent
-        const clientId = `ext-${f.venueOrderId}`.slice(0, 36);
-        o = { clientId, k, symbol: f.symbol, side: f.side, type: 'market', qty: parseMantissa(f.qty, this.qs(k)).m, price: 0, filled: 0, venueOrderId: f.venueOrderId, status: 'open' };
+        clientId = `ext-${f.venueOrderId}`.slice(0, 36);
         if (!(await this.journal.getOrder(clientId)))
           await this.journal.insertOrder({
             clientId,
@@ -347,51 +582,28 @@ class LiveTrader implements StrategyContext {
             avgPrice: null,
             reason: 'EXTERNAL',
             strategy: null,
-            createdNs: nsOf(f.tsMs),
-            updatedNs: nsOf(f.tsMs),
+            createdNs: ts,
+            updatedNs: ts,
           });
         this.externalOrders++;
+        orderPatch = { status: 'filled', filledQty: f.qty };
       }
-      this.orders.set(o.clientId, o);
     }
-    const k = o.k;
-    const qm = parseMantissa(f.qty, this.qs(k)).m;
-    const pm = parseMantissa(f.price, this.ps(k)).m;
-    // fees in the quote currency enter the ledger; others (BNB, the base asset) are journaled as reported
-    const quoteFee = f.feeCurrency === '' || f.feeCurrency === this.insts[k]!.quote;
-    if (!quoteFee && !this.warnedFee) {
-      this.warnedFee = true;
-      await this.journal.appendRiskEvent({ sessionId: this.sessionId, tsNs: nsOf(Date.now()), symbol: o.symbol, code: 'FEE_CURRENCY', message: `fees are charged in ${f.feeCurrency}, not ${this.insts[k]!.quote}: journaled as reported, not in the P&L`, detail: null });
-    }
-    this.ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, qm, pm, quoteFee ? f.fee : '0', f.tsMs);
-    this.risk.onFill(k, f.side, f.qty, f.price);
-    this.pos[k]! += (f.side === 'buy' ? 1 : -1) * qm;
-    this.last[k] = Number(f.price);
-    o.filled = Math.min(o.qty, o.filled + qm);
-    o.status = o.filled >= o.qty ? 'filled' : 'partially_filled';
-    const a = this.ledger.account().positions[k]!;
-    const position: PositionRecord = {
-      venue: this.venueName,
-      symbol: o.symbol,
-      qty: a.qty,
-      avgPrice: Number(a.qty) === 0 || !Number.isFinite(a.avgPrice) ? null : a.avgPrice.toFixed(this.ps(k)),
-      realizedPnl: a.realized,
-      fees: a.fees,
-      updatedNs: nsOf(f.tsMs),
-    };
+    if (quoteFee) this.fees[k] = this.fees[k]! + scaled(f.fee, FEE_SCALE);
+    this.mark(k, Number(f.price));
     const stored = await this.journal.applyFill(
-      { venue: this.venueName, tradeId: f.tradeId, clientId: o.clientId, symbol: o.symbol, side: f.side, qty: f.qty, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency, liquidity: f.liquidity, tsNs: nsOf(f.tsMs) },
-      { status: o.status, filledQty: formatMantissa(o.filled, this.qs(k)), venueOrderId: o.venueOrderId },
-      position,
+      { venue: this.venueName, tradeId: f.tradeId, clientId: clientId!, symbol: f.symbol, side: f.side, qty: f.qty, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency, liquidity: f.liquidity, tsNs: ts },
+      orderPatch,
+      this.positionRecord(k, ts),
     );
     this.seenTrades.add(f.tradeId);
     if (!stored) return false;
     this.counts.fills++;
     const fill: Fill = {
-      orderId: o.clientId,
-      symbol: o.symbol,
+      orderId: clientId!,
+      symbol: f.symbol,
       side: f.side,
-      qty: qm / 10 ** this.qs(k),
+      qty: Number(f.qty),
       price: Number(f.price),
       fee: Number(f.fee),
       liquidity: f.liquidity,
@@ -402,8 +614,43 @@ class LiveTrader implements StrategyContext {
     return true;
   }
 
-  externalOrders = 0;
-  private warnedFee = false;
+  /** The OMS's position, with the exact fee sum. */
+  positionRecord(k: number, ts: bigint): PositionRecord {
+    const p = this.oms.position(k);
+    const flat = parseMantissa(p.qty, this.qs(k)).m === 0;
+    return {
+      venue: this.venueName,
+      symbol: this.symbols[k]!,
+      qty: p.qty,
+      avgPrice: flat ? null : (p.avgEntry ?? null),
+      realizedPnl: p.realized,
+      fees: formatMantissa(this.fees[k]!, FEE_SCALE),
+      updatedNs: ts,
+    };
+  }
+
+  /** Orders the OMS is working (or that the journal still has as `sent`). */
+  pendingAtVenue(): LiveOrder[] {
+    return [...this.orders.values()].filter((o) => WORKING.includes(o.journaled) || ['new', 'accepted', 'partiallyFilled'].includes(this.oms.order(o.orderId)?.status ?? ''));
+  }
+
+  /** Takes over an order from the journal that is still working at the venue. */
+  restore(rec: OrderRecord, k: number, filledNotional: bigint): LiveOrder | null {
+    const filled = parseMantissa(rec.filledQty, this.qs(k)).m;
+    const total = parseMantissa(rec.qty, this.qs(k)).m;
+    if (!(filled < total)) return null;
+    const type = rec.type === 'limit' && rec.price ? 'limit' : 'market';
+    const orderId = this.oms.restoreOrder(
+      { clientId: rec.clientId, instrument: k, side: rec.side, qty: rec.qty, ...(type === 'limit' ? { type: 'limit' as const, price: rec.price!, tif: rec.tif === 'IOC' ? ('ioc' as const) : ('gtc' as const) } : { type: 'market' as const }) },
+      filled > 0 ? rec.filledQty : undefined,
+      filled > 0 ? formatMantissa(filledNotional, this.ps(k) + this.qs(k)) : undefined,
+      nsOf(Date.now()),
+    );
+    const o: LiveOrder = { clientId: rec.clientId, orderId, k, symbol: rec.symbol, side: rec.side, type, tif: rec.tif === 'IOC' ? 'IOC' : 'GTC', venueOrderId: rec.venueOrderId, journaled: rec.status };
+    this.orders.set(o.clientId, o);
+    this.byId.set(orderId, o);
+    return o;
+  }
 
   enqueue(job: () => Promise<unknown>): void {
     this.queue = this.queue.then(
@@ -426,6 +673,8 @@ class LiveTrader implements StrategyContext {
 
   /** Runs the strategy callbacks that are due (never inside another callback). */
   deliver(): void {
+    // the OMS's reports have done their job once the journal follows its states
+    this.oms.drainReports();
     while (this.callbacks.length > 0) {
       const q = this.callbacks;
       this.callbacks = [];
@@ -435,7 +684,7 @@ class LiveTrader implements StrategyContext {
 
   onBar(bar: Bar): void {
     this.nowMs = bar.ts;
-    this.last[bar.instrument] = bar.close;
+    this.mark(bar.instrument, bar.close);
     this.counts.bars++;
     this.deliver();
     if (this.timerEvery > 0 && bar.ts >= this.nextTimer) {
@@ -448,6 +697,9 @@ class LiveTrader implements StrategyContext {
   }
 }
 
+/** Scale of the exact fee sums (venues report fees to 8 decimals). */
+const FEE_SCALE = 12;
+
 /** Runs a live session (see the module docs). */
 export async function runLive(o: LiveOptions): Promise<LiveResult> {
   const config = o.config;
@@ -459,57 +711,62 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
     const c = config.instruments[k]!;
     if (c.tickSize !== i.tickSize || c.lotSize !== i.lotSize) log.warn({ symbol: i.symbol, venue: { tick: i.tickSize, lot: i.lotSize }, config: { tick: c.tickSize, lot: c.lotSize } }, 'the venue’s tick/lot differ from the config: the venue’s are used');
   }
-  const journal = await openJournal({ backend: config.journal.backend, path: config.journal.path, urlEnv: config.journal.urlEnv, synchronous: config.journal.synchronous });
   const venueName = `ccxt:${config.venue.exchange}`;
+  // the OMS, gated by the risk engine (one engine: the OMS owns it)
+  let oms: Oms;
+  try {
+    oms = new Oms({ risk: riskEngineOptions(config, venueName, insts, o.env ?? process.env) });
+  } catch (e) {
+    await venue.close();
+    throw new TachyonError('ERR_CONFIG', `risk.engine: ${(e as Error).message}`, { cause: e });
+  }
+  for (const i of insts) oms.addInstrument(new Instrument({ symbol: i.symbol, tickSize: i.tickSize, lotSize: i.lotSize }));
+  const journal = await openJournal({ backend: config.journal.backend, path: config.journal.path, urlEnv: config.journal.urlEnv, synchronous: config.journal.synchronous });
   const strategy = o.strategy ?? (await loadStrategy(config));
   const mode = o.mode ?? 'live';
   const sessionId = await journal.beginSession(mode, config);
-  // exact ledger: money to 10 decimals at least (venues report fees to 8)
-  const ledger = new SimulatedVenue({
-    instruments: insts.map((i) => ({ symbol: i.symbol, tickSize: i.tickSize, lotSize: i.lotSize, minNotional: i.minNotional })),
-    initialCash: config.account.initialCash,
-    cashScale: 10,
-  });
-  const risk = new RiskGate(config, venueName, insts, o.env ?? process.env);
-  const t = new LiveTrader(mode, sessionId, venueName, insts, venue, journal, ledger, strategy, config, log, risk);
+  const t = new LiveTrader(mode, sessionId, venueName, insts, venue, journal, oms, strategy, config, log);
   const reconciled = { orders: 0, unknown: 0, missedFills: 0, external: 0, balanceMismatches: 0 };
   try {
-    // ---- rebuild the ledger from the journal
+    // ---- rebuild the OMS's positions (and the risk engine's) from the journal
+    const notionalOf = new Map<string, bigint>();
     for (const f of await journal.fills({ venue: venueName })) {
       const k = t.symbols.indexOf(f.symbol);
       if (k < 0) continue;
-      ledger.restoreFill(k, f.side === 'buy' ? 1 : 2, parseMantissa(f.qty, scaleOf(insts[k]!.lotSize)).m, parseMantissa(f.price, scaleOf(insts[k]!.tickSize)).m, f.feeCurrency === '' || f.feeCurrency === insts[k]!.quote ? f.fee : '0', Number(f.tsNs / 1_000_000n));
-      risk.onFill(k, f.side, f.qty, f.price);
+      const quoteFee = f.feeCurrency === '' || f.feeCurrency === insts[k]!.quote;
+      const ns = t.ps(k) + t.qs(k);
+      try {
+        oms.restoreFill(k, f.side, f.price, f.qty, formatMantissa(scaled(quoteFee ? f.fee : '0', ns), ns), f.tsNs);
+      } catch (e) {
+        await journal.appendRiskEvent({ sessionId, tsNs: nsOf(Date.now()), symbol: f.symbol, code: `OMS_${(e as TachyonError).code ?? 'ERR_OMS'}`, message: `journaled fill ${f.tradeId} could not be restored: ${(e as Error).message}`, detail: { tradeId: f.tradeId } });
+        continue;
+      }
+      if (quoteFee) t.fees[k] = t.fees[k]! + scaled(f.fee, FEE_SCALE);
+      notionalOf.set(f.clientId, (notionalOf.get(f.clientId) ?? 0n) + scaled(f.price, t.ps(k)) * scaled(f.qty, t.qs(k)));
     }
-    const acct = ledger.account();
-    const pos = acct.positions.map((p) => parseMantissa(p.qty, scaleOf(insts[p.instrument]!.lotSize)).m);
-    (t as unknown as { pos: number[] }).pos.splice(0, pos.length, ...pos);
-    // ---- reconcile orders by client id
+    // ---- reconcile orders by client id; the ones still at the venue are taken over by the OMS
+    const seen = new Map<LiveOrder, VenueOrderState>();
     for (const rec of await journal.openOrders(venueName)) {
       const k = t.symbols.indexOf(rec.symbol);
       if (k < 0) continue;
       reconciled.orders++;
       const v = await venue.fetchOrderByClientId(rec.clientId, rec.symbol);
-      const lo: LiveOrder = {
-        clientId: rec.clientId,
-        k,
-        symbol: rec.symbol,
-        side: rec.side,
-        type: rec.type,
-        qty: parseMantissa(rec.qty, scaleOf(insts[k]!.lotSize)).m,
-        price: rec.price ? parseMantissa(rec.price, scaleOf(insts[k]!.tickSize)).m : 0,
-        filled: parseMantissa(rec.filledQty, scaleOf(insts[k]!.lotSize)).m,
-        venueOrderId: rec.venueOrderId,
-        status: rec.status,
-      };
-      t.orders.set(rec.clientId, lo);
       if (!v) {
         reconciled.unknown++;
         await journal.updateOrder(rec.clientId, { status: 'unknown', reason: 'NOT_AT_VENUE' });
-        lo.status = 'unknown';
         continue;
       }
-      lo.venueOrderId = v.venueOrderId;
+      let lo: LiveOrder | null = null;
+      try {
+        lo = t.restore(rec, k, notionalOf.get(rec.clientId) ?? 0n);
+      } catch (e) {
+        await journal.appendRiskEvent({ sessionId, tsNs: nsOf(Date.now()), symbol: rec.symbol, code: `OMS_${(e as TachyonError).code ?? 'ERR_OMS'}`, message: `order ${rec.clientId} could not be restored: ${(e as Error).message}`, detail: { clientId: rec.clientId } });
+      }
+      if (!lo) {
+        await journal.updateOrder(rec.clientId, { venueOrderId: v.venueOrderId, ...(v.status === 'filled' ? { status: 'filled' as const } : {}) });
+        continue;
+      }
+      seen.set(lo, v);
       await t.adopt(lo, v);
     }
     // ---- fills the journal missed
@@ -524,11 +781,27 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
         }
       }
     }
-    // ---- balances vs journaled positions (spot: the base asset)
+    // closures (cancelled/expired after partial fills) now that their fills are booked
+    for (const [lo, v] of seen) await t.adopt(lo, v);
+    // ---- the OMS's open orders against the venue's
+    try {
+      const venueOrders = [];
+      for (const s of t.symbols)
+        for (const v of await venue.fetchOpenOrders(s)) {
+          const lo = t.orders.get(v.clientId);
+          if (lo) venueOrders.push({ orderId: lo.orderId, instrument: lo.k, qty: v.qty, filled: v.filled, open: true });
+        }
+      const rep = oms.reconcile(venueOrders, [], nsOf(Date.now()));
+      for (const d of rep.discrepancies)
+        await journal.appendRiskEvent({ sessionId, tsNs: nsOf(Date.now()), symbol: d.instrument === undefined || d.instrument === null ? '' : (t.symbols[d.instrument] ?? ''), code: `RECON_${d.code}`, message: `OMS ${d.ours ?? '-'} vs venue ${d.venue ?? '-'}`, detail: { orderId: d.orderId ?? null, ours: d.ours ?? null, venue: d.venue ?? null } });
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'open-order reconciliation failed');
+    }
+    // ---- balances vs the OMS's positions (spot: the base asset)
     try {
       const bal = await venue.fetchBalance();
       for (const [k, i] of insts.entries()) {
-        const journaled = ledger.account().positions[k]!.qty;
+        const journaled = oms.position(k).qty;
         const held = bal[i.base] ?? '0';
         if (Number(held) < Number(journaled) - 1e-12) {
           reconciled.balanceMismatches++;
@@ -564,16 +837,25 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
       while (!ac.signal.aborted) {
         await sleep(o.pollMs ?? 1000, ac.signal);
         if (ac.signal.aborted) break;
-        const working = [...t.orders.values()].filter((x) => ['sent', 'open', 'partially_filled'].includes(x.status));
+        const working = t.pendingAtVenue();
         if (working.length === 0) continue;
         t.enqueue(async () => {
+          // unacknowledged orders (a lost answer) first: their venue id matches their fills
+          const asked = new Set<LiveOrder>();
+          for (const w of working)
+            if (!w.venueOrderId) {
+              asked.add(w);
+              const v = await venue.fetchOrderByClientId(w.clientId, w.symbol);
+              if (v) await t.adopt(w, v);
+            }
           for (const s of new Set(working.map((w) => w.symbol))) {
             for (const f of await venue.fetchMyTrades(s, Date.now() - 3_600_000)) await t.onVenueFill(f);
           }
           for (const w of working) {
-            if (w.status === 'filled') continue;
+            const st = oms.order(w.orderId)?.status;
+            if (st === 'filled' || st === 'cancelled' || st === 'rejected' || st === 'expired' || (asked.has(w) && !w.venueOrderId)) continue;
             const v = await venue.fetchOrderByClientId(w.clientId, w.symbol);
-            if (v && v.status !== 'filled' && v.status !== 'open' && v.status !== 'partially_filled') await t.adopt(w, v);
+            if (v) await t.adopt(w, v);
           }
         });
         await t.drain();
@@ -588,9 +870,15 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
     if (o.cancelOnStop ?? true) t.cancelAll();
     await t.drain();
     t.deliver();
+    t.journalTransitions();
+    await t.drain();
     const head = await journal.endSession(sessionId, 'stopped');
     out?.write(`stopped: ${t.counts.bars} bars, ${t.counts.orders} orders, ${t.counts.fills} fills, ${t.counts.rejected} refused; venue ${JSON.stringify(venue.stats.errors)}; audit head ${head.slice(0, 16)}…\n`);
-    return { sessionId, bars: t.counts.bars, orders: t.counts.orders, fills: t.counts.fills, rejected: t.counts.rejected, reconciled, venue: venue.stats, journal: { head } };
+    const positions = insts.map((i, k) => {
+      const p = oms.position(k);
+      return { symbol: i.symbol, qty: p.qty, avgEntry: p.avgEntry ?? null, realized: p.realized, fees: formatMantissa(t.fees[k]!, FEE_SCALE) };
+    });
+    return { sessionId, bars: t.counts.bars, orders: t.counts.orders, fills: t.counts.fills, rejected: t.counts.rejected, reconciled, venue: venue.stats, oms: { stats: oms.stats(), positions }, journal: { head } };
   } finally {
     await venue.close();
     await journal.close();

@@ -26,6 +26,35 @@ export interface GateInstrument {
   minNotional?: string;
 }
 
+/**
+ * The risk engine's options as the runtime derives them from the configuration (see the
+ * module docs). `RiskGate` builds its engine from them; live trading gives them to the OMS
+ * (`new Oms({ risk })`), whose gate is then this same engine.
+ */
+export function riskEngineOptions(config: TachyonConfig, venueName: string, instruments: readonly GateInstrument[], env: NodeJS.ProcessEnv = process.env): Native.RiskEngineOptions {
+  const extra = (config.risk.engine ?? {}) as Partial<Pick<Native.RiskEngineOptions, 'limits' | 'breakers' | 'control'>>;
+  const resetKey = env.TACHYON_RESET_KEY;
+  return {
+    venues: [{ name: venueName }],
+    instruments: instruments.map((i) => ({
+      symbol: i.symbol,
+      tickSize: i.tickSize,
+      lotSize: i.lotSize,
+      ...(i.minNotional ? { minNotional: i.minNotional } : {}),
+      venue: venueName,
+      ...(config.risk.maxPosition ? { maxPosition: config.risk.maxPosition } : {}),
+    })),
+    limits: {
+      maxOrders: config.risk.maxOrdersPerSec,
+      rateWindowMs: 1000,
+      ...(config.risk.maxOrderNotional ? { maxOrderNotional: config.risk.maxOrderNotional } : {}),
+      ...(extra.limits ?? {}),
+    },
+    ...(extra.breakers ? { breakers: extra.breakers } : {}),
+    control: { ...(extra.control ?? {}), ...(resetKey ? { resetKey } : {}) },
+  };
+}
+
 export class RiskGate {
   readonly engine: RiskEngine;
   private readonly pow: number[];
@@ -37,28 +66,8 @@ export class RiskGate {
     instruments: readonly GateInstrument[],
     env: NodeJS.ProcessEnv = process.env,
   ) {
-    const extra = (config.risk.engine ?? {}) as Partial<Pick<Native.RiskEngineOptions, 'limits' | 'breakers' | 'control'>>;
-    const resetKey = env.TACHYON_RESET_KEY;
     try {
-      this.engine = new RiskEngine({
-        venues: [{ name: venueName }],
-        instruments: instruments.map((i) => ({
-          symbol: i.symbol,
-          tickSize: i.tickSize,
-          lotSize: i.lotSize,
-          ...(i.minNotional ? { minNotional: i.minNotional } : {}),
-          venue: venueName,
-          ...(config.risk.maxPosition ? { maxPosition: config.risk.maxPosition } : {}),
-        })),
-        limits: {
-          maxOrders: config.risk.maxOrdersPerSec,
-          rateWindowMs: 1000,
-          ...(config.risk.maxOrderNotional ? { maxOrderNotional: config.risk.maxOrderNotional } : {}),
-          ...(extra.limits ?? {}),
-        },
-        ...(extra.breakers ? { breakers: extra.breakers } : {}),
-        control: { ...(extra.control ?? {}), ...(resetKey ? { resetKey } : {}) },
-      });
+      this.engine = new RiskEngine(riskEngineOptions(config, venueName, instruments, env));
     } catch (e) {
       throw new TachyonError('ERR_CONFIG', `risk.engine: ${(e as Error).message}`, { cause: e });
     }

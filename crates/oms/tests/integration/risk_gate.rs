@@ -177,3 +177,74 @@ fn market_orders_need_a_reference_price() {
     );
     assert_eq!(oms.submit(&mkt2, t(3)).unwrap().status, OrderStatus::New);
 }
+
+#[test]
+fn restored_fills_move_the_position_and_the_engine_and_restored_orders_keep_working() {
+    let mut oms = setup(["BTC-USDT", "ETH-USDT"]);
+    // journal: bought 1.5 BTC at 100 (fee 0.15) before the restart
+    oms.restore_fill(0, Side::Buy, 10_000, 1_500, 15_000, t(1))
+        .unwrap();
+    let p = oms.position(0).unwrap();
+    assert_eq!(p.qty().to_string(), "1.500");
+    assert_eq!(p.avg_entry().unwrap().to_string(), "100.00");
+    assert_eq!(p.fees().to_string(), "0.15000");
+    // the engine knows it: 0.6 more would pass |2|
+    let r = oms.submit(&buy("b1", 0, "0.6", "100.00"), t(2)).unwrap();
+    assert_eq!(r.status, OrderStatus::Rejected);
+    assert_eq!(r.gate_code, Some("POSITION_LIMIT"));
+    // bad input changes nothing and is counted
+    let errs = oms.stats().errors_total();
+    assert!(oms.restore_fill(0, Side::Buy, -100, 1, 0, t(3)).is_err());
+    assert!(oms.restore_fill(0, Side::Buy, 0, 1, 0, t(3)).is_err());
+    assert!(oms.restore_fill(0, Side::Buy, 10_000, 0, 0, t(3)).is_err());
+    assert!(oms.restore_fill(9, Side::Buy, 10_000, 1, 0, t(3)).is_err());
+    assert_eq!(oms.stats().errors_total(), errs + 4);
+    assert_eq!(oms.position(0).unwrap().qty().to_string(), "1.500");
+
+    // an order working at the venue with 0.2 of 0.5 filled at 99.00
+    let sell = OrderRequest::limit(
+        ClientOrderId::new("s-restored").unwrap(),
+        0,
+        Side::Sell,
+        Quantity::parse("0.5", 3).unwrap(),
+        Price::parse("99.00", 2).unwrap(),
+    );
+    let id = oms.restore_order(&sell, 200, 9_900 * 200, t(4)).unwrap();
+    let mut cmds = Vec::new();
+    oms.drain_commands(&mut cmds);
+    assert!(cmds.is_empty(), "a restored order is not sent again");
+    let o = oms.order(id).unwrap();
+    assert_eq!(
+        (o.status, o.filled, o.avg_px()),
+        (OrderStatus::PartiallyFilled, 200, Some(9_900))
+    );
+    // the same client id is refused afterwards
+    assert!(oms
+        .submit(&buy("s-restored", 0, "0.1", "99.00"), t(5))
+        .is_err());
+    assert!(oms.restore_order(&sell, 0, 0, t(5)).is_err());
+    // its later fills arrive as venue events and complete it
+    oms.on_venue_event(&VenueEvent::Fill {
+        order_id: id,
+        trade_id: 7,
+        price: 9_900,
+        qty: 300,
+        fee: 0,
+        liquidity: Liquidity::Maker,
+        ts: t(6),
+    })
+    .unwrap();
+    let o = oms.order(id).unwrap();
+    assert_eq!((o.status, o.filled), (OrderStatus::Filled, 500));
+    assert_eq!(oms.position(0).unwrap().qty().to_string(), "1.200");
+    // filled must stay below qty; stops cannot be restored
+    let full = OrderRequest::limit(
+        ClientOrderId::new("x2").unwrap(),
+        0,
+        Side::Sell,
+        Quantity::parse("0.5", 3).unwrap(),
+        Price::parse("99.00", 2).unwrap(),
+    );
+    assert!(oms.restore_order(&full, 500, 9_900 * 500, t(7)).is_err());
+    assert!(oms.restore_order(&full, 100, 0, t(7)).is_err());
+}
