@@ -13,7 +13,7 @@ use tachyon_backtest::run::{finish, run, RunOptions, RunResult};
 use tachyon_backtest::session::{EquityPoint, OrderRequest, Reject, Session, SessionConfig};
 use tachyon_backtest::strategy::{DecisionStrategy, EmaCross, NativeStrategy};
 use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
-use tachyon_backtest::{split, Report};
+use tachyon_backtest::{split, write_reports, ExecReport as Report};
 use tachyon_core::{Price, Quantity};
 use tachyon_stats::mc::{self, Process};
 
@@ -90,7 +90,7 @@ pub fn backtest_session_advance_take(
     s.reports.clear();
     s.inner.take_reports(&mut s.reports);
     let mut out = Vec::with_capacity(s.reports.len() * tachyon_backtest::REPORT_SIZE);
-    Report::write_all(&s.reports, &mut out);
+    write_reports(&s.reports, &mut out);
     s.all_reports.extend_from_slice(&s.reports);
     Some(Uint8Array::new(out))
 }
@@ -208,7 +208,7 @@ pub fn backtest_session_take_reports(session: &mut External<BindingBacktestSessi
     s.reports.clear();
     s.inner.take_reports(&mut s.reports);
     let mut out = Vec::new();
-    Report::write_all(&s.reports, &mut out);
+    write_reports(&s.reports, &mut out);
     s.all_reports.extend_from_slice(&s.reports);
     Uint8Array::new(out)
 }
@@ -455,9 +455,9 @@ fn result_js(s: &Session, r: &RunResult) -> BacktestResultJs {
     let cs = r.cash_scale;
     let pow = 10f64.powi(i32::from(cs));
     let mut fills = Vec::new();
-    Report::write_all(&r.fills, &mut fills);
+    write_reports(&r.fills, &mut fills);
     let mut reports = Vec::new();
-    Report::write_all(&r.reports, &mut reports);
+    write_reports(&r.reports, &mut reports);
     BacktestResultJs {
         curve_ms: Float64Array::new(r.curve.iter().map(|p| p.ts_ns as f64 / 1e6).collect()),
         curve_equity: Float64Array::new(r.curve.iter().map(|p| p.equity).collect()),
