@@ -354,7 +354,7 @@ export class Runner implements StrategyContext {
     const r = this.venue.submit(k, side === 'buy' ? 1 : 2, qty, type === 'limit' ? price : 0, tif === 'IOC');
     if (r < 0) {
       const code = REJECT_CODES[-r - 1] ?? 'REJECTED';
-      this.venue.takeReports(); // the rejected report is this outcome
+      this.venue.takeReportsFast(); // the rejected report is this outcome
       o.status = 'rejected';
       o.reason = code;
       this.counts.rejected++;
@@ -367,7 +367,7 @@ export class Runner implements StrategyContext {
     this.byVenue.set(r, o);
     this.byClient.set(clientId, o);
     // the OMS's New and Accepted reports (and a fill at the close) come back at once
-    this.deliver(this.venue.takeReports());
+    this.deliver(this.venue.takeReportsFast());
     return clientId;
   }
 
@@ -406,7 +406,7 @@ export class Runner implements StrategyContext {
     const o = this.byClient.get(orderId);
     if (!o || o.status !== 'open') return false;
     if (!this.venue.cancel(o.venueId)) return false;
-    this.deliver(this.venue.takeReports());
+    this.deliver(this.venue.takeReportsFast());
     return true;
   }
 

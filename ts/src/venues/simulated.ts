@@ -41,11 +41,14 @@ export const REJECT_CODES: readonly string[] = nativeOnly('REJECT_CODES', () => 
 /** Bad-record codes, in `stats().badRecords` order. */
 export const RECORD_ERROR_CODES: readonly string[] = nativeOnly('RECORD_ERROR_CODES', () => native.backtestRecordErrorCodes());
 
+const SCRATCH_REPORTS = 16;
+
 export class SimulatedVenue {
   readonly name = 'sim';
   private readonly h: ReturnType<typeof native.backtestSessionNew>;
   private len = 0;
   private cur = 0;
+  private readonly scratch = new Uint8Array(SCRATCH_REPORTS * 64);
 
   constructor(readonly options: SimulatedVenueOptions) {
     this.h = native.backtestSessionNew({
@@ -133,6 +136,22 @@ export class SimulatedVenue {
 
   takeReports(): ExecReport[] {
     return decodeReports(native.backtestSessionTakeReports(this.h));
+  }
+
+  /**
+   * The reports waiting, through a reused buffer (no allocation per call): the runner's path
+   * after each order (New, Accepted and perhaps a fill). More than fit come in further calls.
+   */
+  takeReportsFast(): ExecReport[] {
+    const buf = this.scratch;
+    let n = native.backtestSessionTakeReportsInto(this.h, buf);
+    if (n === 0) return [];
+    const out = decodeReports(buf.subarray(0, n * 64));
+    while (n === SCRATCH_REPORTS) {
+      n = native.backtestSessionTakeReportsInto(this.h, buf);
+      out.push(...decodeReports(buf.subarray(0, n * 64)));
+    }
+    return out;
   }
 
   account(): Native.AccountState {
