@@ -3,6 +3,15 @@
 //! from JS, a call per order rather than per event) and the paper session (records appended as
 //! the market produces them).
 //!
+//! # The order path
+//! [`OrderRequest`] → [`tachyon_oms::Oms::submit`] (order state machine, idempotent client
+//! order ids `bt-<n>`, the instrument's rules, then the pre-trade gate [`SessionGate`]) →
+//! `VenueCommand`s → [`BarVenue`] (the execution model below) → `VenueEvent`s →
+//! [`tachyon_oms::Oms::on_venue_event`] → the OMS's 64-byte [`ExecReport`]s. Fills the OMS
+//! accepts are booked in the exact [`Ledger`] (cash, fees, equity). Report fees are mantissas at
+//! the session's cash scale (the OMS's notional scale when there is one instrument and no
+//! `min_cash_scale`); on fill reports the `reason` byte is the liquidity (1 maker, 2 taker).
+//!
 //! # Execution model (documented conventions; the anchor comparison relies on them)
 //! - **Bars, `FillAt::NextOpen` (default).** A market order submitted after bar *t* fills at
 //!   the *open* of the next bar of its instrument, moved against the trader by the slippage
@@ -19,13 +28,21 @@
 //!   at `P` on a trade strictly below `P` (maker; a trade *at* `P` may be someone ahead in the
 //!   queue, so it does not count). Sells mirror this.
 //! - **Book levels** update the mark (mid of best bid and ask when both exist) only; queue
-//!   position and depth-walking are the simulated venue's job (`tachyon-sim`).
-//! - IOC orders live until the next record of their instrument, then expire.
+//!   position and depth-walking are the simulated venue's job (`tachyon-sim`, not wired here).
+//! - IOC orders live until the next bar or trade of their instrument, then expire.
 //!
-//! Pre-trade checks here are the instrument's rules (tick, lot, min/max quantity and
-//! notional), `max_position`, and a leverage cap (gross exposure after the order, at the
-//! order's reference price, within `max_leverage × equity`). A refusal is a report with a
-//! reason code, not an error.
+//! # Pre-trade checks
+//! The OMS checks the instrument's rules it can see in the request (tick, lot, min/max
+//! quantity, a limit order's notional); [`SessionGate`] adds what needs the account: a market
+//! order before any price (`NO_PRICE`) and its notional at the last price, `max_position`
+//! (with working orders), and the leverage cap (gross exposure after the order, at its
+//! reference price, within `max_leverage × equity`). An optional extra gate
+//! ([`Session::with_gate`], e.g. `tachyon_oms::RiskGate`) comes last. A refusal is
+//! `Err(`[`Reject`]`)` and a counter, not an error; a gate refusal also leaves a `Rejected`
+//! order (reason `Gate`, the code in its text) in the OMS.
+//!
+//! [`SessionGate`]: crate::gate::SessionGate
+//! [`BarVenue`]: crate::venue::BarVenue
 
 use std::sync::{Arc, Mutex, PoisonError};
 

@@ -454,3 +454,46 @@ fn decision_strategy_trades_where_the_engine_says() {
     assert_eq!(got, want);
     assert_eq!(st.decisions, 5_000); // every bar (the first holds: its feature is missing)
 }
+
+#[test]
+fn an_extra_gate_sits_behind_the_session_checks_and_sets_the_control_mode() {
+    let gate = tachyon_oms::BasicGate {
+        max_order_qty: Some(tachyon_core::Quantity::from_mantissa(2_000, 3).unwrap()),
+        ..tachyon_oms::BasicGate::default()
+    };
+    let mut s = Session::with_gate(SessionConfig::simple(spec()), Some(Box::new(gate))).unwrap();
+    s.push(&[Record::bar(0, 0, 10_000, 10_100, 9_900, 10_000, 1)]);
+    s.advance_all(1);
+    assert!(s.submit(market(Side::Buy, 2_000)).is_ok());
+    assert_eq!(
+        s.submit(market(Side::Buy, 2_001)),
+        Err(Reject::Risk),
+        "above its max order qty"
+    );
+    let rejected = reports(&mut s)
+        .into_iter()
+        .find(|r| r.kind == ReportKind::Rejected as u8)
+        .unwrap();
+    let text = s
+        .oms()
+        .order(OrderId(rejected.order_id))
+        .unwrap()
+        .reject_text
+        .clone();
+    assert!(text.unwrap().contains("above the limit"));
+    // the extra gate's control mode is the OMS's: Pause refuses before any check
+    let mut s = Session::with_gate(
+        SessionConfig::simple(spec()),
+        Some(Box::new(tachyon_oms::BasicGate {
+            mode: tachyon_oms::ControlMode::Pause,
+            ..tachyon_oms::BasicGate::default()
+        })),
+    )
+    .unwrap();
+    assert_eq!(
+        s.submit(market(Side::Buy, 1_000)),
+        Err(Reject::Risk),
+        "paused: the OMS refuses before any gate"
+    );
+    assert_eq!(s.stats().rejected[Reject::Risk as usize], 1);
+}
