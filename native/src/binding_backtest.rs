@@ -13,7 +13,7 @@ use tachyon_backtest::run::{finish, run, RunOptions, RunResult};
 use tachyon_backtest::session::{EquityPoint, OrderRequest, Reject, Session, SessionConfig};
 use tachyon_backtest::strategy::{DecisionStrategy, EmaCross, NativeStrategy};
 use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
-use tachyon_backtest::{split, Report};
+use tachyon_backtest::{split, write_reports, ExecReport as Report};
 use tachyon_core::{Price, Quantity};
 use tachyon_stats::mc::{self, Process};
 
@@ -27,6 +27,7 @@ use crate::options::backtest::{
 #[derive(Debug)]
 pub struct BindingBacktestSession {
     inner: Session,
+    /// Reports taken from the session but not yet handed to JavaScript.
     reports: Vec<Report>,
     all_reports: Vec<Report>,
     finished: bool,
@@ -42,6 +43,17 @@ pub fn backtest_reject_codes() -> Vec<&'static str> {
 #[napi]
 pub fn backtest_record_error_codes() -> Vec<&'static str> {
     RecordError::ALL.iter().map(|r| r.code()).collect()
+}
+
+impl BindingBacktestSession {
+    /// Every waiting report as 64-byte records (kept for the run's result too).
+    fn take_bytes(&mut self) -> Vec<u8> {
+        self.inner.take_reports(&mut self.reports);
+        let mut out = Vec::with_capacity(self.reports.len() * tachyon_backtest::REPORT_SIZE);
+        write_reports(&self.reports, &mut out);
+        self.all_reports.append(&mut self.reports);
+        out
+    }
 }
 
 /// Creates a session.
@@ -84,15 +96,10 @@ pub fn backtest_session_advance_take(
 ) -> Option<Uint8Array> {
     let s: &mut BindingBacktestSession = session;
     s.inner.advance(upto.max(0.0) as usize);
-    if s.inner.pending_reports() == 0 {
+    if s.inner.pending_reports() == 0 && s.reports.is_empty() {
         return None;
     }
-    s.reports.clear();
-    s.inner.take_reports(&mut s.reports);
-    let mut out = Vec::with_capacity(s.reports.len() * tachyon_backtest::REPORT_SIZE);
-    Report::write_all(&s.reports, &mut out);
-    s.all_reports.extend_from_slice(&s.reports);
-    Some(Uint8Array::new(out))
+    Some(Uint8Array::new(s.take_bytes()))
 }
 
 /// Processes every record up to `upto` without stopping; returns the new cursor.
@@ -198,19 +205,36 @@ pub fn backtest_session_open_count(session: &External<BindingBacktestSession>) -
 /// Reports waiting.
 #[napi]
 pub fn backtest_session_pending_reports(session: &External<BindingBacktestSession>) -> u32 {
-    session.inner.pending_reports() as u32
+    (session.inner.pending_reports() + session.reports.len()) as u32
 }
 
 /// Takes the reports produced since the last call (64-byte records).
 #[napi]
 pub fn backtest_session_take_reports(session: &mut External<BindingBacktestSession>) -> Uint8Array {
     let s: &mut BindingBacktestSession = session;
-    s.reports.clear();
+    Uint8Array::new(s.take_bytes())
+}
+
+/// Moves up to `out.length / 64` reports into a caller-owned buffer (no allocation: the hot
+/// path after each order); returns how many were written. Reports that do not fit stay for
+/// the next call.
+#[napi(catch_unwind)]
+pub fn backtest_session_take_reports_into(
+    session: &mut External<BindingBacktestSession>,
+    mut out: Uint8Array,
+) -> u32 {
+    // SAFETY: the typed array is a live argument of this call; JavaScript is suspended until
+    // it returns, and nothing else holds a Rust view of this memory.
+    let out: &mut [u8] = unsafe { out.as_mut() };
+    let s: &mut BindingBacktestSession = session;
     s.inner.take_reports(&mut s.reports);
-    let mut out = Vec::new();
-    Report::write_all(&s.reports, &mut out);
-    s.all_reports.extend_from_slice(&s.reports);
-    Uint8Array::new(out)
+    let size = tachyon_backtest::REPORT_SIZE;
+    let n = (out.len() / size).min(s.reports.len());
+    for (k, r) in s.reports.drain(..n).enumerate() {
+        out[k * size..(k + 1) * size].copy_from_slice(&r.to_bytes());
+        s.all_reports.push(r);
+    }
+    n as u32
 }
 
 /// Drops processed records from memory (long paper sessions).
@@ -455,9 +479,9 @@ fn result_js(s: &Session, r: &RunResult) -> BacktestResultJs {
     let cs = r.cash_scale;
     let pow = 10f64.powi(i32::from(cs));
     let mut fills = Vec::new();
-    Report::write_all(&r.fills, &mut fills);
+    write_reports(&r.fills, &mut fills);
     let mut reports = Vec::new();
-    Report::write_all(&r.reports, &mut reports);
+    write_reports(&r.reports, &mut reports);
     BacktestResultJs {
         curve_ms: Float64Array::new(r.curve.iter().map(|p| p.ts_ns as f64 / 1e6).collect()),
         curve_equity: Float64Array::new(r.curve.iter().map(|p| p.equity).collect()),
@@ -536,7 +560,8 @@ pub fn backtest_session_finish(
     let end = s.inner.len();
     s.inner.advance_all(end);
     s.finished = true;
-    let prior = std::mem::take(&mut s.all_reports);
+    let mut prior = std::mem::take(&mut s.all_reports);
+    prior.append(&mut s.reports);
     let r = finish(&mut s.inner, prior, opts);
     Ok(result_js(&s.inner, &r))
 }

@@ -2,7 +2,7 @@
 // the same fills on the same bars; deterministic for a seed; callbacks see fills before the
 // next bar; refusals come back as order updates.
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, emaCross, loadConfig, runBacktest, syntheticData, type Bar, type Fill, type OrderUpdate, type Strategy } from '../src/index.js';
+import { defaultConfig, emaCross, loadConfig, REJECT_CODES, runBacktest, SimulatedVenue, syntheticData, type Bar, type Fill, type OrderUpdate, type Strategy } from '../src/index.js';
 
 function cfg(extra: Record<string, unknown> = {}) {
   return loadConfig({
@@ -88,6 +88,33 @@ describe('backtest runtime', () => {
     // fees: 7.5 bps of each fill's notional, to the cash scale
     const fee = (f: Fill) => Number(f.exact.price) * Number(f.exact.qty) * 0.00075;
     for (const f of fills) expect(Number(f.exact.fee)).toBeCloseTo(fee(f), 6);
+  });
+
+  it('sends orders through the OMS: its reports carry status, liquidity and refusals', () => {
+    const data = syntheticData(50, { seed: 3, symbol: 'BTC/USDT', tickSize: '0.01', lotSize: '0.00001' });
+    const venue = new SimulatedVenue({ instruments: [{ symbol: 'BTC/USDT', tickSize: '0.01', lotSize: '0.00001' }], takerFeeBps: 10, maxPosition: ['1'] });
+    expect(venue.push(data.records)).toBe(50);
+    venue.advanceAll(10);
+    expect(venue.submit(0, 1, 20_000, 0, false)).toBeGreaterThan(0); // 0.2 BTC at the next open
+    const acks = venue.takeReportsFast();
+    expect(acks.map((r) => [r.kind, r.status])).toEqual([
+      ['new', 'new'],
+      ['accepted', 'accepted'],
+    ]);
+    const fill = venue.advanceTake(50)!;
+    expect(fill.map((r) => [r.kind, r.status, r.liquidity, r.cumQtyMantissa])).toEqual([['fill', 'filled', 'taker', 20_000]]);
+    expect(fill[0]!.feeMantissa).toBeGreaterThan(0);
+    // a buy of 1 more BTC would take the position to 1.2 > maxPosition 1: refused by the session's gate
+    const refused = venue.submit(0, 1, 100_000, 0, false);
+    expect(REJECT_CODES[-refused - 1]).toBe('MAX_POSITION');
+    expect(venue.takeReportsFast().map((r) => [r.kind, r.reason])).toEqual([['rejected', 'gate']]);
+    // a resting limit, cancelled: the OMS says why
+    const id = venue.submit(0, 2, 10_000, 9_999_999_999, false);
+    venue.takeReportsFast();
+    expect(venue.cancel(id)).toBe(true);
+    expect(venue.cancel(id)).toBe(false);
+    expect(venue.takeReportsFast().map((r) => [r.kind, r.status, r.reason])).toEqual([['cancelled', 'cancelled', 'requested']]);
+    expect(venue.stats().cancelled).toBe(1);
   });
 
   it('fires timers in market time', async () => {

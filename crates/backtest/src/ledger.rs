@@ -20,37 +20,7 @@
 
 use tachyon_core::fixed::pow10;
 
-/// Buy or sell.
-#[repr(u8)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Side {
-    /// Buy.
-    Buy = 1,
-    /// Sell.
-    Sell = 2,
-}
-
-impl Side {
-    /// +1 / −1.
-    #[inline]
-    #[must_use]
-    pub const fn sign(self) -> i64 {
-        match self {
-            Self::Buy => 1,
-            Self::Sell => -1,
-        }
-    }
-
-    /// From the record byte.
-    #[must_use]
-    pub const fn from_u8(b: u8) -> Option<Self> {
-        match b {
-            1 => Some(Self::Buy),
-            2 => Some(Self::Sell),
-            _ => None,
-        }
-    }
-}
+pub use tachyon_oms::Side;
 
 /// A fee rate: `mantissa × 10⁻⁸` of notional (so 10 bps is `100_000`; 0.01 bp resolution).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

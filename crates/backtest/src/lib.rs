@@ -16,7 +16,9 @@
 //!   Calmar, drawdown and its duration, win rate, profit factor, exposure, turnover, fees.
 //! - [`split`]: walk-forward windows and purged k-fold with embargo.
 //! - [`synthetic`]: seeded synthetic bars (GBM today).
-//! - [`report`]: the 64-byte execution [`Report`].
+//! - [`venue`]: [`BarVenue`], the bar/trade execution model as a venue behind the OMS
+//!   (`tachyon-oms` commands in, venue events out); [`gate`]: the session's pre-trade checks
+//!   as the OMS's gate.
 //!
 //! Determinism: nothing reads a wall clock or an unseeded random source; the same records,
 //! orders and settings always give the same fills, bit for bit.
@@ -27,21 +29,25 @@
 //! No feature flags.
 
 pub mod error;
+pub mod gate;
 pub mod ledger;
 pub mod metrics;
 pub mod record;
-pub mod report;
 pub mod run;
 pub mod session;
 pub mod split;
 pub mod strategy;
 pub mod synthetic;
+pub mod venue;
 
 pub use error::BacktestError;
 pub use ledger::{FeeRate, Ledger, Position, RoundTrip, Side};
 pub use metrics::Metrics;
 pub use record::{Kind, Record, RECORD_SIZE};
-pub use report::{Report, REPORT_SIZE};
 pub use run::{run, RunOptions, RunResult};
-pub use session::{EquityPoint, FillAt, OrderRequest, Reject, Session, SessionConfig};
+pub use session::{
+    write_reports, EquityPoint, FillAt, OrderRequest, Reject, Session, SessionConfig,
+};
 pub use strategy::{DecisionStrategy, Direction, EmaCross, FeatureSpec, NativeStrategy};
+pub use tachyon_oms::{ExecReport, REPORT_SIZE};
+pub use venue::BarVenue;

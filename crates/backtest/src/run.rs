@@ -3,9 +3,9 @@
 
 use crate::ledger::RoundTrip;
 use crate::metrics::{compute, MetricInputs, Metrics};
-use crate::report::{Report, ReportKind};
 use crate::session::{EquityPoint, Session, SessionStats};
 use crate::strategy::NativeStrategy;
+use tachyon_oms::{ExecReport as Report, ReportKind};
 
 /// Everything a run produces.
 #[derive(Debug, Clone)]

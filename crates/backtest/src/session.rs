@@ -3,6 +3,15 @@
 //! from JS, a call per order rather than per event) and the paper session (records appended as
 //! the market produces them).
 //!
+//! # The order path
+//! [`OrderRequest`] → [`tachyon_oms::Oms::submit`] (order state machine, idempotent client
+//! order ids `bt-<n>`, the instrument's rules, then the pre-trade gate [`SessionGate`]) →
+//! `VenueCommand`s → [`BarVenue`] (the execution model below) → `VenueEvent`s →
+//! [`tachyon_oms::Oms::on_venue_event`] → the OMS's 64-byte [`ExecReport`]s. Fills the OMS
+//! accepts are booked in the exact [`Ledger`] (cash, fees, equity). Report fees are mantissas at
+//! the session's cash scale (the OMS's notional scale when there is one instrument and no
+//! `min_cash_scale`); on fill reports the `reason` byte is the liquidity (1 maker, 2 taker).
+//!
 //! # Execution model (documented conventions; the anchor comparison relies on them)
 //! - **Bars, `FillAt::NextOpen` (default).** A market order submitted after bar *t* fills at
 //!   the *open* of the next bar of its instrument, moved against the trader by the slippage
@@ -19,30 +28,36 @@
 //!   at `P` on a trade strictly below `P` (maker; a trade *at* `P` may be someone ahead in the
 //!   queue, so it does not count). Sells mirror this.
 //! - **Book levels** update the mark (mid of best bid and ask when both exist) only; queue
-//!   position and depth-walking are the simulated venue's job (`tachyon-sim`).
-//! - IOC orders live until the next record of their instrument, then expire.
+//!   position and depth-walking are the simulated venue's job (`tachyon-sim`, not wired here).
+//! - IOC orders live until the next bar or trade of their instrument, then expire.
 //!
-//! Pre-trade checks here are the instrument's rules (tick, lot, min/max quantity and
-//! notional), `max_position`, and a leverage cap (gross exposure after the order, at the
-//! order's reference price, within `max_leverage × equity`). A refusal is a report with a
-//! reason code, not an error.
+//! # Pre-trade checks
+//! The OMS checks the instrument's rules it can see in the request (tick, lot, min/max
+//! quantity, a limit order's notional); [`SessionGate`] adds what needs the account: a market
+//! order before any price (`NO_PRICE`) and its notional at the last price, `max_position`
+//! (with working orders), and the leverage cap (gross exposure after the order, at its
+//! reference price, within `max_leverage × equity`). An optional extra gate
+//! ([`Session::with_gate`], e.g. `tachyon_oms::RiskGate`) comes last. A refusal is
+//! `Err(`[`Reject`]`)` and a counter, not an error; a gate refusal also leaves a `Rejected`
+//! order (reason `Gate`, the code in its text) in the OMS.
+//!
+//! [`SessionGate`]: crate::gate::SessionGate
+//! [`BarVenue`]: crate::venue::BarVenue
 
-use tachyon_core::{Instrument, InstrumentSpec, Price, Quantity};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tachyon_core::{Instrument, InstrumentSpec, Price, Quantity, Timestamp};
+use tachyon_oms::{
+    ClientOrderId, ExecReport, Oms, OmsConfig, OmsError, OrderId, OrderStatus, OrderType,
+    PreTradeGate, Side, TimeInForce, VenueCommand, VenueEvent,
+};
 
 use crate::error::BacktestError;
-use crate::ledger::{FeeRate, Ledger, Side};
+use crate::gate::{AccountView, SessionGate};
+use crate::ledger::{FeeRate, Ledger};
 use crate::record::{Kind, Record, RecordError};
-use crate::report::{Reason, Report, ReportKind, Status};
-
-/// When market orders on bars fill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum FillAt {
-    /// At the next bar's open.
-    #[default]
-    NextOpen,
-    /// At once, at the last close.
-    Close,
-}
+pub use crate::venue::FillAt;
+use crate::venue::{BarVenue, BarVenueConfig, MarketContext};
 
 /// Settings of a session.
 #[derive(Debug, Clone)]
@@ -123,11 +138,13 @@ pub enum Reject {
     Leverage,
     /// No price seen yet for a market order's instrument (nothing to check the notional on).
     NoPrice,
+    /// Refused by the extra gate (e.g. the risk engine) or its control mode.
+    Risk,
 }
 
 impl Reject {
     /// Every reason, in code order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::UnknownInstrument,
         Self::BadQuantity,
         Self::BadPrice,
@@ -135,6 +152,7 @@ impl Reject {
         Self::MaxPosition,
         Self::Leverage,
         Self::NoPrice,
+        Self::Risk,
     ];
 
     /// Stable code.
@@ -148,24 +166,21 @@ impl Reject {
             Self::MaxPosition => "MAX_POSITION",
             Self::Leverage => "LEVERAGE",
             Self::NoPrice => "NO_PRICE",
+            Self::Risk => "RISK",
         }
     }
 
-    /// The reason byte in a [`Report`] (`1 +` index).
+    /// From a stable code (`None` for a code of another gate).
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|r| r.code() == code)
+    }
+
+    /// `1 +` index (what the N-API `submit` returns negated).
     #[must_use]
     pub const fn byte(self) -> u8 {
         self as u8 + 1
     }
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Open {
-    id: u64,
-    req: OrderRequest,
-    /// Index of the first record that may fill it.
-    from: usize,
-    /// Seen a record of its instrument since submission (for taker/maker on limits).
-    rested: bool,
 }
 
 /// Counters of what the session did.
@@ -180,7 +195,7 @@ pub struct SessionStats {
     /// Orders accepted.
     pub orders: u64,
     /// Orders refused, per [`Reject`].
-    pub rejected: [u64; 7],
+    pub rejected: [u64; 8],
     /// Fills.
     pub fills: u64,
     /// Orders cancelled on request.
@@ -212,34 +227,59 @@ pub struct Session {
     /// Records before this index have been dropped from memory (`compact`).
     base: usize,
     last_ts: i64,
-    open: Vec<Open>,
-    next_id: u64,
+    /// Order state, idempotent client ids, the pre-trade gate.
+    oms: Oms,
+    /// The execution model.
+    venue: BarVenue,
+    /// What the gate reads of the ledger (refreshed before each submission).
+    account: Arc<Mutex<AccountView>>,
+    commands: Vec<VenueCommand>,
+    events: Vec<VenueEvent>,
+    client_seq: u64,
     /// Best bid / ask per instrument (for the mark from a book).
     bbo: Vec<(i64, i64)>,
     seen_price: Vec<bool>,
     ledger: Ledger,
-    reports: Vec<Report>,
+    reports: Vec<ExecReport>,
     stats: SessionStats,
     curve: Vec<EquityPoint>,
     cash_pow: f64,
     now: i64,
 }
 
-fn price_mul_bps(price: i64, rate: FeeRate, up: bool, tick: i64) -> i64 {
-    if rate.0 == 0 {
-        return price;
+/// The refusal for an OMS validation error.
+fn reject_of(e: &OmsError) -> Reject {
+    match e {
+        OmsError::UnknownInstrument(_) => Reject::UnknownInstrument,
+        OmsError::Instrument(e) => match e.code() {
+            "BELOW_MIN_NOTIONAL" | "ABOVE_MAX_NOTIONAL" | "NOTIONAL_OVERFLOW" => Reject::Notional,
+            "NON_POSITIVE_PRICE" | "OFF_TICK" | "WRONG_SCALE" => Reject::BadPrice,
+            _ => Reject::BadQuantity,
+        },
+        OmsError::InvalidOrder(_) => Reject::BadPrice,
+        _ => Reject::BadQuantity,
     }
-    // price × (1 ± rate) on the tick grid, rounded against the trader
-    let num = i128::from(price) * (100_000_000 + if up { rate.0 } else { -rate.0 } as i128);
-    let den = 100_000_000i128 * i128::from(tick);
-    let ticks = if up {
-        (num + den - 1).div_euclid(den)
-    } else {
-        num.div_euclid(den)
-    };
-    i64::try_from(ticks * i128::from(tick))
-        .unwrap_or(price)
-        .max(tick)
+}
+
+/// A client order id `bt-<n in base 36>` without a heap allocation.
+fn client_id(n: u64) -> ClientOrderId {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut buf = [0u8; 16];
+    let mut k = buf.len();
+    let mut v = n;
+    loop {
+        k -= 1;
+        buf[k] = DIGITS[(v % 36) as usize];
+        v /= 36;
+        if v == 0 {
+            break;
+        }
+    }
+    k -= 3;
+    buf[k..k + 3].copy_from_slice(b"bt-");
+    // ASCII only, ≤ 16 characters of the allowed set: always valid.
+    ClientOrderId::new(std::str::from_utf8(&buf[k..]).unwrap_or("bt-0"))
+        .unwrap_or_else(|_| unreachable!("a generated id is valid"))
 }
 
 impl Session {
@@ -248,6 +288,19 @@ impl Session {
     /// # Errors
     /// [`BacktestError`] naming the bad setting.
     pub fn new(cfg: SessionConfig) -> Result<Self, BacktestError> {
+        Self::with_gate(cfg, None)
+    }
+
+    /// A session whose OMS also consults `gate` (after the session's own checks) — for
+    /// instance `tachyon_oms::RiskGate`, the decision engine's risk engine, in a Rust-only
+    /// backtest. Its control mode becomes the OMS's; its refusals are [`Reject::Risk`].
+    ///
+    /// # Errors
+    /// [`BacktestError`] naming the bad setting.
+    pub fn with_gate(
+        cfg: SessionConfig,
+        gate: Option<Box<dyn PreTradeGate>>,
+    ) -> Result<Self, BacktestError> {
         if cfg.instruments.is_empty() {
             return Err(BacktestError::config("instruments", "needs at least one"));
         }
@@ -307,8 +360,35 @@ impl Session {
         let n = instruments.len();
         let mut max_position = cfg.max_position.clone();
         max_position.resize(n, None);
+        let ledger = Ledger::with_cash_scale(i128::from(cash.mantissa()), &scales, cash_scale);
+        let mult: Vec<i128> = (0..n as u32).map(|k| ledger.notional(k, 1, 1)).collect();
+        let account = Arc::new(Mutex::new(AccountView {
+            equity: 0.0,
+            qty: vec![0; n],
+            mark: vec![0; n],
+            seen: vec![false; n],
+        }));
+        let gate = SessionGate::new(
+            max_position.clone(),
+            cfg.max_leverage,
+            mult.clone(),
+            Arc::clone(&account),
+            gate,
+        );
+        let mut oms = Oms::new(Box::new(gate), OmsConfig::default());
+        for i in &instruments {
+            oms.add_instrument(i.clone());
+        }
+        let venue = BarVenue::new(BarVenueConfig {
+            taker_fee: cfg.taker_fee,
+            maker_fee: cfg.maker_fee,
+            slippage: cfg.slippage,
+            fill_at: cfg.fill_at,
+            ticks: instruments.iter().map(|i| i.tick().mantissa()).collect(),
+            mult,
+        });
         Ok(Self {
-            ledger: Ledger::with_cash_scale(i128::from(cash.mantissa()), &scales, cash_scale),
+            ledger,
             cash_pow: 10f64.powi(i32::from(cash_scale)),
             cfg: SessionConfig {
                 max_position,
@@ -319,8 +399,12 @@ impl Session {
             cursor: 0,
             base: 0,
             last_ts: i64::MIN,
-            open: Vec::new(),
-            next_id: 1,
+            oms,
+            venue,
+            account,
+            commands: Vec::with_capacity(4),
+            events: Vec::with_capacity(8),
+            client_seq: 0,
             bbo: vec![(0, 0); n],
             seen_price: vec![false; n],
             reports: Vec::new(),
@@ -424,9 +508,7 @@ impl Session {
     pub fn compact(&mut self) {
         if self.cursor > 0 {
             self.records.drain(..self.cursor);
-            for o in &mut self.open {
-                o.from = o.from.saturating_sub(self.cursor);
-            }
+            self.venue.shift(self.cursor);
             self.base += self.cursor;
             self.cursor = 0;
         }
@@ -482,8 +564,12 @@ impl Session {
         }
         let inst = r.instrument;
         let kind = Kind::from_u8(r.kind);
-        if !self.open.is_empty() {
-            self.match_orders(idx, &r, kind);
+        if self.venue.has_open() {
+            self.venue.on_record(idx, &r, &mut self.events);
+            if !self.events.is_empty() {
+                self.apply_events();
+                self.oms.drain_reports(&mut self.reports);
+            }
         }
         let i = inst as usize;
         match kind {
@@ -541,309 +627,175 @@ impl Session {
         });
     }
 
-    fn match_orders(&mut self, idx: usize, r: &Record, kind: Option<Kind>) {
-        let mut k = 0;
-        while k < self.open.len() {
-            let o = self.open[k];
-            if o.req.instrument != r.instrument || idx < o.from {
-                k += 1;
-                continue;
-            }
-            let fill = match kind {
-                Some(Kind::Bar) => self.bar_fill(&o, r),
-                Some(Kind::Trade) => self.trade_fill(&o, r),
+    /// Feeds the venue's events to the OMS; fills the OMS accepts are booked in the ledger.
+    fn apply_events(&mut self) {
+        let mut events = std::mem::take(&mut self.events);
+        for ev in events.drain(..) {
+            let fill = match ev {
+                VenueEvent::Fill {
+                    order_id,
+                    price,
+                    qty,
+                    fee,
+                    ts,
+                    ..
+                } => self
+                    .oms
+                    .order(order_id)
+                    .map(|o| (o.instrument, o.side, price, qty, fee, ts.as_nanos())),
                 _ => None,
             };
-            let relevant = matches!(kind, Some(Kind::Bar) | Some(Kind::Trade));
-            if let Some((price, maker)) = fill {
-                self.open.swap_remove(k);
-                self.execute(o.id, o.req, price, maker, r.ts_ns);
+            if self.oms.on_venue_event(&ev).is_err() {
+                // Refused by the OMS (counted in its stats): nothing is booked.
                 continue;
             }
-            if relevant {
-                if o.req.ioc {
-                    self.open.swap_remove(k);
-                    self.stats.expired += 1;
-                    self.report(
-                        ReportKind::Expired,
-                        Status::Expired,
-                        o.id,
-                        &o.req,
-                        0,
-                        0,
-                        0,
-                        Reason::None as u8,
-                        r.ts_ns,
-                    );
-                    continue;
+            match ev {
+                VenueEvent::Fill { .. } => {
+                    if let Some((inst, side, price, qty, fee, ts)) = fill {
+                        match self
+                            .ledger
+                            .apply(inst, side, qty, price, i128::from(fee), ts)
+                        {
+                            Ok(()) => self.stats.fills += 1,
+                            // beyond the ledger's range (the OMS's i64 position overflows first)
+                            Err(_) => self.stats.rejected[Reject::MaxPosition as usize] += 1,
+                        }
+                    }
                 }
-                self.open[k].rested = true;
+                VenueEvent::Cancelled { .. } => self.stats.cancelled += 1,
+                VenueEvent::Expired { .. } => self.stats.expired += 1,
+                _ => {}
             }
-            k += 1;
+        }
+        self.events = events;
+    }
+
+    /// Sends the OMS's pending commands to the venue and applies the answers.
+    fn route(&mut self) {
+        self.oms.drain_commands(&mut self.commands);
+        for k in 0..self.commands.len() {
+            let cmd = self.commands[k];
+            let inst = match cmd {
+                VenueCommand::New { instrument, .. } => instrument,
+                _ => 0,
+            };
+            let last = self
+                .cursor
+                .checked_sub(1)
+                .map(|c| self.records[c])
+                .filter(|r| r.kind == Kind::Bar as u8 && r.instrument == inst);
+            let ctx = MarketContext {
+                cursor: self.cursor,
+                now: self.now,
+                mark: self.ledger.position(inst).mark,
+                last_bar_close: last.map(|r| r.d),
+            };
+            self.venue.on_command(&cmd, &ctx, &mut self.events);
+        }
+        self.commands.clear();
+        self.apply_events();
+        self.oms.drain_reports(&mut self.reports);
+    }
+
+    /// The gate's snapshot of the ledger.
+    fn sync_account(&mut self) {
+        let mut a = self.account.lock().unwrap_or_else(PoisonError::into_inner);
+        a.equity = self.ledger.equity() as f64;
+        for (k, p) in self.ledger.positions().iter().enumerate() {
+            a.qty[k] = p.qty;
+            a.mark[k] = p.mark;
+            a.seen[k] = self.seen_price[k];
         }
     }
 
-    fn slipped(&self, inst: u32, price: i64, side: Side) -> i64 {
-        let tick = self.instruments[inst as usize].tick().mantissa();
-        price_mul_bps(price, self.cfg.slippage, side == Side::Buy, tick)
+    fn oms_now(&self) -> Timestamp {
+        Timestamp::from_nanos(self.now.max(0))
     }
 
-    fn bar_fill(&self, o: &Open, r: &Record) -> Option<(i64, bool)> {
-        let (open, high, low) = (r.a, r.b, r.c);
-        match o.req.limit {
-            None => Some((self.slipped(o.req.instrument, open, o.req.side), false)),
-            Some(p) => match o.req.side {
-                Side::Buy if open <= p => Some((open, false)),
-                Side::Buy if low <= p => Some((p, true)),
-                Side::Sell if open >= p => Some((open, false)),
-                Side::Sell if high >= p => Some((p, true)),
-                _ => None,
-            },
+    /// Submits an order at the current market time through the OMS (order state, idempotent
+    /// client id, the pre-trade gate) to the venue. Accepted orders get the OMS's order id
+    /// (and for `FillAt::Close` market orders on bars may fill at once); refusals come back as
+    /// `Err(reason)`, counted in [`SessionStats::rejected`]. A refusal by the gate also leaves
+    /// a `Rejected` order and report in the OMS; a request the OMS finds malformed (off-tick,
+    /// off-lot, unknown instrument) changes nothing.
+    ///
+    /// # Errors
+    /// The [`Reject`] reason.
+    pub fn submit(&mut self, req: OrderRequest) -> Result<u64, Reject> {
+        let r = self.submit_inner(req);
+        if let Err(rej) = r {
+            self.stats.rejected[rej as usize] += 1;
         }
+        r
     }
 
-    fn trade_fill(&self, o: &Open, r: &Record) -> Option<(i64, bool)> {
-        let px = r.a;
-        match o.req.limit {
-            None => Some((self.slipped(o.req.instrument, px, o.req.side), false)),
-            Some(p) => {
-                let marketable = match o.req.side {
-                    Side::Buy => px <= p,
-                    Side::Sell => px >= p,
-                };
-                if !o.rested && marketable {
-                    return Some((px, false));
-                }
-                let through = match o.req.side {
-                    Side::Buy => px < p,
-                    Side::Sell => px > p,
-                };
-                through.then_some((p, true))
-            }
-        }
-    }
-
-    fn execute(&mut self, id: u64, req: OrderRequest, price: i64, maker: bool, ts: i64) {
-        let rate = if maker {
-            self.cfg.maker_fee
-        } else {
-            self.cfg.taker_fee
-        };
-        match self
-            .ledger
-            .fill(req.instrument, req.side, req.qty, price, rate, ts)
-        {
-            Ok(fee) => {
-                self.stats.fills += 1;
-                let fee = i64::try_from(fee).unwrap_or(i64::MAX);
-                let mut rep = Report {
-                    ts_ns: ts,
-                    order_id: id,
-                    last_px: price,
-                    last_qty: req.qty,
-                    cum_qty: req.qty,
-                    avg_px: price,
-                    fee,
-                    instrument: req.instrument,
-                    kind: ReportKind::Fill as u8,
-                    status: Status::Filled as u8,
-                    side: req.side as u8,
-                    reason: if maker { 1 } else { 0 },
-                };
-                // `reason` on a fill carries the liquidity flag: 1 maker, 0 taker
-                rep.reason = u8::from(maker);
-                self.reports.push(rep);
-            }
-            Err(_) => {
-                self.stats.rejected[Reject::MaxPosition as usize] += 1;
-                self.report(
-                    ReportKind::Rejected,
-                    Status::Rejected,
-                    id,
-                    &req,
-                    0,
-                    0,
-                    0,
-                    Reject::MaxPosition.byte(),
-                    ts,
-                );
-            }
-        }
-    }
-
-    #[allow(clippy::too_many_arguments)] // a report has that many fields
-    fn report(
-        &mut self,
-        kind: ReportKind,
-        status: Status,
-        id: u64,
-        req: &OrderRequest,
-        px: i64,
-        qty: i64,
-        fee: i64,
-        reason: u8,
-        ts: i64,
-    ) {
-        self.reports.push(Report {
-            ts_ns: ts,
-            order_id: id,
-            last_px: px,
-            last_qty: qty,
-            cum_qty: qty,
-            avg_px: px,
-            fee,
-            instrument: req.instrument,
-            kind: kind as u8,
-            status: status as u8,
-            side: req.side as u8,
-            reason,
-        });
-    }
-
-    fn check(&self, req: &OrderRequest) -> Result<(), Reject> {
+    fn submit_inner(&mut self, req: OrderRequest) -> Result<u64, Reject> {
         let inst = self
             .instruments
             .get(req.instrument as usize)
             .ok_or(Reject::UnknownInstrument)?;
-        let i = req.instrument as usize;
         let qty =
             Quantity::from_mantissa(req.qty, inst.qty_scale()).map_err(|_| Reject::BadQuantity)?;
-        inst.check_qty(qty).map_err(|_| Reject::BadQuantity)?;
-        let reference = match req.limit {
-            Some(p) => {
-                let price =
-                    Price::from_mantissa(p, inst.price_scale()).map_err(|_| Reject::BadPrice)?;
-                inst.check_price(price).map_err(|_| Reject::BadPrice)?;
-                p
-            }
-            None => {
-                if !self.seen_price[i] {
-                    return Err(Reject::NoPrice);
-                }
-                self.ledger.position(req.instrument).mark
-            }
+        let price = req
+            .limit
+            .map(|p| Price::from_mantissa(p, inst.price_scale()))
+            .transpose()
+            .map_err(|_| Reject::BadPrice)?;
+        self.client_seq += 1;
+        let oreq = tachyon_oms::OrderRequest {
+            client_id: client_id(self.client_seq),
+            instrument: req.instrument,
+            side: req.side,
+            order_type: if price.is_some() {
+                OrderType::Limit
+            } else {
+                OrderType::Market
+            },
+            qty,
+            price,
+            trigger: None,
+            trail: None,
+            tif: if req.ioc || price.is_none() {
+                TimeInForce::Ioc
+            } else {
+                TimeInForce::Gtc
+            },
+            post_only: false,
+            reduce_only: false,
         };
-        let price =
-            Price::from_mantissa(reference, inst.price_scale()).map_err(|_| Reject::BadPrice)?;
-        match inst.check_order(price, qty) {
-            Ok(_) => {}
-            Err(e) => {
-                return Err(match e.code() {
-                    "BELOW_MIN_NOTIONAL" | "ABOVE_MAX_NOTIONAL" | "NOTIONAL_OVERFLOW" => {
-                        Reject::Notional
-                    }
-                    "NON_POSITIVE_PRICE" | "OFF_TICK" | "WRONG_SCALE" => Reject::BadPrice,
-                    _ => Reject::BadQuantity,
-                })
-            }
-        }
-        let pos = self.ledger.position(req.instrument).qty;
-        let after = i128::from(pos) + i128::from(req.side.sign()) * i128::from(req.qty);
-        // pending orders of the instrument count toward the limits
-        let pending: i128 = self
-            .open
-            .iter()
-            .filter(|o| o.req.instrument == req.instrument)
-            .map(|o| i128::from(o.req.side.sign()) * i128::from(o.req.qty))
-            .sum();
-        let reduces = after.abs() < i128::from(pos).abs();
-        if let Some(max) = self.cfg.max_position[i] {
-            if !reduces && (after + pending).abs() > i128::from(max) {
-                return Err(Reject::MaxPosition);
-            }
-        }
-        if let Some(lev) = self.cfg.max_leverage {
-            if !reduces {
-                let equity = self.ledger.equity() as f64;
-                let mut gross = 0.0;
-                for (k, p) in self.ledger.positions().iter().enumerate() {
-                    let q = if k == i {
-                        after + pending
-                    } else {
-                        i128::from(p.qty)
-                    };
-                    let mark = if k == i { reference } else { p.mark };
-                    gross += (self.ledger.notional(k as u32, 1, mark) as f64 * q as f64).abs();
-                }
-                if gross > lev * equity {
-                    return Err(Reject::Leverage);
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Submits an order at the current market time. Accepted orders get an id and (for
-    /// `FillAt::Close` market orders on bars) may fill at once; refusals come back as
-    /// `Err(reason)` and as a `Rejected` report.
-    pub fn submit(&mut self, req: OrderRequest) -> Result<u64, Reject> {
-        let id = self.next_id;
-        self.next_id += 1;
-        if let Err(rej) = self.check(&req) {
-            self.stats.rejected[rej as usize] += 1;
-            self.report(
-                ReportKind::Rejected,
-                Status::Rejected,
-                id,
-                &req,
-                0,
-                0,
-                0,
-                rej.byte(),
-                self.now.max(0),
-            );
-            return Err(rej);
+        self.sync_account();
+        let now = self.oms_now();
+        let out = self.oms.submit(&oreq, now).map_err(|e| reject_of(&e))?;
+        if out.status == OrderStatus::Rejected {
+            self.oms.drain_reports(&mut self.reports);
+            return Err(out
+                .gate_code
+                .and_then(Reject::from_code)
+                .unwrap_or(Reject::Risk));
         }
         self.stats.orders += 1;
-        let last_is_bar = self.cursor > 0
-            && self.records[self.cursor - 1].kind == Kind::Bar as u8
-            && self.records[self.cursor - 1].instrument == req.instrument;
-        if self.cfg.fill_at == FillAt::Close && req.limit.is_none() && last_is_bar {
-            let close = self.records[self.cursor - 1].d;
-            let px = self.slipped(req.instrument, close, req.side);
-            self.execute(id, req, px, false, self.now);
-            return Ok(id);
-        }
-        // A limit that does not cross the last price rests from the start (maker-only fills).
-        let mark = self.ledger.position(req.instrument).mark;
-        let marketable = match (req.limit, req.side) {
-            (None, _) => true,
-            (Some(p), Side::Buy) => mark <= p,
-            (Some(p), Side::Sell) => mark >= p,
-        };
-        self.open.push(Open {
-            id,
-            req,
-            from: self.cursor,
-            rested: !marketable,
-        });
-        Ok(id)
+        self.route();
+        Ok(out.order_id.0)
     }
 
     /// Cancels an open order; returns `false` if it is not open (filled, expired, unknown).
     pub fn cancel(&mut self, id: u64) -> bool {
-        if let Some(k) = self.open.iter().position(|o| o.id == id) {
-            let o = self.open.swap_remove(k);
-            self.stats.cancelled += 1;
-            self.report(
-                ReportKind::Cancelled,
-                Status::Cancelled,
-                id,
-                &o.req,
-                0,
-                0,
-                0,
-                Reason::Requested as u8,
-                self.now.max(0),
-            );
-            true
-        } else {
-            false
+        let id = OrderId(id);
+        if !self.oms.order(id).is_some_and(|o| o.status.is_at_venue()) {
+            return false;
         }
+        let before = self.stats.cancelled;
+        let now = self.oms_now();
+        if self.oms.cancel(id, now).is_err() {
+            return false;
+        }
+        self.route();
+        self.stats.cancelled > before
     }
 
     /// Books a fill that happened before this session (rebuilding state from a journal): the
-    /// ledger changes exactly as it did then; no report, no order.
+    /// ledger changes exactly as it did then; no order, no report (the OMS only knows this
+    /// session's orders; the ledger is the account).
     ///
     /// # Errors
     /// [`BacktestError::Config`] for an unknown instrument or a non-positive quantity/price;
@@ -876,20 +828,20 @@ impl Session {
         Ok(())
     }
 
-    /// Open orders (ids).
+    /// Open orders (ids, in the venue's order).
     #[must_use]
     pub fn open_orders(&self) -> Vec<u64> {
-        self.open.iter().map(|o| o.id).collect()
+        self.venue.open_ids()
     }
 
     /// Number of open orders.
     #[must_use]
     pub fn open_count(&self) -> usize {
-        self.open.len()
+        self.venue.open_count()
     }
 
-    /// Takes the reports produced since the last call.
-    pub fn take_reports(&mut self, out: &mut Vec<Report>) {
+    /// Takes the OMS's execution reports produced since the last call.
+    pub fn take_reports(&mut self, out: &mut Vec<ExecReport>) {
         out.append(&mut self.reports);
     }
 
@@ -897,6 +849,12 @@ impl Session {
     #[must_use]
     pub fn pending_reports(&self) -> usize {
         self.reports.len()
+    }
+
+    /// The OMS (orders, its counters, its per-order view).
+    #[must_use]
+    pub fn oms(&self) -> &Oms {
+        &self.oms
     }
 
     /// The ledger (cash, positions, trips).
@@ -916,7 +874,7 @@ impl Session {
         &self.stats
     }
 
-    /// The equity curve so far (plus the current point if `with_now`).
+    /// The equity curve so far.
     #[must_use]
     pub fn curve(&self) -> &[EquityPoint] {
         &self.curve
@@ -945,18 +903,22 @@ impl Session {
     }
 }
 
+/// Writes reports as 64-byte records into a byte buffer (one buffer crosses to JavaScript).
+pub fn write_reports(reports: &[ExecReport], out: &mut Vec<u8>) {
+    out.reserve(reports.len() * tachyon_oms::REPORT_SIZE);
+    for r in reports {
+        out.extend_from_slice(&r.to_bytes());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn slippage_rounds_against_the_trader() {
-        // 100.00 with tick 0.01 (mantissa 10000), 10 bps → buy 100.10, sell 99.90
-        assert_eq!(price_mul_bps(10_000, FeeRate(100_000), true, 1), 10_010);
-        assert_eq!(price_mul_bps(10_000, FeeRate(100_000), false, 1), 9_990);
-        // 1 bp of 100.00 is 0.01: tick 0.05 (mantissa 5) → up to 100.05 / down to 99.95
-        assert_eq!(price_mul_bps(10_000, FeeRate(10_000), true, 5), 10_005);
-        assert_eq!(price_mul_bps(10_000, FeeRate(10_000), false, 5), 9_995);
-        assert_eq!(price_mul_bps(10_000, FeeRate(0), true, 5), 10_000);
+    fn client_ids_are_short_and_distinct() {
+        assert_eq!(client_id(1).as_str(), "bt-1");
+        assert_eq!(client_id(36).as_str(), "bt-10");
+        assert_eq!(client_id(u64::MAX).as_str(), "bt-3w5e11264sgsf");
     }
 }

@@ -1512,6 +1512,7 @@ impl Oms {
                 price,
                 qty,
                 fee,
+                liquidity,
                 ..
             } => {
                 // A repeated trade id is ignored, also when it completed the order.
@@ -1568,7 +1569,10 @@ impl Oms {
                 } else {
                     ReportKind::PartialFill
                 };
-                self.reports.push(make_report(o, kind, ts, price, qty, fee));
+                let mut rep = make_report(o, kind, ts, price, qty, fee);
+                // A fill's reason byte is its liquidity (1 maker, 2 taker): the fee's why.
+                rep.reason = liquidity as u8;
+                self.reports.push(rep);
                 let (inst_id, side, sibling) = (o.instrument, o.side, o.links.oco);
                 self.book.adjust_open(inst_id, side, -qty);
                 self.stats.fills += 1;

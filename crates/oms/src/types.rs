@@ -108,6 +108,17 @@ impl Side {
         }
     }
 
+    /// From the report/record byte (1 buy, 2 sell).
+    #[inline]
+    #[must_use]
+    pub const fn from_u8(b: u8) -> Option<Self> {
+        match b {
+            1 => Some(Self::Buy),
+            2 => Some(Self::Sell),
+            _ => None,
+        }
+    }
+
     /// The other side.
     #[inline]
     #[must_use]
@@ -606,7 +617,7 @@ pub const REPORT_SIZE: usize = 64;
 /// | 60 | `kind` | u8 ([`ReportKind`]) |
 /// | 61 | `status` | u8 ([`crate::OrderStatus`]) |
 /// | 62 | `side` | u8 ([`Side`]) |
-/// | 63 | `reason` | u8 ([`Reason`]; venue rejections add 100 + [`VenueReject`]) |
+/// | 63 | `reason` | u8 ([`Reason`]; venue rejections add 100 + [`VenueReject`]; on fills the [`Liquidity`] byte) |
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ExecReport {
@@ -632,7 +643,8 @@ pub struct ExecReport {
     pub status: u8,
     /// [`Side`] byte.
     pub side: u8,
-    /// [`Reason`] byte, or 100 + [`VenueReject`] byte.
+    /// [`Reason`] byte, or 100 + [`VenueReject`] byte; on `PartialFill`/`Fill` reports the
+    /// [`Liquidity`] byte (1 maker, 2 taker).
     pub reason: u8,
 }
 

@@ -410,6 +410,8 @@ export interface ExecReport {
   /** OMS reason (`'gate'`, `'ocoSibling'`, …) or `'venue'` with {@link ExecReport.venueReject}. */
   reason: (typeof REASONS)[number];
   venueReject?: (typeof VENUE_REJECTS)[number];
+  /** On `partialFill`/`fill` reports: who provided the liquidity (the fee's why). */
+  liquidity?: 'maker' | 'taker';
   lastPriceMantissa: number;
   lastQtyMantissa: number;
   cumQtyMantissa: number;
@@ -434,15 +436,20 @@ export function formatMantissa(mantissa: number | bigint, scale: number): string
   return `${neg ? '-' : ''}${abs / p}.${frac}`;
 }
 
-function safe(v: bigint): number {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new RangeError(`report value ${v} exceeds 2^53`);
-  return n;
+const TWO32 = 4294967296;
+
+/** The i64 at byte `o` (little-endian) as a number; throws beyond 2^53. */
+function i64(dv: DataView, o: number): number {
+  const v = dv.getInt32(o + 4, true) * TWO32 + dv.getUint32(o, true);
+  if (!Number.isSafeInteger(v)) throw new RangeError(`report value ${dv.getBigInt64(o, true)} exceeds 2^53`);
+  return v;
 }
 
 /**
- * Decodes the buffer returned by `Oms.drainReports()`. With `instruments` (indexed by
- * instrument id), prices, quantities and fees are also given as exact decimal strings.
+ * Decodes the buffer returned by `Oms.drainReports()` (and the backtest session's reports,
+ * which are the same records). With `instruments` (indexed by instrument id), prices,
+ * quantities and fees are also given as exact decimal strings. Integers are read as two 32-bit
+ * halves: no BigInt but the timestamp.
  */
 export function decodeReports(buf: Uint8Array, instruments?: readonly Instrument[]): ExecReport[] {
   if (buf.byteLength % REPORT_BYTES !== 0) {
@@ -451,22 +458,25 @@ export function decodeReports(buf: Uint8Array, instruments?: readonly Instrument
   const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const out: ExecReport[] = [];
   for (let o = 0; o < buf.byteLength; o += REPORT_BYTES) {
+    const kindByte = dv.getUint8(o + 60);
     const reasonByte = dv.getUint8(o + 63);
+    const isFill = kindByte === 5 || kindByte === 6;
     const r: ExecReport = {
       tsNs: dv.getBigInt64(o, true),
-      orderId: safe(dv.getBigUint64(o + 8, true)),
-      lastPriceMantissa: safe(dv.getBigInt64(o + 16, true)),
-      lastQtyMantissa: safe(dv.getBigInt64(o + 24, true)),
-      cumQtyMantissa: safe(dv.getBigInt64(o + 32, true)),
-      avgPriceMantissa: safe(dv.getBigInt64(o + 40, true)),
-      feeMantissa: safe(dv.getBigInt64(o + 48, true)),
+      orderId: i64(dv, o + 8),
+      lastPriceMantissa: i64(dv, o + 16),
+      lastQtyMantissa: i64(dv, o + 24),
+      cumQtyMantissa: i64(dv, o + 32),
+      avgPriceMantissa: i64(dv, o + 40),
+      feeMantissa: i64(dv, o + 48),
       instrument: dv.getUint32(o + 56, true),
-      kind: REPORT_KINDS[dv.getUint8(o + 60)] ?? 'new',
+      kind: REPORT_KINDS[kindByte] ?? 'new',
       status: ORDER_STATUSES[dv.getUint8(o + 61)] ?? 'new',
       side: dv.getUint8(o + 62) === 2 ? 'sell' : 'buy',
-      reason: reasonByte >= 100 ? 'venue' : (REASONS[reasonByte] ?? 'none'),
+      reason: isFill ? 'none' : reasonByte >= 100 ? 'venue' : (REASONS[reasonByte] ?? 'none'),
     };
-    if (reasonByte >= 100) r.venueReject = VENUE_REJECTS[reasonByte - 100];
+    if (isFill) r.liquidity = reasonByte === 1 ? 'maker' : 'taker';
+    else if (reasonByte >= 100) r.venueReject = VENUE_REJECTS[reasonByte - 100];
     const inst = instruments?.[r.instrument];
     if (inst) {
       const ps = inst.priceScale;

@@ -205,13 +205,13 @@ function shape(
     const i = inst[f.instrument]!;
     return {
       orderId: f.orderId,
-      ts: f.tsMs,
+      ts: Number(f.tsNs) / 1e6,
       symbol: symbols[f.instrument] ?? String(f.instrument),
-      side: f.side === 1 ? 'buy' : 'sell',
-      qty: formatMantissa(f.qty, scaleOf(i.lotSize)),
-      price: formatMantissa(f.price, scaleOf(i.tickSize)),
-      fee: formatMantissa(f.fee, cashScale),
-      liquidity: f.reason === 1 ? 'maker' : 'taker',
+      side: f.side,
+      qty: formatMantissa(f.lastQtyMantissa, scaleOf(i.lotSize)),
+      price: formatMantissa(f.lastPriceMantissa, scaleOf(i.tickSize)),
+      fee: formatMantissa(f.feeMantissa, cashScale),
+      liquidity: f.liquidity ?? 'taker',
     };
   });
   const byCode = (codes: readonly string[], v: number[]) => Object.fromEntries(codes.map((c, k) => [c, v[k] ?? 0]).filter(([, n]) => (n as number) > 0));

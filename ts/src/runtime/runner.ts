@@ -2,6 +2,12 @@
  * The runner: replays records through a strategy and the simulated venue in lock step. It is
  * the {@link StrategyContext} the strategy sees in backtests and paper sessions.
  *
+ * Orders: the runner's own checks (order notional, rate) and the optional gate (control modes,
+ * the risk engine), then the venue's OMS (order state machine, idempotent ids, the session's
+ * pre-trade gate), then its bar/trade venue. An order's status is the OMS's: the runner reads
+ * it from the OMS's execution reports (New, Accepted, PartialFill/Fill, Cancelled, Expired,
+ * Rejected) and keeps only a view of it for the strategy and the journal.
+ *
  * Per record `i`: if orders are working, the venue processes record `i` first (one call) and
  * its fills are delivered; then the strategy sees the record. With nothing working the venue
  * lags behind and catches up in one call when the strategy next submits — so a backtest
@@ -10,7 +16,8 @@
 import { TachyonError } from '../errors.js';
 import { formatMantissa, parseMantissa, scaleOf } from '../data/decimal.js';
 import { RecordKind, type RecordView } from '../data/records.js';
-import { REJECT_CODES, ReportKind, type ExecReport, type SimulatedVenue } from '../venues/simulated.js';
+import type { OrderStatus as OmsStatus } from '../oms/index.js';
+import { REJECT_CODES, type ExecReport, type SimulatedVenue } from '../venues/simulated.js';
 import type {
   Bar,
   BookUpdate,
@@ -111,6 +118,18 @@ interface Inst {
 }
 
 const EMPTY: readonly WorkingOrder[] = [];
+
+/** The runner's status of an order from the OMS's. */
+const STATUS: Record<OmsStatus, RunnerOrder['status']> = {
+  held: 'open',
+  new: 'open',
+  accepted: 'open',
+  partiallyFilled: 'open',
+  filled: 'filled',
+  cancelled: 'cancelled',
+  rejected: 'rejected',
+  expired: 'expired',
+};
 
 export class Runner implements StrategyContext {
   readonly mode: Mode;
@@ -335,7 +354,7 @@ export class Runner implements StrategyContext {
     const r = this.venue.submit(k, side === 'buy' ? 1 : 2, qty, type === 'limit' ? price : 0, tif === 'IOC');
     if (r < 0) {
       const code = REJECT_CODES[-r - 1] ?? 'REJECTED';
-      this.venue.takeReports(); // the rejected report is this outcome
+      this.venue.takeReportsFast(); // the rejected report is this outcome
       o.status = 'rejected';
       o.reason = code;
       this.counts.rejected++;
@@ -347,9 +366,8 @@ export class Runner implements StrategyContext {
     o.venueId = r;
     this.byVenue.set(r, o);
     this.byClient.set(clientId, o);
-    this.sink?.orderUpdate?.(o, this.nowNs);
-    this.emitOrder(o, 'accepted', null);
-    if (this.venue.pendingReports > 0) this.deliver(this.venue.takeReports());
+    // the OMS's New and Accepted reports (and a fill at the close) come back at once
+    this.deliver(this.venue.takeReportsFast());
     return clientId;
   }
 
@@ -388,7 +406,7 @@ export class Runner implements StrategyContext {
     const o = this.byClient.get(orderId);
     if (!o || o.status !== 'open') return false;
     if (!this.venue.cancel(o.venueId)) return false;
-    this.deliver(this.venue.takeReports());
+    this.deliver(this.venue.takeReportsFast());
     return true;
   }
 
@@ -447,53 +465,62 @@ export class Runner implements StrategyContext {
       const o = this.byVenue.get(r.orderId);
       if (!o) continue;
       const i = this.inst[o.instrument]!;
-      if (r.kind === ReportKind.Fill || r.kind === ReportKind.PartialFill) {
-        const sign = r.side === 1 ? 1 : -1;
-        this.pos[o.instrument]! += sign * r.qty;
-        const px = r.price / i.pricePow;
-        const q = r.qty / i.qtyPow;
-        const fee = r.fee / this.cashPow;
-        this.cashF -= sign * px * q + fee;
-        this.last[o.instrument] = Number.isNaN(this.last[o.instrument]!) ? px : this.last[o.instrument]!;
-        o.filled += r.qty;
-        o.value += BigInt(r.price) * BigInt(r.qty);
-        this.counts.fills++;
-        if (o.filled >= o.qty) {
-          o.status = 'filled';
-          this.byVenue.delete(r.orderId);
+      o.status = STATUS[r.status];
+      const closed = o.status !== 'open';
+      if (closed) this.byVenue.delete(r.orderId);
+      const tsNs = r.tsNs;
+      switch (r.kind) {
+        case 'accepted':
+          this.sink?.orderUpdate?.(o, this.nowNs);
+          this.emitOrder(o, 'accepted', null);
+          break;
+        case 'partialFill':
+        case 'fill': {
+          const sign = r.side === 'buy' ? 1 : -1;
+          this.pos[o.instrument]! += sign * r.lastQtyMantissa;
+          const px = r.lastPriceMantissa / i.pricePow;
+          const q = r.lastQtyMantissa / i.qtyPow;
+          const fee = r.feeMantissa / this.cashPow;
+          this.cashF -= sign * px * q + fee;
+          this.last[o.instrument] = Number.isNaN(this.last[o.instrument]!) ? px : this.last[o.instrument]!;
+          o.filled = r.cumQtyMantissa;
+          o.value += BigInt(r.lastPriceMantissa) * BigInt(r.lastQtyMantissa);
+          this.counts.fills++;
+          const f: Fill = {
+            orderId: o.clientId,
+            symbol: o.symbol,
+            side: o.side,
+            qty: q,
+            price: px,
+            fee,
+            liquidity: r.liquidity ?? 'taker',
+            ts: Number(tsNs) / 1e6,
+            exact: {
+              qty: formatMantissa(r.lastQtyMantissa, i.qs),
+              price: formatMantissa(r.lastPriceMantissa, i.ps),
+              fee: formatMantissa(r.feeMantissa, Math.round(Math.log10(this.cashPow))),
+            },
+          };
+          this.sink?.fill?.(o, f, r, { qty: formatMantissa(this.pos[o.instrument]!, i.qs), instrument: o.instrument });
+          if (this.strategy.onFill) this.later(() => this.strategy.onFill!(f, this));
+          if (o.status === 'filled') this.emitOrder(o, 'filled', null);
+          break;
         }
-        const f: Fill = {
-          orderId: o.clientId,
-          symbol: o.symbol,
-          side: o.side,
-          qty: q,
-          price: px,
-          fee,
-          liquidity: r.reason === 1 ? 'maker' : 'taker',
-          ts: r.tsMs,
-          exact: {
-            qty: formatMantissa(r.qty, i.qs),
-            price: formatMantissa(r.price, i.ps),
-            fee: formatMantissa(r.fee, Math.round(Math.log10(this.cashPow))),
-          },
-        };
-        this.sink?.fill?.(o, f, r, { qty: formatMantissa(this.pos[o.instrument]!, i.qs), instrument: o.instrument });
-        if (this.strategy.onFill) this.later(() => this.strategy.onFill!(f, this));
-        if (o.status === 'filled') this.emitOrder(o, 'filled', null);
-      } else if (r.kind === ReportKind.Cancelled || r.kind === ReportKind.Expired) {
-        o.status = r.kind === ReportKind.Cancelled ? 'cancelled' : 'expired';
-        this.byVenue.delete(r.orderId);
-        if (o.status === 'cancelled') this.counts.cancelled++;
-        else this.counts.expired++;
-        this.sink?.orderUpdate?.(o, r.tsNs);
-        this.emitOrder(o, o.status, null);
-      } else if (r.kind === ReportKind.Rejected) {
-        o.status = 'rejected';
-        o.reason = REJECT_CODES[r.reason - 1] ?? 'REJECTED';
-        this.byVenue.delete(r.orderId);
-        this.counts.rejected++;
-        this.sink?.orderUpdate?.(o, r.tsNs);
-        this.emitOrder(o, 'rejected', o.reason);
+        case 'cancelled':
+        case 'expired':
+          if (o.status === 'cancelled') this.counts.cancelled++;
+          else this.counts.expired++;
+          this.sink?.orderUpdate?.(o, tsNs);
+          this.emitOrder(o, o.status === 'cancelled' ? 'cancelled' : 'expired', null);
+          break;
+        case 'rejected':
+          o.reason = r.venueReject ?? r.reason;
+          this.counts.rejected++;
+          this.sink?.orderUpdate?.(o, tsNs);
+          this.emitOrder(o, 'rejected', o.reason);
+          break;
+        default:
+          break;
       }
     }
   }

@@ -1,13 +1,15 @@
 /**
  * The simulated venue: the Rust replay session (`tachyon-backtest`) behind an `External`
- * handle. Records are pushed in batches; the runtime advances it in lock step with the
- * strategy — a call per order and per record only while orders are working, never a call
- * per record otherwise. Fills follow the documented conventions (next-open market fills,
+ * handle. Orders go through the OMS (`tachyon-oms`: order state machine, idempotent client
+ * ids, the pre-trade gate) to the session's bar/trade venue; reports are the OMS's. Records
+ * are pushed in batches; the runtime advances it in lock step with the strategy — a call per
+ * order and per record only while orders are working, never a call per record otherwise. Fills follow the documented conventions (next-open market fills,
  * limit fills at the price or a better gap, taker/maker fees, slippage against the trader);
  * see `crates/backtest/src/session.rs`.
  */
 import type * as Native from '../../../native/index.js';
 import { native, nativeOnly } from '../native.js';
+import { decodeReports, type ExecReport } from '../oms/index.js';
 
 export type FillAt = 'nextOpen' | 'close';
 
@@ -27,68 +29,26 @@ export interface SimulatedVenueOptions {
   cashScale?: number;
 }
 
-/** Report kinds (same numbers as the OMS). */
-export const ReportKind = { Accepted: 4, PartialFill: 5, Fill: 6, Cancelled: 7, Rejected: 8, Expired: 9 } as const;
+/**
+ * The session's execution reports are the OMS's 64-byte records (the session's orders go
+ * through `tachyon-oms`): decode them with the OMS's decoder. A fill's fee is a mantissa at the
+ * session's cash scale.
+ */
+export { decodeReports, type ExecReport } from '../oms/index.js';
 
-/** A decoded execution report (mantissas as numbers, time exact as bigint). */
-export interface ExecReport {
-  tsNs: bigint;
-  tsMs: number;
-  orderId: number;
-  price: number;
-  qty: number;
-  cumQty: number;
-  avgPrice: number;
-  /** Fee, cash-scale mantissa. */
-  fee: number;
-  instrument: number;
-  kind: number;
-  status: number;
-  side: number;
-  reason: number;
-}
-
-const TWO32 = 4294967296;
-
-/** Decodes 64-byte reports (integer fields read as two 32-bit halves; no BigInt on the hot path). */
-export function decodeReports(bytes: Uint8Array): ExecReport[] {
-  const b = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  const w = new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
-  const out: ExecReport[] = [];
-  const i64 = (k: number) => w[k + 1]! * TWO32 + (w[k]! >>> 0);
-  for (let k = 0; k + 16 <= w.length; k += 16) {
-    const lo = w[k]! >>> 0;
-    const hi = w[k + 1]!;
-    const flags = w[k + 15]!;
-    out.push({
-      tsNs: (BigInt(hi) << 32n) | BigInt(lo),
-      tsMs: (hi * TWO32 + lo) / 1e6,
-      orderId: i64(k + 2),
-      price: i64(k + 4),
-      qty: i64(k + 6),
-      cumQty: i64(k + 8),
-      avgPrice: i64(k + 10),
-      fee: i64(k + 12),
-      instrument: w[k + 14]! >>> 0,
-      kind: flags & 0xff,
-      status: (flags >>> 8) & 0xff,
-      side: (flags >>> 16) & 0xff,
-      reason: (flags >>> 24) & 0xff,
-    });
-  }
-  return out;
-}
-
-/** Refusal codes, indexed by `reason − 1` of a rejected report / `−result − 1` of submit. */
+/** Refusal codes, indexed by `−result − 1` of `submit` (and `stats().rejected`). */
 export const REJECT_CODES: readonly string[] = nativeOnly('REJECT_CODES', () => native.backtestRejectCodes());
 /** Bad-record codes, in `stats().badRecords` order. */
 export const RECORD_ERROR_CODES: readonly string[] = nativeOnly('RECORD_ERROR_CODES', () => native.backtestRecordErrorCodes());
+
+const SCRATCH_REPORTS = 16;
 
 export class SimulatedVenue {
   readonly name = 'sim';
   private readonly h: ReturnType<typeof native.backtestSessionNew>;
   private len = 0;
   private cur = 0;
+  private readonly scratch = new Uint8Array(SCRATCH_REPORTS * 64);
 
   constructor(readonly options: SimulatedVenueOptions) {
     this.h = native.backtestSessionNew({
@@ -148,7 +108,11 @@ export class SimulatedVenue {
     return this.cur;
   }
 
-  /** Order id (> 0) or `−(1 + reject index)`. Mantissas; `limit` ≤ 0 for market. */
+  /**
+   * Submits through the OMS: the OMS order id (> 0) or `−(1 + reject index)` of
+   * {@link REJECT_CODES}. Mantissas; `limit` ≤ 0 for market. The OMS's reports (New, Accepted,
+   * and for `fillAt: 'close'` the fill) wait in {@link SimulatedVenue.takeReports}.
+   */
   submit(instrument: number, side: 1 | 2, qty: number, limit: number, ioc: boolean): number {
     return native.backtestSessionSubmit(this.h, instrument, side, qty, limit, ioc);
   }
@@ -172,6 +136,22 @@ export class SimulatedVenue {
 
   takeReports(): ExecReport[] {
     return decodeReports(native.backtestSessionTakeReports(this.h));
+  }
+
+  /**
+   * The reports waiting, through a reused buffer (no allocation per call): the runner's path
+   * after each order (New, Accepted and perhaps a fill). More than fit come in further calls.
+   */
+  takeReportsFast(): ExecReport[] {
+    const buf = this.scratch;
+    let n = native.backtestSessionTakeReportsInto(this.h, buf);
+    if (n === 0) return [];
+    const out = decodeReports(buf.subarray(0, n * 64));
+    while (n === SCRATCH_REPORTS) {
+      n = native.backtestSessionTakeReportsInto(this.h, buf);
+      out.push(...decodeReports(buf.subarray(0, n * 64)));
+    }
+    return out;
   }
 
   account(): Native.AccountState {

@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
 use tachyon_backtest::*;
 use tachyon_core::InstrumentSpec;
+use tachyon_oms::{Liquidity, OrderId, OrderStatus, ReportKind};
 use tachyon_stats::mc::{Gbm, Process};
 
 fn spec() -> InstrumentSpec {
@@ -38,10 +39,59 @@ fn limit(side: Side, qty: i64, px: i64) -> OrderRequest {
     }
 }
 
-fn reports(s: &mut Session) -> Vec<Report> {
+/// Every OMS report since the last call.
+fn all_reports(s: &mut Session) -> Vec<ExecReport> {
     let mut v = Vec::new();
     s.take_reports(&mut v);
     v
+}
+
+/// The outcomes: every report but the OMS's New and venue Accepted acknowledgements.
+fn reports(s: &mut Session) -> Vec<ExecReport> {
+    all_reports(s)
+        .into_iter()
+        .filter(|r| r.kind != ReportKind::New as u8 && r.kind != ReportKind::Accepted as u8)
+        .collect()
+}
+
+const MAKER: u8 = Liquidity::Maker as u8;
+const TAKER: u8 = Liquidity::Taker as u8;
+
+#[test]
+fn orders_go_through_the_oms_state_machine() {
+    let mut s = Session::new(SessionConfig::simple(spec())).unwrap();
+    s.push(&[
+        Record::bar(0, 0, 10_000, 10_100, 9_900, 10_050, 1),
+        Record::bar(0, 60, 10_060, 10_200, 10_000, 10_150, 1),
+    ]);
+    s.advance_all(1);
+    let id = s.submit(market(Side::Buy, 1_000)).unwrap();
+    let order = s.oms().order(OrderId(id)).unwrap();
+    assert_eq!(order.status, OrderStatus::Accepted);
+    assert_eq!(order.client_id.as_str(), "bt-1");
+    s.advance(2);
+    let seq: Vec<(u8, u8)> = all_reports(&mut s)
+        .iter()
+        .map(|r| (r.kind, r.status))
+        .collect();
+    assert_eq!(
+        seq,
+        vec![
+            (ReportKind::New as u8, OrderStatus::New as u8),
+            (ReportKind::Accepted as u8, OrderStatus::Accepted as u8),
+            (ReportKind::Fill as u8, OrderStatus::Filled as u8),
+        ]
+    );
+    assert_eq!(
+        s.oms().order(OrderId(id)).unwrap().status,
+        OrderStatus::Filled
+    );
+    assert_eq!(s.oms().stats().fills, 1);
+    assert_eq!(
+        s.oms().position(0).unwrap().qty_mantissa(),
+        s.ledger().position(0).qty,
+        "the OMS's position and the ledger's agree"
+    );
 }
 
 #[test]
@@ -64,7 +114,7 @@ fn market_order_fills_at_next_open_with_fee() {
     );
     // fee = 100.60 × 0.001 = 0.1006 USDT at cash scale 5
     assert_eq!(reps[0].fee, 10_060);
-    assert_eq!(reps[0].reason, 0, "taker");
+    assert_eq!(reps[0].reason, TAKER);
     assert_eq!(s.ledger().position(0).qty, 1_000);
 }
 
@@ -102,16 +152,16 @@ fn limit_orders_fill_at_price_or_gap_open() {
     assert!(reports(&mut s).is_empty());
     assert_eq!(s.advance(5), 3, "stops right after the record that filled");
     let r = reports(&mut s);
-    assert_eq!((r[0].last_px, r[0].reason), (9_950, 1));
+    assert_eq!((r[0].last_px, r[0].reason), (9_950, MAKER));
     assert!(r[0].fee < 0, "maker rebate");
     s.submit(limit(Side::Sell, 1_000, 9_900)).unwrap();
     s.advance(5);
     let r = reports(&mut s);
-    assert_eq!((r[0].last_px, r[0].reason, r[0].ts_ns), (9_900, 1, 3));
+    assert_eq!((r[0].last_px, r[0].reason, r[0].ts_ns), (9_900, MAKER, 3));
     s.submit(limit(Side::Buy, 1_000, 10_600)).unwrap();
     s.advance(5);
     let r = reports(&mut s);
-    assert_eq!((r[0].last_px, r[0].reason), (10_500, 0));
+    assert_eq!((r[0].last_px, r[0].reason), (10_500, TAKER));
 }
 
 #[test]
@@ -131,7 +181,7 @@ fn trades_fill_markets_at_next_print_and_limits_only_through_the_price() {
     s.submit(limit(Side::Buy, 1_000, 9_990)).unwrap();
     assert_eq!(s.advance(5), 4);
     let r = reports(&mut s);
-    assert_eq!((r[0].last_px, r[0].ts_ns, r[0].reason), (9_990, 3, 1));
+    assert_eq!((r[0].last_px, r[0].ts_ns, r[0].reason), (9_990, 3, MAKER));
 }
 
 #[test]
@@ -199,19 +249,41 @@ fn refusals_are_reports_with_reasons() {
         }),
         Err(Reject::UnknownInstrument)
     );
+    // Refusals by the gate are Rejected orders in the OMS (reason Gate, the code on the
+    // order); requests the OMS finds malformed change nothing. All are counted by reason.
     let r = reports(&mut s);
-    let rejected: Vec<u8> = r.iter().filter(|r| r.kind == 8).map(|r| r.reason).collect();
-    assert_eq!(
-        rejected,
-        vec![
-            Reject::NoPrice.byte(),
-            Reject::MaxPosition.byte(),
-            Reject::BadQuantity.byte(),
-            Reject::BadPrice.byte(),
-            Reject::Notional.byte(),
-            Reject::UnknownInstrument.byte()
-        ]
-    );
+    let rejected: Vec<(u8, u8)> = r
+        .iter()
+        .filter(|r| r.kind == ReportKind::Rejected as u8)
+        .map(|r| (r.status, r.reason))
+        .collect();
+    let gate = (OrderStatus::Rejected as u8, tachyon_oms::Reason::Gate as u8);
+    assert_eq!(rejected, vec![gate; 3], "no price, max position, notional");
+    let texts: Vec<String> = r
+        .iter()
+        .filter(|r| r.kind == ReportKind::Rejected as u8)
+        .map(|r| {
+            s.oms()
+                .order(OrderId(r.order_id))
+                .unwrap()
+                .reject_text
+                .clone()
+                .unwrap()
+        })
+        .collect();
+    assert!(texts[0].contains("no price"), "{texts:?}");
+    let by_reason = &s.stats().rejected;
+    for (reason, n) in [
+        (Reject::NoPrice, 1),
+        (Reject::MaxPosition, 1),
+        (Reject::BadQuantity, 1),
+        (Reject::BadPrice, 1),
+        (Reject::Notional, 1),
+        (Reject::UnknownInstrument, 1),
+        (Reject::Leverage, 0),
+    ] {
+        assert_eq!(by_reason[reason as usize], n, "{}", reason.code());
+    }
 
     let mut cfg = SessionConfig::simple(spec());
     cfg.max_leverage = Some(1.0);
@@ -381,4 +453,47 @@ fn decision_strategy_trades_where_the_engine_says() {
     assert!(want.len() > 20, "the rule must trade: {}", want.len());
     assert_eq!(got, want);
     assert_eq!(st.decisions, 5_000); // every bar (the first holds: its feature is missing)
+}
+
+#[test]
+fn an_extra_gate_sits_behind_the_session_checks_and_sets_the_control_mode() {
+    let gate = tachyon_oms::BasicGate {
+        max_order_qty: Some(tachyon_core::Quantity::from_mantissa(2_000, 3).unwrap()),
+        ..tachyon_oms::BasicGate::default()
+    };
+    let mut s = Session::with_gate(SessionConfig::simple(spec()), Some(Box::new(gate))).unwrap();
+    s.push(&[Record::bar(0, 0, 10_000, 10_100, 9_900, 10_000, 1)]);
+    s.advance_all(1);
+    assert!(s.submit(market(Side::Buy, 2_000)).is_ok());
+    assert_eq!(
+        s.submit(market(Side::Buy, 2_001)),
+        Err(Reject::Risk),
+        "above its max order qty"
+    );
+    let rejected = reports(&mut s)
+        .into_iter()
+        .find(|r| r.kind == ReportKind::Rejected as u8)
+        .unwrap();
+    let text = s
+        .oms()
+        .order(OrderId(rejected.order_id))
+        .unwrap()
+        .reject_text
+        .clone();
+    assert!(text.unwrap().contains("above the limit"));
+    // the extra gate's control mode is the OMS's: Pause refuses before any check
+    let mut s = Session::with_gate(
+        SessionConfig::simple(spec()),
+        Some(Box::new(tachyon_oms::BasicGate {
+            mode: tachyon_oms::ControlMode::Pause,
+            ..tachyon_oms::BasicGate::default()
+        })),
+    )
+    .unwrap();
+    assert_eq!(
+        s.submit(market(Side::Buy, 1_000)),
+        Err(Reject::Risk),
+        "paused: the OMS refuses before any gate"
+    );
+    assert_eq!(s.stats().rejected[Reject::Risk as usize], 1);
 }
