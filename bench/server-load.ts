@@ -3,7 +3,8 @@
  *
  *   node --import tsx bench/server-load.ts [--quick] [--check] [--pin] [--pace timer|fine|spin] [--client js|rust] [--rates 5000,20000,50000] [--batch 64]
  *
- * Each server runs in its own process (server/server-main.ts); this process is the client
+ * Each server runs in its own process (server/server-main.mjs, on the compiled package, which
+ * is rebuilt first); this process is the client
  * (server/client.ts: raw-socket WebSocket, pre-encoded frames, open loop at a fixed rate,
  * round trips measured from the write of each request). For each rate: fresh connections,
  * `duration` seconds of load of which the first `warmup` are not measured. Requests carry one
@@ -25,7 +26,6 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeFrame, encodeDecisionRequest } from '../ts/src/index.js';
-import { N_FEATURES } from './server/decider.js';
 import { RawWsClient, runRate, wsFrame, type Pace, type RateResult } from './server/client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +36,9 @@ const ratesArg = argv.includes('--rates') ? argv[argv.indexOf('--rates') + 1] : 
 const DURATION = quick ? 1.5 : 3;
 const WARMUP = quick ? 0.5 : 1;
 const CONNECTIONS = 4;
+/** Untimed load each server gets before the ladder. */
+const WARM_SEC = quick ? 1 : 3;
+const WARM_RATE = 20_000;
 /** Instruments per request (`--batch N`; default 1, the latency case). */
 const BATCH = argv.includes('--batch') ? Number(argv[argv.indexOf('--batch') + 1]) : 1;
 /** Client pacing: `timer` (default; 1 ms bursts), `fine` (≤ 50 µs sleeps), `spin` (a busy core). See runRate. */
@@ -62,9 +65,12 @@ const LADDER = ratesArg
     ? [5_000, 20_000, 50_000, 100_000, 150_000]
     : [5_000, 10_000, 20_000, 35_000, 50_000, 75_000, 100_000, 125_000, 150_000, 200_000, 250_000];
 
+/** Features per request: the bench decider's, from the server's hello line. */
+let N_FEATURES = 0;
+
 function startServerProcess(kind: 'uws' | 'ws'): Promise<{ proc: ChildProcess; port: number; decider: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', join(here, 'server', 'server-main.ts'), '--kind', kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [join(here, 'server', 'server-main.mjs'), '--kind', kind], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const t = setTimeout(() => reject(new Error(`${kind} server did not start in 30 s`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
@@ -72,7 +78,8 @@ function startServerProcess(kind: 'uws' | 'ws'): Promise<{ proc: ChildProcess; p
       const nl = out.indexOf('\n');
       if (nl >= 0) {
         clearTimeout(t);
-        const j = JSON.parse(out.slice(0, nl)) as { port: number; decider: string };
+        const j = JSON.parse(out.slice(0, nl)) as { port: number; decider: string; nFeatures: number };
+        N_FEATURES = j.nFeatures;
         // Pinned once it listens (its threads exist by then).
         if (PIN) pin(proc.pid!, cpus().length - 1);
         resolve({ proc, port: j.port, decider: j.decider });
@@ -155,8 +162,8 @@ function framesFile(kind: 'uws' | 'ws', fr: Buffer[]): string {
 }
 
 /** One rate through the native client (pinned to CPU 0 under `--pin`, normal scheduling). */
-function runRateNative(port: number, file: string, rate: number): Promise<RateResult> {
-  const args = ['--port', String(port), '--rate', String(rate), '--duration', String(DURATION), '--warmup', String(WARMUP), '--connections', String(CONNECTIONS), '--frames', file];
+function runRateNative(port: number, file: string, rate: number, seconds = DURATION): Promise<RateResult> {
+  const args = ['--port', String(port), '--rate', String(rate), '--duration', String(seconds), '--warmup', String(Math.min(WARMUP, seconds / 2)), '--connections', String(CONNECTIONS), '--frames', file];
   // chrt -o 0: the client spins (yielding), so it must not inherit this process's real-time policy.
   const cmd = PIN ? ['taskset', '-c', '0', 'chrt', '-o', '0', wsLoadBin, ...args] : [wsLoadBin, ...args];
   return new Promise((resolve, reject) => {
@@ -188,6 +195,18 @@ async function ladders(): Promise<{ decider: string; uws: Row[]; ws: Row[] }> {
     for (const kind of ['uws', 'ws'] as const) await sanity(kind, servers[kind].port);
     const fr = { uws: frames('uws'), ws: frames('ws') };
     const files = CLIENT === 'rust' ? { uws: framesFile('uws', fr.uws), ws: framesFile('ws', fr.ws) } : null;
+    // Warm-up, not reported: JIT compilation and the young generation's sizing happen in the
+    // first seconds of load (the first ladder step used to show 28 scavenges and two full GCs
+    // that later steps never see). Each server gets WARM_SEC at WARM_RATE first.
+    for (const kind of ['uws', 'ws'] as const) {
+      if (files) await runRateNative(servers[kind].port, files[kind], WARM_RATE, WARM_SEC);
+      else {
+        const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(servers[kind].port)));
+        await runRate(clients, fr[kind], WARM_RATE, WARM_SEC, 0, 2, PACE);
+        for (const c of clients) c.close();
+      }
+    }
+    console.log(`  (warm-up: ${WARM_SEC} s at ${WARM_RATE.toLocaleString('en-US')} req/s per server, not reported)`);
     for (const rate of LADDER) {
       for (const kind of ['uws', 'ws'] as const) {
         if (done[kind]) continue;
@@ -252,6 +271,11 @@ function pin(pid: number, cpu: number): void {
   run('renice', ['-n', '-20', '-p', ...tids]);
   run('chrt', ['-f', '-p', '50', String(pid)]); // the main (event-loop) thread only
 }
+// The servers run the compiled package: bring ts/dist up to date with the source first.
+{
+  const t = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+  if (t.status !== 0) throw new Error('compiling ts/dist (tsc -p tsconfig.json) failed');
+}
 if (CLIENT === 'rust') {
   const b = spawnSync('cargo', ['build', '--release', '--quiet', '-p', 'tachyon-bench', '--bin', 'ws-load'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) throw new Error('--client rust: building ws-load failed');
@@ -260,13 +284,13 @@ if (PIN && cpus().length < 2) throw new Error('--pin needs at least 2 CPUs (serv
 if (PIN && PACE === 'spin') throw new Error('--pin with --pace spin would hold CPU 0 at real-time priority: use --pace fine');
 console.log(
   `server load test: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}; ` +
-    `${CONNECTIONS} connections, ${DURATION} s per rate (${WARMUP} s warm-up), ${BATCH} instrument(s) × ${N_FEATURES} features per request, ` +
+    `${CONNECTIONS} connections, ${DURATION} s per rate (${WARMUP} s warm-up), ${BATCH} instrument(s) per request, ` +
     `${CLIENT === 'rust' ? 'native client (spin + yield)' : `${PACE} pacing`}${quick ? ', quick' : ''}${PIN ? `, pinned (client CPU 0, server CPU ${cpus().length - 1}, main threads SCHED_FIFO 50)` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
 );
 const all = await ladders();
 const uws = { decider: all.decider, rows: all.uws };
 const ws = { decider: all.decider, rows: all.ws };
-console.log(`  decider: ${uws.decider}`);
+console.log(`  decider: ${uws.decider}, ${N_FEATURES} features per instrument`);
 const u20 = uws.rows.find((r) => r.targetRate === 20_000);
 const fmtRate = (r: RateResult | null) => (r ? `${Math.round(r.achieved).toLocaleString('en-US')} req/s` : '—');
 // (1) A fixed bound: the throughput each sustains with p99 ≤ 1 ms.

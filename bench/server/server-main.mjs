@@ -1,12 +1,17 @@
 /**
  * One bench server in its own process: `--kind uws` (the real decision server: uWebSockets.js +
- * FlatBuffers) or `--kind ws` (the baseline: the `ws` package + JSON, same decider, same
- * answer content). Prints `{"port": N}` on stdout once listening; SIGTERM stops it.
+ * FlatBuffers) or `--kind ws` (the baseline: the `ws` package + JSON, same decider, same answer
+ * content). Prints `{"port", "decider", "nFeatures"}` on stdout once listening; SIGTERM stops it.
+ *
+ * Plain JavaScript on the compiled package (`ts/dist`, which `bench/server-load.ts` rebuilds
+ * first), importing only the server and the engine — as a deployed `tachyon serve` runs. Run
+ * through tsx and the package index, the same server carried a 90 MB heap (tsx's compiler and
+ * every area, CCXT included) and its scavenges took 3–10 ms instead of ~0.5 ms: the GC, not the
+ * server, set the p99.9.
  */
 import { WebSocketServer } from 'ws';
-import { startServer } from '../../ts/src/index.js';
-import type { DecisionColumns } from '../../ts/src/index.js';
-import { makeDecider } from './decider.js';
+import { DecisionEngine } from '../../ts/dist/engine/index.js';
+import { startServer } from '../../ts/dist/server/index.js';
 
 const kind = process.argv[process.argv.indexOf('--kind') + 1];
 // Never outlive the load client: a client killed mid-run (timeout, Ctrl-C) must not leave a
@@ -15,17 +20,31 @@ const parent = process.ppid;
 setInterval(() => {
   if (process.ppid !== parent) process.exit(0);
 }, 250).unref();
-const { decider, name } = makeDecider();
+
+// The decider both servers use, so the comparison is of transport and encoding only: the
+// engine's native DecisionEngine (SIMD kernel chosen at run time).
+const WEIGHTS = [0.8, -0.4, 1.2, 0.3, -0.6, 0.5, 0.1, -0.2];
+const N_FEATURES = WEIGHTS.length;
+const decider = new DecisionEngine({
+  weights: WEIGHTS,
+  bias: 0.05,
+  featureMin: new Array(N_FEATURES).fill(-3),
+  featureMax: new Array(N_FEATURES).fill(3),
+  scoreCap: 4,
+  buyThreshold: 1,
+  sellThreshold: 1,
+});
+const hello = (port) => process.stdout.write(`${JSON.stringify({ port, decider: `native DecisionEngine (${decider.path})`, nFeatures: N_FEATURES })}\n`);
 
 if (kind === 'uws') {
   const s = await startServer({ port: 0, log: 'warn', jobs: false, maxConnections: 64, maxBackpressureBytes: 16 << 20 }, { decider });
-  process.stdout.write(`${JSON.stringify({ port: s.port, decider: name })}\n`);
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void s.close().then(() => process.exit(0)));
+  hello(s.port);
+  for (const sig of ['SIGTERM', 'SIGINT']) process.once(sig, () => void s.close().then(() => process.exit(0)));
 } else if (kind === 'ws') {
   // The baseline, written the way a careful Node developer would: ws, JSON, typed arrays reused.
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 1 << 20 });
-  const cols = new Map<number, DecisionColumns>();
-  const colsFor = (n: number): DecisionColumns => {
+  const cols = new Map();
+  const colsFor = (n) => {
     let c = cols.get(n);
     if (!c) {
       c = { length: n, actions: new Uint8Array(n), scores: new Float64Array(n), confidence: new Float64Array(n), clamps: new Uint8Array(n), reasons: new Uint8Array(n), clampFeatures: new Uint16Array(n) };
@@ -36,7 +55,7 @@ if (kind === 'uws') {
   wss.on('connection', (ws) => {
     ws.on('message', (data) => {
       const t0 = performance.now();
-      let req: { id: number; instruments: number[]; nFeatures: number; features: number[] };
+      let req;
       try {
         req = JSON.parse(String(data));
       } catch {
@@ -63,10 +82,10 @@ if (kind === 'uws') {
   });
   wss.on('listening', () => {
     const a = wss.address();
-    process.stdout.write(`${JSON.stringify({ port: a !== null && typeof a === 'object' ? a.port : 0, decider: name })}\n`);
+    hello(a !== null && typeof a === 'object' ? a.port : 0);
   });
   process.once('SIGTERM', () => wss.close(() => process.exit(0)));
 } else {
-  process.stderr.write('usage: server-main.ts --kind uws|ws\n');
+  process.stderr.write('usage: server-main.mjs --kind uws|ws\n');
   process.exit(2);
 }
