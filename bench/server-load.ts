@@ -36,6 +36,8 @@ const ratesArg = argv.includes('--rates') ? argv[argv.indexOf('--rates') + 1] : 
 const DURATION = quick ? 1.5 : 3;
 const WARMUP = quick ? 0.5 : 1;
 const CONNECTIONS = 4;
+/** Node flags of both server processes (see startServerProcess). */
+const SERVER_NODE_FLAGS = ['--no-memory-reducer'];
 /** Untimed load each server gets before the ladder. */
 const WARM_SEC = quick ? 1 : 3;
 const WARM_RATE = 20_000;
@@ -70,7 +72,11 @@ let N_FEATURES = 0;
 
 function startServerProcess(kind: 'uws' | 'ws'): Promise<{ proc: ChildProcess; port: number; decider: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [join(here, 'server', 'server-main.mjs'), '--kind', kind], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Both servers with the same V8 flags: `--no-memory-reducer` keeps V8 from shrinking the heap
+    // whenever the allocation rate dips (its "reduce" full GCs cost 4–7 ms, and the shrunken young
+    // generation then scavenges every ~0.5k requests until it regrows) — the flag README.md
+    // recommends for `tachyon serve`.
+    const proc = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(here, 'server', 'server-main.mjs'), '--kind', kind], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     const t = setTimeout(() => reject(new Error(`${kind} server did not start in 30 s`)), 30_000);
     proc.stdout!.on('data', (d: Buffer) => {
@@ -197,8 +203,10 @@ async function ladders(): Promise<{ decider: string; uws: Row[]; ws: Row[] }> {
     const files = CLIENT === 'rust' ? { uws: framesFile('uws', fr.uws), ws: framesFile('ws', fr.ws) } : null;
     // Warm-up, not reported: JIT compilation and the young generation's sizing happen in the
     // first seconds of load (the first ladder step used to show 28 scavenges and two full GCs
-    // that later steps never see). Each server gets WARM_SEC at WARM_RATE first.
-    for (const kind of ['uws', 'ws'] as const) {
+    // that later steps never see). Each server gets WARM_SEC at WARM_RATE first, uWS last so
+    // that it does not sit idle before its first step (V8's memory reducer shrinks an idle
+    // heap, and the young generation then regrows through a burst of scavenges).
+    for (const kind of ['ws', 'uws'] as const) {
       if (files) await runRateNative(servers[kind].port, files[kind], WARM_RATE, WARM_SEC);
       else {
         const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => RawWsClient.connect(servers[kind].port)));
@@ -285,7 +293,7 @@ if (PIN && PACE === 'spin') throw new Error('--pin with --pace spin would hold C
 console.log(
   `server load test: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, node ${process.version}; ` +
     `${CONNECTIONS} connections, ${DURATION} s per rate (${WARMUP} s warm-up), ${BATCH} instrument(s) per request, ` +
-    `${CLIENT === 'rust' ? 'native client (spin + yield)' : `${PACE} pacing`}${quick ? ', quick' : ''}${PIN ? `, pinned (client CPU 0, server CPU ${cpus().length - 1}, main threads SCHED_FIFO 50)` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `servers: node ${SERVER_NODE_FLAGS.join(' ')}; ${CLIENT === 'rust' ? 'native client (spin + yield)' : `${PACE} pacing`}${quick ? ', quick' : ''}${PIN ? `, pinned (client CPU 0, server CPU ${cpus().length - 1}, main threads SCHED_FIFO 50)` : ''}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
 );
 const all = await ladders();
 const uws = { decider: all.decider, rows: all.uws };
@@ -328,7 +336,7 @@ const ratio = Number.isFinite(ratioSlo) ? ratioSlo : ratioEq;
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', BATCH === 1 ? 'server-load.json' : `server-load-batch${BATCH}.json`),
-  JSON.stringify({ quick, batch: BATCH, pace: PACE, client: CLIENT, pinned: PIN, loadavg: loadavg(), connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratioSlo, ratioEqualP99: ratioEq }, null, 2),
+  JSON.stringify({ quick, serverNodeFlags: SERVER_NODE_FLAGS, batch: BATCH, pace: PACE, client: CLIENT, pinned: PIN, loadavg: loadavg(), connections: CONNECTIONS, durationSec: DURATION, warmupSec: WARMUP, sloUs: SLO_US, decider: uws.decider, uws: uws.rows, ws: ws.rows, ratioSlo, ratioEqualP99: ratioEq }, null, 2),
 );
 
 if (check) {

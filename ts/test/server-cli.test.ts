@@ -76,6 +76,7 @@ it('`tachyon serve --strategy` serves decisions from the engine; a bad strategy 
   const s = serve(['--duration', '3', '--strategy', join(dir, 's.json')]);
   const url = await s.url;
   expect(s.out()).toMatch(/decision engine: 2 features per instrument/);
+  expect(s.out()).toMatch(/tail latency: run node with --no-memory-reducer/); // spawned without the flag
   const c = new TestClient(wsUrl(url));
   await c.opened();
   const f = await c.request(encodeDecisionRequest({ requestId: 3n, instruments: [0, 1], nFeatures: 2, features: [2, 0, 0, 3] }), 3n);

@@ -48,7 +48,10 @@ export async function runServe(o: ServeOptions = {}): Promise<void> {
       `  decision protocol ws://${server.url.slice(7)}ws (FlatBuffers), metrics ${server.url}metrics\n` +
       `  control API ${server.controlEnabled ? 'enabled (bearer token)' : 'disabled: set TACHYON_API_TOKEN or --token-file to enable it'}\n` +
       `  decision engine: ${decider ? `${decider.nFeatures} features per instrument` : 'none attached (decision requests are answered NotSupported)'}\n` +
-      `  session: demo (seeded synthetic account); Ctrl-C stops\n`,
+      `  session: demo (seeded synthetic account); Ctrl-C stops\n` +
+      (decider && !process.execArgv.includes('--no-memory-reducer')
+        ? `  tail latency: run node with --no-memory-reducer (V8 otherwise shrinks the heap when traffic dips, at 4–7 ms a time; README "Decision server")\n`
+        : ''),
   );
   onListening?.(server);
   await new Promise<void>((resolve) => {
