@@ -130,6 +130,43 @@ describe('live orders go through the OMS', () => {
   }, 60_000);
 });
 
+describe('venue failures feed the risk engine', () => {
+  it('repeated venue failures trip the venue-error breaker: trading pauses, the change is journaled, later intents are refused', async () => {
+    const fake = await FakeBinance.start({ tickMs: 40, klineMs: 500, seed: 23 });
+    // every order placement fails with a 503 (retryable: the client retries, then gives up)
+    fake.inject({ kind: 'http-error', status: 503, path: '/api/v3/order', count: 1000 });
+    const intents: (string | null)[] = [];
+    try {
+      const { path } = await live(
+        fake,
+        {
+          name: 'persistent',
+          onBar(bar, ctx) {
+            intents.push(ctx.buy(bar.symbol, '0.001'));
+          },
+        },
+        { risk: { engine: { breakers: { venueErrors: { threshold: 2, mode: 'pause' } } } } },
+        4,
+      );
+      const j = await openJournal({ path });
+      try {
+        const changes = await j.modeChanges();
+        expect(changes).toContainEqual(expect.objectContaining({ from: 'normal', to: 'pause' }));
+        expect(changes.find((c) => c.to === 'pause')!.reason).toMatch(/venue/i);
+        // after the trip, intents are refused by the control mode and never sent
+        expect((await j.riskEvents()).some((e) => e.code === 'MODE_PAUSE')).toBe(true);
+        const sentIds = new Set((await j.orders()).map((o) => o.clientId));
+        expect(sentIds.size).toBeGreaterThanOrEqual(2);
+        expect(intents.length).toBeGreaterThan(sentIds.size);
+      } finally {
+        await j.close();
+      }
+    } finally {
+      await fake.stop();
+    }
+  }, 60_000);
+});
+
 describe('Oms with the risk engine as its gate', () => {
   const spec = { symbol: 'BTC/USDT', tickSize: '0.01', lotSize: '0.00001' };
   const ns = (ms: number) => BigInt(ms) * 1_000_000n;

@@ -169,7 +169,7 @@ function tradeNo(id: string): number {
 
 class LiveTrader implements StrategyContext {
   readonly symbols: readonly string[];
-  readonly counts = { bars: 0, orders: 0, fills: 0, rejected: 0, decisions: 0, omsErrors: 0 };
+  readonly counts = { bars: 0, orders: 0, fills: 0, rejected: 0, decisions: 0, omsErrors: 0, venueErrors: 0 };
   nowMs = Date.now();
   private readonly last: number[];
   readonly orders = new Map<string, LiveOrder>();
@@ -431,6 +431,7 @@ class LiveTrader implements StrategyContext {
       await this.adopt(o, r.order);
     } catch (e) {
       const ve = e instanceof VenueError ? e : null;
+      if (ve) this.venueFailed(ve);
       const reason = ve?.venueCode ?? 'EXCHANGE_ERROR';
       if (ve?.retryable) {
         // unknown outcome after retries: the OMS keeps it `new`, the journal `sent`; the poller
@@ -450,6 +451,7 @@ class LiveTrader implements StrategyContext {
     try {
       ok = await this.venue.cancelOrder(o.clientId, o.symbol);
     } catch (e) {
+      if (e instanceof VenueError) this.venueFailed(e);
       const code = e instanceof VenueError ? e.venueCode : 'EXCHANGE_ERROR';
       this.event({ kind: 'cancelRejected', orderId: o.orderId, tsNs: nsOf(Date.now()), reason: venueReject(code) });
       this.logger.warn({ clientId: o.clientId, code }, 'cancel failed');
@@ -659,7 +661,19 @@ class LiveTrader implements StrategyContext {
     );
     this.queue = this.queue.catch((e: Error) => {
       this.logger.error({ err: e.message }, 'order path failed');
+      if (e instanceof VenueError) this.venueFailed(e);
     });
+  }
+
+  /**
+   * A venue failure (network, timeout, rate limit, 5xx, malformed answer — not a refusal such as
+   * insufficient funds) feeds the risk engine's venue-error breaker (`breakers.venueErrors`:
+   * 5 within the window pause trading by default); a trip is journaled as a mode change.
+   */
+  venueFailed(e: VenueError): void {
+    if (!e.retryable && e.venueCode !== 'EXCHANGE_ERROR') return;
+    this.counts.venueErrors++;
+    if (this.oms.risk?.onVenueError(this.venueName, nsOf(Date.now()))) this.journalTransitions();
   }
 
   /** Waits for queued order work. */
