@@ -616,7 +616,14 @@ pub fn risk_check_mantissa(
 /// Totals of the checks.
 #[napi]
 pub fn risk_counters(engine: &External<BindingRiskEngine>) -> RiskCounts {
-    let c = engine.inner.counters();
+    counters_of(&engine.inner)
+}
+
+// The engine calls that both handles reach — a `RiskEngine` of its own (`risk*`) and the one
+// inside an `Oms` gate (`omsRisk*`, binding_oms_risk.rs) — written once here.
+
+pub(crate) fn counters_of(e: &RiskEngine) -> RiskCounts {
+    let c = e.counters();
     RiskCounts {
         checked: c.checked as f64,
         approved: c.approved as f64,
@@ -629,6 +636,84 @@ pub fn risk_counters(engine: &External<BindingRiskEngine>) -> RiskCounts {
     }
 }
 
+pub(crate) fn request_mode_on(
+    e: &RiskEngine,
+    mode: ControlMode,
+    reason: &str,
+    source: Option<ControlSource>,
+    now: Timestamp,
+) -> Result<Option<TransitionRecord>> {
+    Ok(e.control()
+        .request(mode.into(), source_of(source), reason, now)
+        .or_throw()?
+        .map(Into::into))
+}
+
+pub(crate) fn kill_on(
+    e: &RiskEngine,
+    reason: &str,
+    source: Option<ControlSource>,
+    now: Timestamp,
+) -> Option<TransitionRecord> {
+    e.control()
+        .kill(source_of(source), reason, now)
+        .map(Into::into)
+}
+
+pub(crate) fn reset_on(
+    e: &RiskEngine,
+    key: &str,
+    to: ControlMode,
+    operator: &str,
+    now: Timestamp,
+) -> Result<TransitionRecord> {
+    Ok(e.control()
+        .reset(key, to.into(), operator, now)
+        .or_throw()?
+        .into())
+}
+
+pub(crate) fn transitions_of(e: &RiskEngine, after_seq: Option<u32>) -> Vec<TransitionRecord> {
+    e.control()
+        .transitions_since(u64::from(after_seq.unwrap_or(0)))
+        .into_iter()
+        .map(Into::into)
+        .collect()
+}
+
+pub(crate) fn venue_error_on(
+    e: &mut RiskEngine,
+    venue: Either<u32, String>,
+    now: Timestamp,
+) -> Result<Option<TransitionRecord>> {
+    let v = match venue {
+        Either::A(v) => v,
+        Either::B(name) => e
+            .venue_id(&name)
+            .ok_or_else(|| invalid_arg(format!("unknown venue {name:?}")))?,
+    };
+    Ok(e.on_venue_error(v, now).or_throw()?.map(Into::into))
+}
+
+pub(crate) fn flatten_orders_of(e: &RiskEngine) -> Vec<FlattenOrder> {
+    e.flatten_intents()
+        .into_iter()
+        .map(|o| FlattenOrder {
+            instrument: o.instrument,
+            symbol: e
+                .instrument(o.instrument)
+                .map(|i| i.symbol().to_owned())
+                .unwrap_or_default(),
+            side: match o.side {
+                tachyon_engine::OrderSide::Buy => TradeSide::Buy,
+                tachyon_engine::OrderSide::Sell => TradeSide::Sell,
+            },
+            qty: o.qty.to_string(),
+            price: o.price.to_string(),
+        })
+        .collect()
+}
+
 /// Operator command: go to `mode` (not out of emergency; use `reset`).
 #[napi(catch_unwind)]
 pub fn risk_request_mode(
@@ -639,12 +724,7 @@ pub fn risk_request_mode(
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<Option<TransitionRecord>> {
     let now = engine.now(now_ns.as_ref())?;
-    Ok(engine
-        .inner
-        .control()
-        .request(mode.into(), source_of(source), &reason, now)
-        .or_throw()?
-        .map(Into::into))
+    request_mode_on(&engine.inner, mode, &reason, source, now)
 }
 
 /// The kill switch: emergency now.
@@ -656,11 +736,7 @@ pub fn risk_kill(
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<Option<TransitionRecord>> {
     let now = engine.now(now_ns.as_ref())?;
-    Ok(engine
-        .inner
-        .control()
-        .kill(source_of(source), &reason, now)
-        .map(Into::into))
+    Ok(kill_on(&engine.inner, &reason, source, now))
 }
 
 /// Leaves emergency for `to` with the reset key (`ERR_RESET_DENIED` otherwise).
@@ -673,12 +749,7 @@ pub fn risk_reset(
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<TransitionRecord> {
     let now = engine.now(now_ns.as_ref())?;
-    Ok(engine
-        .inner
-        .control()
-        .reset(&key, to.into(), &operator, now)
-        .or_throw()?
-        .into())
+    reset_on(&engine.inner, &key, to, &operator, now)
 }
 
 /// Transitions with `seq > afterSeq` (default all), oldest first.
@@ -687,13 +758,7 @@ pub fn risk_transitions(
     engine: &External<BindingRiskEngine>,
     after_seq: Option<u32>,
 ) -> Vec<TransitionRecord> {
-    engine
-        .inner
-        .control()
-        .transitions_since(u64::from(after_seq.unwrap_or(0)))
-        .into_iter()
-        .map(Into::into)
-        .collect()
+    transitions_of(&engine.inner, after_seq)
 }
 
 /// The orchestrator is alive (dead-man switch).
@@ -914,19 +979,8 @@ pub fn risk_on_venue_error(
     venue: Either<u32, String>,
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<Option<TransitionRecord>> {
-    let v = match venue {
-        Either::A(v) => v,
-        Either::B(name) => engine
-            .inner
-            .venue_id(&name)
-            .ok_or_else(|| invalid_arg(format!("unknown venue {name:?}")))?,
-    };
     let now = engine.now(now_ns.as_ref())?;
-    Ok(engine
-        .inner
-        .on_venue_error(v, now)
-        .or_throw()?
-        .map(Into::into))
+    venue_error_on(&mut engine.inner, venue, now)
 }
 
 /// Time-driven checks: quote staleness and the dead-man heartbeat.
@@ -1172,23 +1226,5 @@ pub struct FlattenOrder {
 /// send after cancelling everything).
 #[napi]
 pub fn risk_flatten_orders(engine: &External<BindingRiskEngine>) -> Vec<FlattenOrder> {
-    engine
-        .inner
-        .flatten_intents()
-        .into_iter()
-        .map(|o| FlattenOrder {
-            instrument: o.instrument,
-            symbol: engine
-                .inner
-                .instrument(o.instrument)
-                .map(|i| i.symbol().to_owned())
-                .unwrap_or_default(),
-            side: match o.side {
-                tachyon_engine::OrderSide::Buy => TradeSide::Buy,
-                tachyon_engine::OrderSide::Sell => TradeSide::Sell,
-            },
-            qty: o.qty.to_string(),
-            price: o.price.to_string(),
-        })
-        .collect()
+    flatten_orders_of(&engine.inner)
 }

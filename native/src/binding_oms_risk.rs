@@ -9,12 +9,13 @@ use tachyon_core::{Clock, MonotonicClock, Notional, Quantity, Timestamp};
 use tachyon_engine::RiskEngine;
 use tachyon_oms::RiskGate;
 
-use crate::binding_engine::{FlattenOrder, RiskCounts, TransitionRecord};
+use crate::binding_engine::{
+    counters_of, flatten_orders_of, kill_on, request_mode_on, reset_on, transitions_of,
+    venue_error_on, FlattenOrder, RiskCounts, TransitionRecord,
+};
 use crate::binding_oms::BindingOms;
 use crate::error::{invalid_arg, invalid_state, OrThrow, Result};
-use crate::options::engine::{
-    source_of, time_arg, ControlMode, ControlSource, RiskEngineOptions, TradeSide,
-};
+use crate::options::engine::{time_arg, ControlMode, ControlSource, RiskEngineOptions};
 use crate::options::oms::{instrument_of, price_of, qty_of, NsArg};
 use crate::options::OrderInput;
 
@@ -69,12 +70,7 @@ pub fn oms_risk_request_mode(
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<Option<TransitionRecord>> {
     let now = now_of(now_ns.as_ref())?;
-    Ok(gate(h)?
-        .engine()
-        .control()
-        .request(mode.into(), source_of(source), &reason, now)
-        .or_throw()?
-        .map(Into::into))
+    request_mode_on(gate(h)?.engine(), mode, &reason, source, now)
 }
 
 /// The kill switch of the OMS's risk engine: emergency now.
@@ -86,11 +82,7 @@ pub fn oms_risk_kill(
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<Option<TransitionRecord>> {
     let now = now_of(now_ns.as_ref())?;
-    Ok(gate(h)?
-        .engine()
-        .control()
-        .kill(source_of(source), &reason, now)
-        .map(Into::into))
+    Ok(kill_on(gate(h)?.engine(), &reason, source, now))
 }
 
 /// Leaves emergency for `to` with the reset key (`ERR_RESET_DENIED` otherwise).
@@ -103,12 +95,7 @@ pub fn oms_risk_reset(
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<TransitionRecord> {
     let now = now_of(now_ns.as_ref())?;
-    Ok(gate(h)?
-        .engine()
-        .control()
-        .reset(&key, to.into(), &operator, now)
-        .or_throw()?
-        .into())
+    reset_on(gate(h)?.engine(), &key, to, &operator, now)
 }
 
 /// The risk engine's mode transitions with `seq > afterSeq` (default all), oldest first.
@@ -117,13 +104,7 @@ pub fn oms_risk_transitions(
     h: &External<BindingOms>,
     after_seq: Option<u32>,
 ) -> Result<Vec<TransitionRecord>> {
-    Ok(gate(h)?
-        .engine()
-        .control()
-        .transitions_since(u64::from(after_seq.unwrap_or(0)))
-        .into_iter()
-        .map(Into::into)
-        .collect())
+    Ok(transitions_of(gate(h)?.engine(), after_seq))
 }
 
 /// New account equity (decimal string or number); may trip the drawdown / daily-loss
@@ -169,17 +150,7 @@ pub fn oms_risk_position(h: &External<BindingOms>, instrument: u32) -> Result<St
 /// Totals of the risk engine's checks (per rejection code).
 #[napi(catch_unwind)]
 pub fn oms_risk_counters(h: &External<BindingOms>) -> Result<RiskCounts> {
-    let c = gate(h)?.engine().counters();
-    Ok(RiskCounts {
-        checked: c.checked as f64,
-        approved: c.approved as f64,
-        rejected: tachyon_engine::risk::REJECTION_CODES
-            .iter()
-            .zip(c.rejected)
-            .filter(|(_, n)| *n > 0)
-            .map(|(code, n)| ((*code).to_owned(), n as f64))
-            .collect(),
-    })
+    Ok(counters_of(gate(h)?.engine()))
 }
 
 /// Fills the risk engine could not book (each leaves its position unchanged).
@@ -196,36 +167,13 @@ pub fn oms_risk_on_venue_error(
     now_ns: Option<Either<BigInt, f64>>,
 ) -> Result<Option<TransitionRecord>> {
     let now = now_of(now_ns.as_ref())?;
-    let e = gate_mut(h)?.engine_mut();
-    let v = match venue {
-        Either::A(v) => v,
-        Either::B(name) => e
-            .venue_id(&name)
-            .ok_or_else(|| invalid_arg(format!("unknown venue {name:?}")))?,
-    };
-    Ok(e.on_venue_error(v, now).or_throw()?.map(Into::into))
+    venue_error_on(gate_mut(h)?.engine_mut(), venue, now)
 }
 
 /// The orders that flatten every open position at its mark (emergency).
 #[napi(catch_unwind)]
 pub fn oms_risk_flatten_orders(h: &External<BindingOms>) -> Result<Vec<FlattenOrder>> {
-    let e = gate(h)?.engine();
-    Ok(e.flatten_intents()
-        .into_iter()
-        .map(|o| FlattenOrder {
-            instrument: o.instrument,
-            symbol: e
-                .instrument(o.instrument)
-                .map(|i| i.symbol().to_owned())
-                .unwrap_or_default(),
-            side: match o.side {
-                tachyon_engine::OrderSide::Buy => TradeSide::Buy,
-                tachyon_engine::OrderSide::Sell => TradeSide::Sell,
-            },
-            qty: o.qty.to_string(),
-            price: o.price.to_string(),
-        })
-        .collect())
+    Ok(flatten_orders_of(gate(h)?.engine()))
 }
 
 /// Books a fill from before this OMS existed (journal recovery): the position and the gate
