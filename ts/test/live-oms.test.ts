@@ -133,7 +133,8 @@ describe('live orders go through the OMS', () => {
 describe('venue failures feed the risk engine', () => {
   it('repeated venue failures trip the venue-error breaker: trading pauses, the change is journaled, later intents are refused', async () => {
     const fake = await FakeBinance.start({ tickMs: 40, klineMs: 500, seed: 23 });
-    // every order placement fails with a 503 (retryable: the client retries, then gives up)
+    // every order placement fails with a 503 (retryable: the client retries, then gives up; each
+    // failed attempt is a venue error)
     fake.inject({ kind: 'http-error', status: 503, path: '/api/v3/order', count: 1000 });
     const intents: (string | null)[] = [];
     try {
@@ -155,9 +156,10 @@ describe('venue failures feed the risk engine', () => {
         expect(changes.find((c) => c.to === 'pause')!.reason).toMatch(/venue/i);
         // after the trip, intents are refused by the control mode and never sent
         expect((await j.riskEvents()).some((e) => e.code === 'MODE_PAUSE')).toBe(true);
-        const sentIds = new Set((await j.orders()).map((o) => o.clientId));
-        expect(sentIds.size).toBeGreaterThanOrEqual(2);
-        expect(intents.length).toBeGreaterThan(sentIds.size);
+        // each failed attempt counts: the first order's retries trip it, later intents never leave
+        const sent = (await j.orders()).length;
+        expect(sent).toBeGreaterThanOrEqual(1);
+        expect(intents.length).toBeGreaterThan(sent);
       } finally {
         await j.close();
       }

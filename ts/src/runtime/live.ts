@@ -431,7 +431,6 @@ class LiveTrader implements StrategyContext {
       await this.adopt(o, r.order);
     } catch (e) {
       const ve = e instanceof VenueError ? e : null;
-      if (ve) this.venueFailed(ve);
       const reason = ve?.venueCode ?? 'EXCHANGE_ERROR';
       if (ve?.retryable) {
         // unknown outcome after retries: the OMS keeps it `new`, the journal `sent`; the poller
@@ -451,7 +450,6 @@ class LiveTrader implements StrategyContext {
     try {
       ok = await this.venue.cancelOrder(o.clientId, o.symbol);
     } catch (e) {
-      if (e instanceof VenueError) this.venueFailed(e);
       const code = e instanceof VenueError ? e.venueCode : 'EXCHANGE_ERROR';
       this.event({ kind: 'cancelRejected', orderId: o.orderId, tsNs: nsOf(Date.now()), reason: venueReject(code) });
       this.logger.warn({ clientId: o.clientId, code }, 'cancel failed');
@@ -661,14 +659,14 @@ class LiveTrader implements StrategyContext {
     );
     this.queue = this.queue.catch((e: Error) => {
       this.logger.error({ err: e.message }, 'order path failed');
-      if (e instanceof VenueError) this.venueFailed(e);
     });
   }
 
   /**
-   * A venue failure (network, timeout, rate limit, 5xx, malformed answer — not a refusal such as
-   * insufficient funds) feeds the risk engine's venue-error breaker (`breakers.venueErrors`:
-   * 5 within the window pause trading by default); a trip is journaled as a mode change.
+   * A venue failure (each failed request attempt or feed drop: network, timeout, rate limit,
+   * 5xx, malformed answer — not a refusal such as insufficient funds) feeds the risk engine's
+   * venue-error breaker (`breakers.venueErrors`: 5 within 10 s pause trading by default); a trip
+   * is journaled as a mode change.
    */
   venueFailed(e: VenueError): void {
     if (!e.retryable && e.venueCode !== 'EXCHANGE_ERROR') return;
@@ -719,7 +717,18 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
   const config = o.config;
   const out = o.out === undefined ? process.stdout : o.out;
   const log = createLogger(config.log);
-  const venue = await CcxtVenue.connect({ config: config.venue, credentials: true, env: o.env, onError: (e, where) => log.warn({ where, code: e.venueCode, msg: e.message }, 'venue error') });
+  // every classified venue error (each failed attempt, each feed drop) is logged and, once the
+  // trader exists, fed to the risk engine's venue-error breaker
+  let venueFailed: ((e: VenueError) => void) | null = null;
+  const venue = await CcxtVenue.connect({
+    config: config.venue,
+    credentials: true,
+    env: o.env,
+    onError: (e, where) => {
+      log.warn({ where, code: e.venueCode, msg: e.message }, 'venue error');
+      venueFailed?.(e);
+    },
+  });
   const insts = config.instruments.map((i) => venue.instrument(i.symbol));
   for (const [k, i] of insts.entries()) {
     const c = config.instruments[k]!;
@@ -740,6 +749,7 @@ export async function runLive(o: LiveOptions): Promise<LiveResult> {
   const mode = o.mode ?? 'live';
   const sessionId = await journal.beginSession(mode, config);
   const t = new LiveTrader(mode, sessionId, venueName, insts, venue, journal, oms, strategy, config, log);
+  venueFailed = (e) => t.venueFailed(e);
   const reconciled = { orders: 0, unknown: 0, missedFills: 0, external: 0, balanceMismatches: 0 };
   try {
     // ---- rebuild the OMS's positions (and the risk engine's) from the journal
