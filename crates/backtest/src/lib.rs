@@ -46,7 +46,7 @@ pub use metrics::Metrics;
 pub use record::{Kind, Record, RECORD_SIZE};
 pub use run::{run, RunOptions, RunResult};
 pub use session::{
-    write_reports, EquityPoint, FillAt, OrderRequest, Reject, Session, SessionConfig,
+    write_reports, EquityPoint, FillAt, OrderRequest, Reject, Session, SessionConfig, VenueModel,
 };
 pub use strategy::{DecisionStrategy, Direction, EmaCross, FeatureSpec, NativeStrategy};
 pub use tachyon_oms::{ExecReport, REPORT_SIZE};
