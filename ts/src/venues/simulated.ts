@@ -27,6 +27,13 @@ export interface SimulatedVenueOptions {
   sampleMs?: number;
   /** Least decimal places of money (a venue reporting fees to 8 decimals needs 8). */
   cashScale?: number;
+  /**
+   * Execution model: `bars` (default; the bar/trade conventions) or `l2` (book levels and
+   * trades through the simulated venue: queue position, depth walk, latency).
+   */
+  venue?: 'bars' | 'l2';
+  /** The simulated venue's settings in `l2` mode (without `fees`: takerFeeBps/makerFeeBps as one tier). */
+  l2?: Native.SimVenueOptions;
 }
 
 /**
@@ -62,6 +69,8 @@ export class SimulatedVenue {
       maxLeverage: options.maxLeverage,
       sampleMs: options.sampleMs,
       cashScale: options.cashScale,
+      venue: options.venue,
+      l2: options.l2,
     });
   }
 
