@@ -6,7 +6,8 @@
 //! # The order path
 //! [`OrderRequest`] → [`tachyon_oms::Oms::submit`] (order state machine, idempotent client
 //! order ids `bt-<n>`, the instrument's rules, then the pre-trade gate [`SessionGate`]) →
-//! `VenueCommand`s → [`BarVenue`] (the execution model below) → `VenueEvent`s →
+//! `VenueCommand`s → [`BarVenue`] (the execution model below; [`tachyon_sim::SimVenue`] in
+//! [`VenueModel::L2`]) → `VenueEvent`s →
 //! [`tachyon_oms::Oms::on_venue_event`] → the OMS's 64-byte [`ExecReport`]s. Fills the OMS
 //! accepts are booked in the exact [`Ledger`] (cash, fees, equity). Report fees are mantissas at
 //! the session's cash scale (the OMS's notional scale when there is one instrument and no
@@ -28,8 +29,33 @@
 //!   at `P` on a trade strictly below `P` (maker; a trade *at* `P` may be someone ahead in the
 //!   queue, so it does not count). Sells mirror this.
 //! - **Book levels** update the mark (mid of best bid and ask when both exist) only; queue
-//!   position and depth-walking are the simulated venue's job (`tachyon-sim`, not wired here).
+//!   position and depth-walking are the L2 model's job (below).
 //! - IOC orders live until the next bar or trade of their instrument, then expire.
+//!
+//! # L2 replay ([`VenueModel::L2`])
+//! The OMS's commands go to [`tachyon_sim::SimVenue`] instead (one pump per record and per
+//! order: commands in at the current market time, events delivered by then back to the OMS).
+//! - **Book.** A `BookClear` followed by the levels of the same instrument and timestamp is
+//!   one snapshot (`on_book_snapshot`, queue estimates clipped to the new sizes); any other
+//!   level is a delta (`on_book_level`). The mark is the mid of the sim's book.
+//! - **Trades** go to `on_trade` (aggressor from the record; unknown: inferred from the book).
+//!   A resting order fills only after the quantity ahead of it at its price has traded (FIFO
+//!   estimate by default: it joins behind the displayed size), or completely when a trade
+//!   goes through its price; maker.
+//! - **Aggressive orders** (market, or a limit that crosses) walk the opposite levels at each
+//!   level's price (plus the configured impact), consuming the displayed size; taker. A market
+//!   order with an empty opposite side is rejected by the venue (`NO_LIQUIDITY`); IOC
+//!   remainders expire at once.
+//! - **Latency** (`latency_in`/`latency_out`, seeded) delays arrival and reports in market
+//!   time: an order meets the book as it is when it arrives.
+//! - **Fees** come from the sim's fee schedule (ppm of notional, rounded half-even at the
+//!   instrument's notional scale) and are rescaled exactly (×10^k) to the cash scale for the
+//!   ledger and the reports. `taker_fee`, `maker_fee`, `slippage` and `fill_at` do not apply.
+//! - **Bad input** is counted in [`SessionStats::bad_records`], never applied: bars
+//!   ([`RecordError::BarInL2Mode`], at push), a level that would cross the book or a crossed
+//!   snapshot (`CrossedBook`), a level the book refuses (`BadLevel`, off the tick or lot grid),
+//!   both when replayed.
+//! - `cancel` with latency returns `true` once the request is on its way.
 //!
 //! # Pre-trade checks
 //! The OMS checks the instrument's rules it can see in the request (tick, lot, min/max

@@ -5,7 +5,9 @@
  * are pushed in batches; the runtime advances it in lock step with the strategy — a call per
  * order and per record only while orders are working, never a call per record otherwise. Fills follow the documented conventions (next-open market fills,
  * limit fills at the price or a better gap, taker/maker fees, slippage against the trader);
- * see `crates/backtest/src/session.rs`.
+ * see `crates/backtest/src/session.rs`. With `venue: 'l2'` the session's venue is the
+ * simulated L2 venue (`tachyon-sim`): book levels and trades drive queue position and
+ * depth-walking fills instead.
  */
 import type * as Native from '../../../native/index.js';
 import { native, nativeOnly } from '../native.js';
