@@ -1,4 +1,5 @@
-//! Criterion bench: the Rust backtest loop with the EMA-cross strategy over synthetic bars.
+//! Criterion bench: the Rust backtest loop with the EMA-cross strategy over synthetic bars, and
+//! an L2 replay (`VenueModel::L2`) of a synthetic book tape.
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -48,6 +49,23 @@ fn bench(c: &mut Criterion) {
             s.push(black_box(&bars));
             let mut st = EmaCross::new(10, 30, 1_000, Direction::LongShort, &[2]).unwrap();
             black_box(run(&mut s, &mut st, RunOptions::default()).metrics.sharpe)
+        });
+    });
+    g.finish();
+
+    // L2 replay through the simulated venue: book updates + trades, no orders.
+    let tape = synthetic::l2_tape(1_000_000, 1, 0, 0, 6_500_000, 1, 1, 500).unwrap();
+    let mut g = c.benchmark_group("backtest_l2");
+    g.throughput(Throughput::Elements(tape.len() as u64));
+    g.sample_size(10);
+    g.bench_function("l2_replay_1m_records", |b| {
+        b.iter(|| {
+            let mut cfg = SessionConfig::simple(spec.clone());
+            cfg.venue = VenueModel::L2(Box::default());
+            let mut s = Session::new(cfg).unwrap();
+            s.push(black_box(&tape));
+            let n = s.len();
+            black_box(s.advance_all(n))
         });
     });
     g.finish();

@@ -18,7 +18,8 @@
 //! - [`synthetic`]: seeded synthetic bars (GBM today).
 //! - [`venue`]: [`BarVenue`], the bar/trade execution model as a venue behind the OMS
 //!   (`tachyon-oms` commands in, venue events out); [`gate`]: the session's pre-trade checks
-//!   as the OMS's gate.
+//!   as the OMS's gate. [`VenueModel::L2`] sends the orders to `tachyon_sim::SimVenue`
+//!   instead: L2 book replay with queue position, depth walk and latency.
 //!
 //! Determinism: nothing reads a wall clock or an unseeded random source; the same records,
 //! orders and settings always give the same fills, bit for bit.
@@ -46,7 +47,7 @@ pub use metrics::Metrics;
 pub use record::{Kind, Record, RECORD_SIZE};
 pub use run::{run, RunOptions, RunResult};
 pub use session::{
-    write_reports, EquityPoint, FillAt, OrderRequest, Reject, Session, SessionConfig,
+    write_reports, EquityPoint, FillAt, OrderRequest, Reject, Session, SessionConfig, VenueModel,
 };
 pub use strategy::{DecisionStrategy, Direction, EmaCross, FeatureSpec, NativeStrategy};
 pub use tachyon_oms::{ExecReport, REPORT_SIZE};

@@ -100,17 +100,28 @@ pub enum RecordError {
     InconsistentBar,
     /// A negative quantity or volume, or a trade without quantity.
     BadQuantity,
+    /// A bar in an L2 session (`VenueModel::L2` replays book levels and trades only).
+    BarInL2Mode,
+    /// L2 mode: a book level (or a snapshot) that would leave the best bid above the best
+    /// ask; the book is left unchanged. Counted when the record is replayed.
+    CrossedBook,
+    /// L2 mode: a book level the venue's book refused (off the tick or lot grid, a price
+    /// listed twice in one snapshot); the book is left unchanged. Counted when replayed.
+    BadLevel,
 }
 
 impl RecordError {
     /// Every reason, in counter order.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 9] = [
         Self::UnknownKind,
         Self::UnknownInstrument,
         Self::NonMonotonicTime,
         Self::NonPositivePrice,
         Self::InconsistentBar,
         Self::BadQuantity,
+        Self::BarInL2Mode,
+        Self::CrossedBook,
+        Self::BadLevel,
     ];
 
     /// Stable code.
@@ -123,6 +134,9 @@ impl RecordError {
             Self::NonPositivePrice => "NON_POSITIVE_PRICE",
             Self::InconsistentBar => "INCONSISTENT_BAR",
             Self::BadQuantity => "BAD_QUANTITY",
+            Self::BarInL2Mode => "BAR_IN_L2_MODE",
+            Self::CrossedBook => "CROSSED_BOOK",
+            Self::BadLevel => "BAD_LEVEL",
         }
     }
 

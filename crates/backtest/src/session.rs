@@ -6,7 +6,8 @@
 //! # The order path
 //! [`OrderRequest`] → [`tachyon_oms::Oms::submit`] (order state machine, idempotent client
 //! order ids `bt-<n>`, the instrument's rules, then the pre-trade gate [`SessionGate`]) →
-//! `VenueCommand`s → [`BarVenue`] (the execution model below) → `VenueEvent`s →
+//! `VenueCommand`s → [`BarVenue`] (the execution model below; [`tachyon_sim::SimVenue`] in
+//! [`VenueModel::L2`]) → `VenueEvent`s →
 //! [`tachyon_oms::Oms::on_venue_event`] → the OMS's 64-byte [`ExecReport`]s. Fills the OMS
 //! accepts are booked in the exact [`Ledger`] (cash, fees, equity). Report fees are mantissas at
 //! the session's cash scale (the OMS's notional scale when there is one instrument and no
@@ -28,8 +29,33 @@
 //!   at `P` on a trade strictly below `P` (maker; a trade *at* `P` may be someone ahead in the
 //!   queue, so it does not count). Sells mirror this.
 //! - **Book levels** update the mark (mid of best bid and ask when both exist) only; queue
-//!   position and depth-walking are the simulated venue's job (`tachyon-sim`, not wired here).
+//!   position and depth-walking are the L2 model's job (below).
 //! - IOC orders live until the next bar or trade of their instrument, then expire.
+//!
+//! # L2 replay ([`VenueModel::L2`])
+//! The OMS's commands go to [`tachyon_sim::SimVenue`] instead (one pump per record and per
+//! order: commands in at the current market time, events delivered by then back to the OMS).
+//! - **Book.** A `BookClear` followed by the levels of the same instrument and timestamp is
+//!   one snapshot (`on_book_snapshot`, queue estimates clipped to the new sizes); any other
+//!   level is a delta (`on_book_level`). The mark is the mid of the sim's book.
+//! - **Trades** go to `on_trade` (aggressor from the record; unknown: inferred from the book).
+//!   A resting order fills only after the quantity ahead of it at its price has traded (FIFO
+//!   estimate by default: it joins behind the displayed size), or completely when a trade
+//!   goes through its price; maker.
+//! - **Aggressive orders** (market, or a limit that crosses) walk the opposite levels at each
+//!   level's price (plus the configured impact), consuming the displayed size; taker. A market
+//!   order with an empty opposite side is rejected by the venue (`NO_LIQUIDITY`); IOC
+//!   remainders expire at once.
+//! - **Latency** (`latency_in`/`latency_out`, seeded) delays arrival and reports in market
+//!   time: an order meets the book as it is when it arrives.
+//! - **Fees** come from the sim's fee schedule (ppm of notional, rounded half-even at the
+//!   instrument's notional scale) and are rescaled exactly (×10^k) to the cash scale for the
+//!   ledger and the reports. `taker_fee`, `maker_fee`, `slippage` and `fill_at` do not apply.
+//! - **Bad input** is counted in [`SessionStats::bad_records`], never applied: bars
+//!   ([`RecordError::BarInL2Mode`], at push), a level that would cross the book or a crossed
+//!   snapshot (`CrossedBook`), a level the book refuses (`BadLevel`, off the tick or lot grid),
+//!   both when replayed.
+//! - `cancel` with latency returns `true` once the request is on its way.
 //!
 //! # Pre-trade checks
 //! The OMS checks the instrument's rules it can see in the request (tick, lot, min/max
@@ -58,6 +84,22 @@ use crate::ledger::{FeeRate, Ledger};
 use crate::record::{Kind, Record, RecordError};
 pub use crate::venue::FillAt;
 use crate::venue::{BarVenue, BarVenueConfig, MarketContext};
+use tachyon_book::{BookSide, Level};
+use tachyon_sim::{SimConfig, SimVenue};
+
+/// Which execution model the session's orders go to.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum VenueModel {
+    /// [`BarVenue`]: the bar/trade conventions of the module docs (default).
+    #[default]
+    Bars,
+    /// [`tachyon_sim::SimVenue`]: L2 matching with queue position, depth walk, latency, fee
+    /// tiers and impact from this configuration. Book records feed its book, trades its queue
+    /// estimates; bar records are refused ([`RecordError::BarInL2Mode`]). The session's
+    /// `taker_fee`, `maker_fee`, `slippage` and `fill_at` do not apply (the sim's fee schedule
+    /// and the book walk do).
+    L2(Box<SimConfig>),
+}
 
 /// Settings of a session.
 #[derive(Debug, Clone)]
@@ -84,6 +126,8 @@ pub struct SessionConfig {
     /// Least decimal places of money amounts (cash, fees); the default (0) is the largest
     /// notional scale of the instruments.
     pub min_cash_scale: u8,
+    /// Execution model: bars/trades (default) or L2 through the simulated venue.
+    pub venue: VenueModel,
 }
 
 impl SessionConfig {
@@ -101,6 +145,7 @@ impl SessionConfig {
             max_leverage: None,
             sample_ns: 0,
             min_cash_scale: 0,
+            venue: VenueModel::Bars,
         }
     }
 }
@@ -189,7 +234,7 @@ pub struct SessionStats {
     /// Records accepted into the replay.
     pub records: u64,
     /// Records refused, per [`RecordError`].
-    pub bad_records: [u64; 6],
+    pub bad_records: [u64; 9],
     /// Records processed so far.
     pub processed: u64,
     /// Orders accepted.
@@ -240,11 +285,25 @@ pub struct Session {
     bbo: Vec<(i64, i64)>,
     seen_price: Vec<bool>,
     ledger: Ledger,
+    /// L2 mode: the simulated venue and the snapshot being assembled.
+    l2: Option<Box<L2State>>,
+    /// `10^(cash_scale − price_scale − qty_scale)` per instrument (a sim fee to cash scale).
+    fee_mult: Vec<i128>,
     reports: Vec<ExecReport>,
     stats: SessionStats,
     curve: Vec<EquityPoint>,
     cash_pow: f64,
     now: i64,
+}
+
+/// The L2 venue and a snapshot in assembly (`BookClear` + the levels of its timestamp).
+#[derive(Debug)]
+struct L2State {
+    venue: SimVenue,
+    /// Instrument and time of the snapshot being assembled.
+    snap: Option<(u32, i64)>,
+    bids: Vec<Level>,
+    asks: Vec<Level>,
 }
 
 /// The refusal for an OMS validation error.
@@ -379,13 +438,33 @@ impl Session {
         for i in &instruments {
             oms.add_instrument(i.clone());
         }
+        let l2 = match &cfg.venue {
+            VenueModel::Bars => None,
+            VenueModel::L2(sc) => {
+                let mut venue = SimVenue::new((**sc).clone()).map_err(|e| match e {
+                    tachyon_sim::SimError::Config { field, reason } => {
+                        BacktestError::config(format!("venue.l2.{field}"), reason)
+                    }
+                    other => BacktestError::config("venue.l2", other.to_string()),
+                })?;
+                for i in &instruments {
+                    venue.add_instrument(i.clone());
+                }
+                Some(Box::new(L2State {
+                    venue,
+                    snap: None,
+                    bids: Vec::new(),
+                    asks: Vec::new(),
+                }))
+            }
+        };
         let venue = BarVenue::new(BarVenueConfig {
             taker_fee: cfg.taker_fee,
             maker_fee: cfg.maker_fee,
             slippage: cfg.slippage,
             fill_at: cfg.fill_at,
             ticks: instruments.iter().map(|i| i.tick().mantissa()).collect(),
-            mult,
+            mult: mult.clone(),
         });
         Ok(Self {
             ledger,
@@ -401,6 +480,8 @@ impl Session {
             last_ts: i64::MIN,
             oms,
             venue,
+            l2,
+            fee_mult: mult,
             account,
             commands: Vec::with_capacity(4),
             events: Vec::with_capacity(8),
@@ -470,6 +551,9 @@ impl Session {
             }
             if r.ts_ns < self.last_ts {
                 return Err(RecordError::NonMonotonicTime);
+            }
+            if self.l2.is_some() && r.kind == Kind::Bar as u8 {
+                return Err(RecordError::BarInL2Mode);
             }
             Ok(())
         });
@@ -562,6 +646,10 @@ impl Session {
             self.sample(r.ts_ns);
             self.now = r.ts_ns;
         }
+        if self.l2.is_some() {
+            self.step_l2(&r);
+            return;
+        }
         let inst = r.instrument;
         let kind = Kind::from_u8(r.kind);
         if self.venue.has_open() {
@@ -605,6 +693,158 @@ impl Session {
         }
     }
 
+    /// One record in L2 mode: book levels and snapshots to the simulated venue's book,
+    /// trades to its queue estimates, then the venue's events due by the record's time to
+    /// the OMS and the ledger.
+    fn step_l2(&mut self, r: &Record) {
+        let inst = r.instrument;
+        let kind = Kind::from_u8(r.kind);
+        let is_level = matches!(kind, Some(Kind::Bid) | Some(Kind::Ask));
+        if let Some(l2) = self.l2.as_deref_mut() {
+            if let Some((si, st)) = l2.snap {
+                if is_level && si == inst && st == r.ts_ns {
+                    if r.b > 0 {
+                        let lvl = Level::new(r.a, r.b);
+                        if kind == Some(Kind::Bid) {
+                            l2.bids.push(lvl);
+                        } else {
+                            l2.asks.push(lvl);
+                        }
+                    }
+                    return;
+                }
+            }
+        }
+        self.flush_snapshot();
+        let Some(l2) = self.l2.as_deref_mut() else {
+            return;
+        };
+        let ts = Timestamp::from_nanos(r.ts_ns.max(0));
+        let venue = &mut l2.venue;
+        let res = match kind {
+            Some(Kind::BookClear) => {
+                l2.snap = Some((inst, r.ts_ns));
+                l2.bids.clear();
+                l2.asks.clear();
+                venue.advance_to(ts);
+                Ok(())
+            }
+            Some(Kind::Bid) | Some(Kind::Ask) => {
+                let side = if kind == Some(Kind::Bid) {
+                    BookSide::Bid
+                } else {
+                    BookSide::Ask
+                };
+                let crosses = r.b > 0
+                    && venue.book(inst).is_some_and(|b| match side {
+                        BookSide::Bid => b
+                            .ladder(BookSide::Ask)
+                            .best()
+                            .is_some_and(|a| r.a > a.price),
+                        BookSide::Ask => b
+                            .ladder(BookSide::Bid)
+                            .best()
+                            .is_some_and(|x| r.a < x.price),
+                    });
+                if crosses {
+                    venue.advance_to(ts);
+                    Err(RecordError::CrossedBook)
+                } else {
+                    venue
+                        .on_book_level(inst, side, r.a, r.b, ts)
+                        .map_err(|_| RecordError::BadLevel)
+                }
+            }
+            Some(Kind::Trade) => {
+                let aggressor = match r.side {
+                    1 => Side::Buy,
+                    2 => Side::Sell,
+                    _ => infer_aggressor(venue, inst, r.a),
+                };
+                venue
+                    .on_trade(inst, r.a, r.b, aggressor, ts)
+                    .map_err(|_| RecordError::BadLevel)
+            }
+            _ => {
+                venue.advance_to(ts);
+                Ok(())
+            }
+        };
+        match res {
+            Err(e) => self.stats.bad_records[e.index()] += 1,
+            Ok(()) if kind == Some(Kind::Trade) => {
+                self.ledger.mark(inst, r.a);
+                self.seen_price[inst as usize] = true;
+            }
+            Ok(()) => self.mark_from_book(inst),
+        }
+        self.pump_l2(ts);
+    }
+
+    /// Loads the snapshot being assembled (`BookClear` + its levels) into the venue's book.
+    /// A crossed snapshot or one the book refuses leaves the book as it was (counted).
+    fn flush_snapshot(&mut self) {
+        let Some(l2) = self.l2.as_deref_mut() else {
+            return;
+        };
+        let Some((inst, ts_ns)) = l2.snap.take() else {
+            return;
+        };
+        let ts = Timestamp::from_nanos(ts_ns.max(0));
+        let best_bid = l2.bids.iter().map(|l| l.price).max();
+        let best_ask = l2.asks.iter().map(|l| l.price).min();
+        let res = match (best_bid, best_ask) {
+            (Some(b), Some(a)) if b > a => {
+                l2.venue.advance_to(ts);
+                Err(RecordError::CrossedBook)
+            }
+            _ => l2
+                .venue
+                .on_book_snapshot(inst, &l2.bids, &l2.asks, ts)
+                .map_err(|_| RecordError::BadLevel),
+        };
+        match res {
+            Err(e) => self.stats.bad_records[e.index()] += 1,
+            Ok(()) => self.mark_from_book(inst),
+        }
+        self.pump_l2(ts);
+    }
+
+    /// L2 mode: the mark is the mid of the venue's book when both sides exist.
+    fn mark_from_book(&mut self, inst: u32) {
+        let Some(book) = self.l2.as_deref().and_then(|l2| l2.venue.book(inst)) else {
+            return;
+        };
+        if let (Some(b), Some(a)) = (
+            book.ladder(BookSide::Bid).best(),
+            book.ladder(BookSide::Ask).best(),
+        ) {
+            self.ledger.mark(inst, (b.price + a.price) / 2);
+            self.seen_price[inst as usize] = true;
+        }
+    }
+
+    /// L2 mode: the OMS's commands to the venue at `now`, the venue's events delivered by
+    /// `now` back to the OMS and the ledger, until nothing moves (a zero-latency round trip
+    /// completes in one call; see `tachyon_sim::Pump`).
+    fn pump_l2(&mut self, now: Timestamp) {
+        loop {
+            self.oms.drain_commands(&mut self.commands);
+            let Some(l2) = self.l2.as_deref_mut() else {
+                return;
+            };
+            l2.venue.submit_all(&self.commands, now);
+            l2.venue.step(now, &mut self.events);
+            let idle = self.commands.is_empty() && self.events.is_empty();
+            self.commands.clear();
+            if idle {
+                break;
+            }
+            self.apply_events();
+        }
+        self.oms.drain_reports(&mut self.reports);
+    }
+
     fn sample(&mut self, next_ts: i64) {
         if self.now == i64::MIN {
             return;
@@ -630,8 +870,9 @@ impl Session {
     /// Feeds the venue's events to the OMS; fills the OMS accepts are booked in the ledger.
     fn apply_events(&mut self) {
         let mut events = std::mem::take(&mut self.events);
-        for ev in events.drain(..) {
-            let fill = match ev {
+        let l2 = self.l2.is_some();
+        for mut ev in events.drain(..) {
+            let fill = match &mut ev {
                 VenueEvent::Fill {
                     order_id,
                     price,
@@ -639,10 +880,23 @@ impl Session {
                     fee,
                     ts,
                     ..
-                } => self
-                    .oms
-                    .order(order_id)
-                    .map(|o| (o.instrument, o.side, price, qty, fee, ts.as_nanos())),
+                } => self.oms.order(*order_id).map(|o| {
+                    // The sim's fee is a mantissa at the instrument's notional scale; the
+                    // ledger and the reports keep money at the cash scale (exact: ×10^k).
+                    let cash_fee = if l2 {
+                        i128::from(*fee) * self.fee_mult[o.instrument as usize]
+                    } else {
+                        i128::from(*fee)
+                    };
+                    if l2 {
+                        *fee = i64::try_from(cash_fee).unwrap_or(if cash_fee < 0 {
+                            i64::MIN
+                        } else {
+                            i64::MAX
+                        });
+                    }
+                    (o.instrument, o.side, *price, *qty, cash_fee, ts.as_nanos())
+                }),
                 _ => None,
             };
             if self.oms.on_venue_event(&ev).is_err() {
@@ -652,10 +906,7 @@ impl Session {
             match ev {
                 VenueEvent::Fill { .. } => {
                     if let Some((inst, side, price, qty, fee, ts)) = fill {
-                        match self
-                            .ledger
-                            .apply(inst, side, qty, price, i128::from(fee), ts)
-                        {
+                        match self.ledger.apply(inst, side, qty, price, fee, ts) {
                             Ok(()) => self.stats.fills += 1,
                             // beyond the ledger's range (the OMS's i64 position overflows first)
                             Err(_) => self.stats.rejected[Reject::MaxPosition as usize] += 1,
@@ -672,6 +923,11 @@ impl Session {
 
     /// Sends the OMS's pending commands to the venue and applies the answers.
     fn route(&mut self) {
+        if self.l2.is_some() {
+            let now = self.oms_now();
+            self.pump_l2(now);
+            return;
+        }
         self.oms.drain_commands(&mut self.commands);
         for k in 0..self.commands.len() {
             let cmd = self.commands[k];
@@ -730,6 +986,7 @@ impl Session {
     }
 
     fn submit_inner(&mut self, req: OrderRequest) -> Result<u64, Reject> {
+        self.flush_snapshot();
         let inst = self
             .instruments
             .get(req.instrument as usize)
@@ -779,7 +1036,12 @@ impl Session {
     }
 
     /// Cancels an open order; returns `false` if it is not open (filled, expired, unknown).
+    ///
+    /// In L2 mode with latency the cancel travels to the venue: `true` then means it was
+    /// sent and the order is still working (the `Cancelled` report comes later, or a fill
+    /// wins the race).
     pub fn cancel(&mut self, id: u64) -> bool {
+        self.flush_snapshot();
         let id = OrderId(id);
         if !self.oms.order(id).is_some_and(|o| o.status.is_at_venue()) {
             return false;
@@ -791,6 +1053,7 @@ impl Session {
         }
         self.route();
         self.stats.cancelled > before
+            || (self.l2.is_some() && self.oms.order(id).is_some_and(|o| o.status.is_at_venue()))
     }
 
     /// Books a fill that happened before this session (rebuilding state from a journal): the
@@ -831,13 +1094,27 @@ impl Session {
     /// Open orders (ids, in the venue's order).
     #[must_use]
     pub fn open_orders(&self) -> Vec<u64> {
+        if self.l2.is_some() {
+            let mut v: Vec<u64> = self.oms.open_orders().map(|o| o.id.0).collect();
+            v.sort_unstable();
+            return v;
+        }
         self.venue.open_ids()
     }
 
     /// Number of open orders.
     #[must_use]
     pub fn open_count(&self) -> usize {
+        if self.l2.is_some() {
+            return self.oms.open_order_count();
+        }
         self.venue.open_count()
+    }
+
+    /// The simulated venue in L2 mode (its book, orders and counters); `None` on bars.
+    #[must_use]
+    pub fn sim(&self) -> Option<&SimVenue> {
+        self.l2.as_deref().map(|l2| &l2.venue)
     }
 
     /// Takes the OMS's execution reports produced since the last call.
@@ -882,6 +1159,7 @@ impl Session {
 
     /// Closes the curve with the current state (call once at the end of a run).
     pub fn finish_curve(&mut self) {
+        self.flush_snapshot();
         if self.now != i64::MIN {
             if self.curve.last().map(|p| p.ts_ns) == Some(self.now) {
                 self.curve.pop();
@@ -900,6 +1178,22 @@ impl Session {
     #[must_use]
     pub fn record(&self, i: usize) -> Option<&Record> {
         i.checked_sub(self.base).and_then(|k| self.records.get(k))
+    }
+}
+
+/// The aggressor of a trade print without one: at or above the best ask a buy, at or below
+/// the best bid a sell, inside the spread the nearer side (ties and an empty book: a buy).
+fn infer_aggressor(venue: &SimVenue, inst: u32, price: i64) -> Side {
+    let Some(book) = venue.book(inst) else {
+        return Side::Buy;
+    };
+    let bid = book.ladder(BookSide::Bid).best().map(|l| l.price);
+    let ask = book.ladder(BookSide::Ask).best().map(|l| l.price);
+    match (bid, ask) {
+        (_, Some(a)) if price >= a => Side::Buy,
+        (Some(b), _) if price <= b => Side::Sell,
+        (Some(b), Some(a)) if price - b < a - price => Side::Sell,
+        _ => Side::Buy,
     }
 }
 

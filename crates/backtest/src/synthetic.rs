@@ -120,6 +120,150 @@ impl SyntheticBars {
     }
 }
 
+/// A seeded synthetic L2 tape for replay benches and tests of `VenueModel::L2`: a `BookClear`
+/// and 10 levels a side around a mid that random-walks one tick at a time, then level updates
+/// (a random depth 1–10, a random side, a new size 0–`max_lots` lots; 0 deletes), a trade at
+/// the best bid or ask every fifth record (a seller or buyer aggressor, 1–`max_lots / 10`
+/// lots) followed by that level's reduced size, and, every 50 records, a one-tick move of the
+/// mid (the level crossed is deleted before the new one is inserted, so the book never
+/// crosses). Timestamps advance 1 ms per record. `lot` is the quantity mantissa of one lot.
+///
+/// # Errors
+/// [`BacktestError::Config`] for a mid below 12 ticks or a non-positive `tick`/`lot`/`max_lots`.
+#[allow(clippy::too_many_arguments)] // a tape is described by these few numbers
+pub fn l2_tape(
+    n: usize,
+    seed: u64,
+    instrument: u32,
+    start_ns: i64,
+    mid: i64,
+    tick: i64,
+    lot: i64,
+    max_lots: i64,
+) -> Result<Vec<Record>, BacktestError> {
+    if tick <= 0 || lot <= 0 || max_lots < 10 || mid < 12 * tick || mid % tick != 0 {
+        return Err(BacktestError::config(
+            "l2Tape",
+            "needs tick > 0, lot > 0, max_lots >= 10 and a mid of at least 12 ticks on the grid",
+        ));
+    }
+    let mut rng = Rng::new(seed);
+    let mut below = |k: i64| (rng.next_u64() % k as u64) as i64;
+    let mut out = Vec::with_capacity(n + 32);
+    let mut ts = start_ns;
+    let mut mid = mid;
+    // sizes[0..10] = bids at mid−1..mid−10 ticks, sizes[10..20] = asks at mid+1..mid+10
+    let mut bids = [0i64; 10];
+    let mut asks = [0i64; 10];
+    out.push(Record {
+        ts_ns: ts,
+        instrument,
+        kind: crate::record::Kind::BookClear as u8,
+        ..Record::default()
+    });
+    for d in 0..10 {
+        bids[d] = (1 + below(max_lots)) * lot;
+        asks[d] = (1 + below(max_lots)) * lot;
+        out.push(Record::level(
+            instrument,
+            ts,
+            true,
+            mid - (d as i64 + 1) * tick,
+            bids[d],
+        ));
+        out.push(Record::level(
+            instrument,
+            ts,
+            false,
+            mid + (d as i64 + 1) * tick,
+            asks[d],
+        ));
+    }
+    let mut k = 0u64;
+    while out.len() < n {
+        ts += 1_000_000;
+        k += 1;
+        if k.is_multiple_of(50) {
+            let up = below(2) == 0;
+            if up {
+                // delete the best ask, the new mid's best bid takes its place; shift the ladders
+                out.push(Record::level(instrument, ts, false, mid + tick, 0));
+                out.push(Record::level(instrument, ts, true, mid - 10 * tick, 0));
+                mid += tick;
+                bids.rotate_right(1);
+                bids[0] = (1 + below(max_lots)) * lot;
+                asks.rotate_left(1);
+                asks[9] = (1 + below(max_lots)) * lot;
+                out.push(Record::level(instrument, ts, true, mid - tick, bids[0]));
+                out.push(Record::level(
+                    instrument,
+                    ts,
+                    false,
+                    mid + 10 * tick,
+                    asks[9],
+                ));
+            } else {
+                out.push(Record::level(instrument, ts, true, mid - tick, 0));
+                out.push(Record::level(instrument, ts, false, mid + 10 * tick, 0));
+                mid -= tick;
+                asks.rotate_right(1);
+                asks[0] = (1 + below(max_lots)) * lot;
+                bids.rotate_left(1);
+                bids[9] = (1 + below(max_lots)) * lot;
+                out.push(Record::level(instrument, ts, false, mid + tick, asks[0]));
+                out.push(Record::level(
+                    instrument,
+                    ts,
+                    true,
+                    mid - 10 * tick,
+                    bids[9],
+                ));
+            }
+            continue;
+        }
+        if k.is_multiple_of(5) {
+            let buy = below(2) == 0;
+            let (px, size) = if buy {
+                (mid + tick, &mut asks[0])
+            } else {
+                (mid - tick, &mut bids[0])
+            };
+            let q = ((1 + below(max_lots / 10)) * lot).min(*size);
+            if q > 0 {
+                out.push(Record::trade(
+                    instrument,
+                    ts,
+                    px,
+                    q,
+                    if buy { 1 } else { 2 },
+                ));
+                *size -= q;
+                if *size == 0 {
+                    *size = lot; // someone rejoins at once: keep both sides alive
+                }
+                out.push(Record::level(instrument, ts, !buy, px, *size));
+            }
+            continue;
+        }
+        let d = below(10) as usize;
+        let bid = below(2) == 0;
+        let q = below(max_lots + 1) * lot;
+        let q = if d == 0 { q.max(lot) } else { q };
+        let px = if bid {
+            bids[d] = q;
+            mid - (d as i64 + 1) * tick
+        } else {
+            asks[d] = q;
+            mid + (d as i64 + 1) * tick
+        };
+        out.push(Record::level(instrument, ts, bid, px, q));
+    }
+    for (i, r) in out.iter_mut().enumerate() {
+        r.seq = i as u64;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Options of the backtest bindings: sessions, native strategies, synthetic bars, splits.
 
 use napi_derive::napi;
-use tachyon_backtest::session::{FillAt, SessionConfig};
+use tachyon_backtest::session::{FillAt, SessionConfig, VenueModel};
 use tachyon_backtest::strategy::Direction;
 use tachyon_backtest::FeeRate;
 use tachyon_core::{InstrumentSpec, Quantity};
@@ -17,6 +17,16 @@ pub enum FillAtOption {
     NextOpen,
     /// At once, at the last close.
     Close,
+}
+
+/// Which execution model a session's orders go to.
+#[napi(string_enum = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VenueModelName {
+    /// Bars and trades with the documented conventions (default).
+    Bars,
+    /// L2 book replay through the simulated venue (queue position, depth walk, latency).
+    L2,
 }
 
 /// Settings of a backtest / paper session (see `tachyon_backtest::session` for the execution
@@ -45,6 +55,24 @@ pub struct BacktestSessionOptions {
     pub sample_ms: Option<f64>,
     /// Least decimal places of money (cash, fees); default: the largest price + quantity scale.
     pub cash_scale: Option<u32>,
+    /// Execution model; default `bars`. `l2` replays book levels and trades through the
+    /// simulated venue (bars are refused as `BAR_IN_L2_MODE`).
+    pub venue: Option<VenueModelName>,
+    /// The simulated venue's settings in `l2` mode (seed, latency, queue model, impact, …).
+    /// Without `fees` there, one tier from `takerFeeBps`/`makerFeeBps` applies.
+    pub l2: Option<crate::options::sim::SimVenueOptions>,
+}
+
+/// Basis points as parts per million (exact for multiples of 0.01 bp).
+fn ppm(v: Option<f64>, name: &str) -> Result<i64> {
+    let p = v.unwrap_or(0.0) * 100.0;
+    if !p.is_finite() || (p - p.round()).abs() > 1e-9 {
+        return Err(invalid_arg(format!(
+            "{name} must be a multiple of 0.01 bp in l2 mode, got {}",
+            v.unwrap_or(0.0)
+        )));
+    }
+    Ok(p.round() as i64)
 }
 
 fn bps(v: Option<f64>, name: &str) -> Result<FeeRate> {
@@ -82,6 +110,23 @@ impl TryFrom<BacktestSessionOptions> for SessionConfig {
                 .map_err(|e| invalid_arg(format!("maxPosition[{i}]: {e}")))?;
             max_position.push(Some(q.mantissa()));
         }
+        let venue = match o.venue.unwrap_or(VenueModelName::Bars) {
+            VenueModelName::Bars => VenueModel::Bars,
+            VenueModelName::L2 => {
+                let own_fees = o.l2.as_ref().is_some_and(|l| l.fees.is_some());
+                let mut sc = crate::options::sim::sim_config(o.l2.clone())?;
+                if !own_fees {
+                    sc.fees = tachyon_sim::FeeSchedule {
+                        tiers: vec![tachyon_sim::FeeTier {
+                            min_volume: tachyon_core::Notional::zero(0),
+                            maker_ppm: ppm(o.maker_fee_bps, "makerFeeBps")?,
+                            taker_ppm: ppm(o.taker_fee_bps, "takerFeeBps")?,
+                        }],
+                    };
+                }
+                VenueModel::L2(Box::new(sc))
+            }
+        };
         let sample_ms = o.sample_ms.unwrap_or(0.0);
         if !(sample_ms.is_finite() && sample_ms >= 0.0) {
             return Err(invalid_arg(format!(
@@ -105,6 +150,7 @@ impl TryFrom<BacktestSessionOptions> for SessionConfig {
                 .ok()
                 .filter(|s| *s <= 18)
                 .ok_or_else(|| invalid_arg("cashScale must be between 0 and 18"))?,
+            venue,
         })
     }
 }

@@ -85,6 +85,19 @@ export const DataConfig = z.strictObject({
   synthetic: SyntheticConfig.default(SyntheticConfig.parse({})),
 });
 
+export const L2Config = z.strictObject({
+  /** One-way latency between the strategy and the venue, ns (each way). */
+  latencyNs: z.number().int().nonnegative().default(0),
+  /** Queue-position estimate: `fifo` (join behind the displayed size; conservative) or `probabilistic`. */
+  queue: z.enum(['fifo', 'probabilistic']).default('fifo'),
+  /** Exponent of the probabilistic queue model (cancels mostly from the longer side when > 1). */
+  queuePower: z.number().positive().default(2),
+  /** Extra adverse ticks of aggressive orders: `none`, `linear` (coef × lots) or `squareRoot` (coef × √lots). */
+  impact: z.enum(['none', 'linear', 'squareRoot']).default('none'),
+  /** Impact coefficient, ticks per lot (or per √lot). */
+  impactCoef: z.number().nonnegative().default(0),
+});
+
 export const ExecutionConfig = z.strictObject({
   /** When a market order placed on bar t fills: the open of bar t+1 (default) or the close of bar t. */
   fillAt: z.enum(['next-open', 'close']).default('next-open'),
@@ -94,6 +107,16 @@ export const ExecutionConfig = z.strictObject({
   makerFeeBps: z.number().min(-100).max(1000).default(10),
   /** Adverse slippage of market orders in basis points, rounded to the tick against the trader. */
   slippageBps: z.number().min(0).max(10_000).default(0),
+  /**
+   * Execution model of backtests: `bars` (the bar/trade conventions above) or `l2` (book
+   * levels and trades replayed through the simulated venue: queue position, depth walk,
+   * latency; fees from takerFeeBps/makerFeeBps, in multiples of 0.01 bp; fillAt and
+   * slippageBps do not apply; bar records are refused as BAR_IN_L2_MODE). Needs `l2` or
+   * `trades` data (`data.format`).
+   */
+  model: z.enum(['bars', 'l2']).default('bars'),
+  /** Settings of the simulated venue in `model: l2` (its seed is the top-level `seed`). */
+  l2: L2Config.default(L2Config.parse({})),
 });
 
 export const AccountConfig = z.strictObject({

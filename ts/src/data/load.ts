@@ -10,7 +10,9 @@
  *   is_buyer_maker, …`).
  * - `l2`: incremental book updates `timestamp, side (bid/ask), price, qty` (qty 0 deletes a
  *   level; + optional `is_snapshot`: a run of snapshot rows starts by clearing the book — the
- *   Tardis `incremental_book_L2` layout).
+ *   Tardis `incremental_book_L2` layout; + optional `type`: `book` (default) or `trade` — a
+ *   trade print interleaved with the book in time order, its `side` the aggressor buy/sell,
+ *   what an L2 backtest (`execution.model: l2`) replays for queue position).
  *
  * Column names are matched case-insensitively with common aliases (`time`, `ts`, `open_time`;
  * `amount`, `size`, `quantity`; `o/h/l/c/v` …). Timestamps: integers in s, ms, µs or ns
@@ -129,6 +131,7 @@ const ALIASES: Record<string, string[]> = {
   id: ['id', 'trade_id', 'tradeid'],
   symbol: ['symbol', 'instrument', 'pair', 'market'],
   snapshot: ['is_snapshot', 'snapshot'],
+  type: ['type', 'kind', 'event'],
 };
 
 /** Columns that are known but not needed. */
@@ -164,7 +167,7 @@ const NEEDED: Record<DataFormat, string[]> = {
 const OPTIONAL: Record<DataFormat, string[]> = {
   ohlcv: ['symbol'],
   trades: ['side', 'maker', 'id', 'symbol'],
-  l2: ['symbol', 'snapshot'],
+  l2: ['symbol', 'snapshot', 'type'],
 };
 const HEADERLESS: Record<DataFormat, string[] | null> = {
   // data.binance.vision klines and trades
@@ -406,6 +409,16 @@ export class RowLoader {
           if (Number.isSafeInteger(t)) id = t;
         }
         this.out.trade(inst, us, p, q, side, id, this.report.rows - 1);
+      } else if (this.col.type !== undefined && /^(trade|t)$/i.test((f[this.col.type] ?? '').trim())) {
+        const p = this.num(f, 'price', ps, tick, line);
+        const q = this.num(f, 'qty', qs, lot, line);
+        if (p <= 0) this.issue(line, 'NON_POSITIVE_PRICE', `price ${f[this.col.price!]} is not positive`);
+        if (q <= 0) this.issue(line, 'NEGATIVE_QUANTITY', `qty ${f[this.col.qty!]} is not positive`);
+        const s = this.field(f, 'side', line).trim().toLowerCase();
+        const side = s === 'buy' || s === 'b' ? 1 : s === 'sell' || s === 's' ? 2 : 0;
+        if (side === 0 && s !== '' && s !== 'unknown') this.issue(line, 'BAD_SIDE', `trade side ${JSON.stringify(s)} is not buy or sell`);
+        this.inSnapshot.set(inst, false);
+        this.out.trade(inst, us, p, q, side, 0, this.report.rows - 1);
       } else {
         const s = this.field(f, 'side', line).trim().toLowerCase();
         const bid = s === 'bid' || s === 'buy' || s === 'b' || s === 'bids';

@@ -182,6 +182,24 @@ export function venueOptions(config: TachyonConfig) {
     slippageBps: config.execution.slippageBps,
     fillAt: config.execution.fillAt === 'close' ? ('close' as const) : ('nextOpen' as const),
     maxPosition: config.instruments.map(() => config.risk.maxPosition ?? null),
+    venue: config.execution.model,
+    l2: l2Options(config),
+  };
+}
+
+/** The simulated venue's settings for `execution.model: l2` (seeded by `config.seed`). */
+function l2Options(config: TachyonConfig): Native.SimVenueOptions | undefined {
+  if (config.execution.model !== 'l2') return undefined;
+  const l = config.execution.l2;
+  const latency = { constantNs: l.latencyNs };
+  return {
+    seed: config.seed,
+    latencyIn: latency,
+    latencyOut: latency,
+    queue: l.queue,
+    queuePower: l.queuePower,
+    impact: l.impact,
+    impactCoef: l.impactCoef,
   };
 }
 

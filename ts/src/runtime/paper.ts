@@ -427,6 +427,8 @@ export async function runPaper(o: PaperOptions): Promise<PaperResult> {
     const venueName = 'sim';
 
     // ---- rebuild from the journal
+    if (config.execution.model === 'l2')
+      throw new TachyonError('ERR_CONFIG', 'execution.model l2 replays recorded book data in backtests; paper sessions fill on live bars and trades (execution.model: bars)');
     const vopts = { ...venueOptions(config), initialCash, sampleMs: config.data.synthetic.barMs * 10 };
     const venue = new SimulatedVenue(vopts);
     const symbols = config.instruments.map((i) => i.symbol);

@@ -5,7 +5,9 @@
  * are pushed in batches; the runtime advances it in lock step with the strategy — a call per
  * order and per record only while orders are working, never a call per record otherwise. Fills follow the documented conventions (next-open market fills,
  * limit fills at the price or a better gap, taker/maker fees, slippage against the trader);
- * see `crates/backtest/src/session.rs`.
+ * see `crates/backtest/src/session.rs`. With `venue: 'l2'` the session's venue is the
+ * simulated L2 venue (`tachyon-sim`): book levels and trades drive queue position and
+ * depth-walking fills instead.
  */
 import type * as Native from '../../../native/index.js';
 import { native, nativeOnly } from '../native.js';
@@ -27,6 +29,13 @@ export interface SimulatedVenueOptions {
   sampleMs?: number;
   /** Least decimal places of money (a venue reporting fees to 8 decimals needs 8). */
   cashScale?: number;
+  /**
+   * Execution model: `bars` (default; the bar/trade conventions) or `l2` (book levels and
+   * trades through the simulated venue: queue position, depth walk, latency).
+   */
+  venue?: 'bars' | 'l2';
+  /** The simulated venue's settings in `l2` mode (without `fees`: takerFeeBps/makerFeeBps as one tier). */
+  l2?: Native.SimVenueOptions;
 }
 
 /**
@@ -62,6 +71,8 @@ export class SimulatedVenue {
       maxLeverage: options.maxLeverage,
       sampleMs: options.sampleMs,
       cashScale: options.cashScale,
+      venue: options.venue,
+      l2: options.l2,
     });
   }
 

@@ -5,8 +5,8 @@
 
 use tachyon_backtest::synthetic::{BarSpec, SyntheticBars};
 use tachyon_backtest::{
-    DecisionStrategy, Direction, EmaCross, FeatureSpec, FeeRate, NativeStrategy, Record,
-    RunOptions, Session, SessionConfig,
+    DecisionStrategy, Direction, EmaCross, FeatureSpec, FeeRate, NativeStrategy, OrderRequest,
+    Record, RunOptions, Session, SessionConfig, Side, VenueModel,
 };
 use tachyon_core::InstrumentSpec;
 use tachyon_stats::mc::{Gbm, Process};
@@ -154,6 +154,144 @@ pub fn run(r: &mut Runner) {
                     .metrics
                     .sharpe,
             );
+        },
+    );
+    run_l2(r);
+}
+
+const L2_RECORDS: usize = 1_000_000;
+
+/// The L2 session: BTC/USDT-like grid (tick 0.01, lot 0.001), 10 bps taker, 2 bps maker.
+fn l2_session() -> Session {
+    let mut cfg = SessionConfig::simple(InstrumentSpec {
+        symbol: "BTC/USDT".into(),
+        tick_size: "0.01".into(),
+        lot_size: "0.001".into(),
+        min_qty: None,
+        max_qty: None,
+        min_notional: None,
+        max_notional: None,
+    });
+    cfg.venue = VenueModel::L2(Box::new(tachyon_sim::SimConfig {
+        fees: tachyon_sim::FeeSchedule {
+            tiers: vec![tachyon_sim::FeeTier {
+                min_volume: tachyon_core::Notional::zero(0),
+                maker_ppm: 200,
+                taker_ppm: 1_000,
+            }],
+        },
+        ..tachyon_sim::SimConfig::default()
+    }));
+    Session::new(cfg).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn l2_tape(n: usize) -> Vec<Record> {
+    tachyon_backtest::synthetic::l2_tape(n, 1, 0, 1_704_067_200_000_000_000, 6_500_000, 1, 1, 500)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The anchor: the same level updates applied to two `BTreeMap` ladders (no validation, no
+/// matching, no queue estimates, no accounting).
+fn naive_book(tape: &[Record]) -> i64 {
+    use std::collections::BTreeMap;
+    let mut bids: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut asks: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut mid = 0;
+    for r in tape {
+        let side = match r.kind {
+            2 => &mut bids,
+            3 => &mut asks,
+            4 => {
+                bids.clear();
+                asks.clear();
+                continue;
+            }
+            _ => continue,
+        };
+        if r.b == 0 {
+            side.remove(&r.a);
+        } else {
+            side.insert(r.a, r.b);
+        }
+        if let (Some((b, _)), Some((a, _))) = (bids.last_key_value(), asks.first_key_value()) {
+            mid = (b + a) / 2;
+        }
+    }
+    mid
+}
+
+/// Replays the tape; with `quote`, keeps one lot bid and offered at the touch (re-quoted when
+/// both are gone, cancelled every 1,000 records).
+fn l2_replay(tape: &[Record], quote: bool) -> i128 {
+    let mut s = l2_session();
+    s.push(tape);
+    let mut reports = Vec::new();
+    let mut k = 0usize;
+    while s.step_next().is_some() {
+        k += 1;
+        if !quote || !k.is_multiple_of(20) {
+            continue;
+        }
+        if k.is_multiple_of(1_000) {
+            for id in s.open_orders() {
+                s.cancel(id);
+            }
+        }
+        if s.open_count() == 0 {
+            let touch = s.sim().and_then(|v| v.book(0)).and_then(|b| {
+                Some((
+                    b.ladder(tachyon_book::BookSide::Bid).best()?.price,
+                    b.ladder(tachyon_book::BookSide::Ask).best()?.price,
+                ))
+            });
+            if let Some((b, a)) = touch {
+                for (side, px) in [(Side::Buy, b), (Side::Sell, a)] {
+                    let _ = s.submit(OrderRequest {
+                        instrument: 0,
+                        side,
+                        qty: 1,
+                        limit: Some(px),
+                        ioc: false,
+                    });
+                }
+            }
+        }
+        s.take_reports(&mut reports);
+        reports.clear();
+    }
+    s.finish_curve();
+    s.ledger().equity()
+}
+
+/// L2 percentile cases (records per second through `VenueModel::L2`).
+pub fn run_l2(r: &mut Runner) {
+    let tape = l2_tape(L2_RECORDS);
+    let g = "L2 replay: 1M synthetic book updates + trades through SimVenue";
+    r.throughput(
+        g,
+        "naive BTreeMap book (levels only)",
+        true,
+        L2_RECORDS as u64,
+        || {
+            bb(naive_book(bb(&tape)));
+        },
+    );
+    r.throughput(
+        g,
+        "tachyon Session L2 (sim book, queue estimates, mark, curve)",
+        false,
+        L2_RECORDS as u64,
+        || {
+            bb(l2_replay(bb(&tape), false));
+        },
+    );
+    r.throughput(
+        g,
+        "tachyon Session L2 + quoting at the touch (orders through the OMS)",
+        false,
+        L2_RECORDS as u64,
+        || {
+            bb(l2_replay(bb(&tape), true));
         },
     );
 }

@@ -15,6 +15,7 @@ import { collectSet, configFor, fmtNum, fmtPct, num, progressBar, withConfig, ty
 interface BacktestFlags extends ConfigFlags {
   data?: string;
   format?: string;
+  execution?: string;
   symbol?: string;
   bars?: number;
   seed?: number;
@@ -44,6 +45,7 @@ export function registerBacktest(program: Command): void {
   withConfig(program.command('backtest').description('replay market data through a strategy and write an HTML + JSON report'))
     .option('--data <file>', 'CSV or Parquet market data (default: the seeded synthetic market)')
     .option('--format <ohlcv|trades|l2>', 'what the data file holds (default ohlcv)')
+    .option('--execution <bars|l2>', 'execution model: bars (default) or l2 (book levels + trades through the simulated venue: queue position, depth walk, latency)')
     .option('--symbol <symbol>', 'instrument of a file without a symbol column')
     .option('--bars <n>', 'synthetic bars to generate', num('bars', 1, 100_000_000))
     .option('-s, --seed <n>', 'seed of the synthetic market and the simulated venue', num('seed', 0, 2 ** 32 - 1))
@@ -60,7 +62,7 @@ export function registerBacktest(program: Command): void {
     .option('--workers <n>', 'worker threads for sweeps (default: all cores)', num('workers', 1, 64))
     .option('--objective <metric>', 'metric a sweep maximises (default sharpe)')
     .action(async (o: BacktestFlags) => {
-      const extra: Record<string, unknown> = { seed: o.seed, 'data.synthetic.bars': o.bars, 'data.format': o.format, 'data.symbol': o.symbol, 'report.dir': o.out };
+      const extra: Record<string, unknown> = { seed: o.seed, 'data.synthetic.bars': o.bars, 'data.format': o.format, 'data.symbol': o.symbol, 'report.dir': o.out, 'execution.model': o.execution };
       if (o.data) Object.assign(extra, { 'data.source': o.data.match(/\.(parquet|pq)$/i) ? 'parquet' : 'csv', 'data.path': o.data });
       if (o.strategy) Object.assign(extra, /^[a-z-]+$/.test(o.strategy) ? { 'strategy.kind': o.strategy } : { 'strategy.kind': 'module', 'strategy.module': o.strategy });
       let config = configFor(o, extra);
