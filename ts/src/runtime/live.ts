@@ -671,7 +671,12 @@ class LiveTrader implements StrategyContext {
   venueFailed(e: VenueError): void {
     if (!e.retryable && e.venueCode !== 'EXCHANGE_ERROR') return;
     this.counts.venueErrors++;
-    if (this.oms.risk?.onVenueError(this.venueName, nsOf(Date.now()))) this.journalTransitions();
+    try {
+      if (this.oms.risk?.onVenueError(this.venueName, nsOf(Date.now()))) this.journalTransitions();
+    } catch (err) {
+      // never let the breaker's bookkeeping break the venue call that reported the error
+      this.logger.error({ err: (err as Error).message, venue: this.venueName }, 'venue-error breaker update failed');
+    }
   }
 
   /** Waits for queued order work. */
