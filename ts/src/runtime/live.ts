@@ -169,7 +169,7 @@ function tradeNo(id: string): number {
 
 class LiveTrader implements StrategyContext {
   readonly symbols: readonly string[];
-  readonly counts = { bars: 0, orders: 0, fills: 0, rejected: 0, decisions: 0, omsErrors: 0, venueErrors: 0 };
+  readonly counts = { bars: 0, orders: 0, fills: 0, rejected: 0, decisions: 0, omsErrors: 0 };
   nowMs = Date.now();
   private readonly last: number[];
   readonly orders = new Map<string, LiveOrder>();
@@ -670,7 +670,6 @@ class LiveTrader implements StrategyContext {
    */
   venueFailed(e: VenueError): void {
     if (!e.retryable && e.venueCode !== 'EXCHANGE_ERROR') return;
-    this.counts.venueErrors++;
     try {
       if (this.oms.risk?.onVenueError(this.venueName, nsOf(Date.now()))) this.journalTransitions();
     } catch (err) {
