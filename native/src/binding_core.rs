@@ -1,6 +1,6 @@
 //! Bindings of `tachyon_core`: fixed-point values, instruments, clocks, latency histograms.
 
-use napi::bindgen_prelude::{BigInt, Either, Float64Array};
+use napi::bindgen_prelude::{ArrayBuffer, BigInt, Either, Float64Array, Uint8ArraySlice};
 use napi_derive::napi;
 use tachyon_core::{
     Clock, Instrument, LatencyHistogram, MonotonicClock, Notional, Price, Quantity, Rejection,
@@ -616,4 +616,30 @@ pub fn now_ns() -> BigInt {
     // One anchor per process, so every thread (and worker) reads the same timeline.
     static CLOCK: std::sync::OnceLock<MonotonicClock> = std::sync::OnceLock::new();
     BigInt::from(CLOCK.get_or_init(MonotonicClock::new).now().as_nanos())
+}
+
+/// Copies every byte of `src` into `dst` from its first element; returns how many. For message
+/// handlers: uWebSockets.js hands each message over as an `ArrayBuffer` valid only during the
+/// callback, and copying it out here needs no JS view of it, so the copy allocates nothing on
+/// the JS heap (the server's decoder copies every frame this way). `ERR_INVALID_ARG` when `dst`
+/// is shorter than `src` or the two share memory.
+#[napi]
+pub fn copy_array_buffer(src: ArrayBuffer<'_>, mut dst: Uint8ArraySlice<'_>) -> Result<u32> {
+    let n = src.len();
+    if dst.len() < n {
+        return Err(invalid_arg(format!(
+            "the destination holds {} bytes, the source has {n}",
+            dst.len()
+        )));
+    }
+    let (a, b) = (src.as_ptr() as usize, dst.as_ptr() as usize);
+    if n > 0 && a < b + dst.len() && b < a + n {
+        return Err(invalid_arg("the source and the destination share memory"));
+    }
+    let count = u32::try_from(n).map_err(|_| invalid_arg("a source of 4 GiB or more"))?;
+    // SAFETY: JS is blocked for the duration of this synchronous call, and `dst` was just
+    // checked not to overlap `src`: this is the only reference to its memory.
+    let out: &mut [u8] = unsafe { dst.as_mut() };
+    out[..n].copy_from_slice(&src);
+    Ok(count)
 }

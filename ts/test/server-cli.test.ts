@@ -89,3 +89,9 @@ it('`tachyon serve --strategy` serves decisions from the engine; a bad strategy 
   expect(await b.exit).toBe(1);
   expect(b.err()).toMatch(/buyThreshold.*\[ERR_INVALID_CONFIG\]/);
 });
+
+it('`tachyon serve --cpu-wake-latency` refuses a value out of range, naming the option', async () => {
+  const s = serve(['--duration', '1', '--cpu-wake-latency', '-5']);
+  expect(await s.exit).not.toBe(0);
+  expect(s.err()).toMatch(/cpu-wake-latency/);
+});

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { decodeFrame, encodeDecisionRequest, encodeMarketEvents, encodePing, encodeSubscribe, WireErrorCode, WireTopic } from '../src/index.js';
 import { FrameDecoder, FrameEncoder, FrameError, WirePayload } from '../src/server/index.js';
 import { u64 } from '../src/server/protocol/codec.js';
+import { native } from '../src/native.js';
 
 const haveFlatc = spawnSync('flatc', ['--version']).status === 0;
 
@@ -157,5 +158,43 @@ describe('FlatBuffers protocol', () => {
       }
     }
     expect(refused).toBeGreaterThan(100);
+  });
+});
+
+describe('copying a message into the decoder (the server path)', () => {
+  const frame = encodeDecisionRequest({ requestId: 42n, instruments: [3, 9], nFeatures: 2, features: [1, 2, 3, 4], clientTsNs: 5n });
+  const msg = frame.slice().buffer; // what uWS hands the handler
+
+  it('copyArrayBuffer copies every byte to the start of the destination and returns the count', () => {
+    const dst = new Uint8Array(msg.byteLength + 5).fill(0xee);
+    expect(native.copyArrayBuffer(msg, dst)).toBe(msg.byteLength);
+    expect([...dst.subarray(0, msg.byteLength)]).toEqual([...new Uint8Array(msg)]);
+    expect([...dst.subarray(msg.byteLength)]).toEqual([0xee, 0xee, 0xee, 0xee, 0xee]);
+    expect(native.copyArrayBuffer(new ArrayBuffer(0), dst)).toBe(0);
+  });
+
+  it('copyArrayBuffer refuses a short destination and overlapping memory, writing nothing', () => {
+    const short = new Uint8Array(msg.byteLength - 1);
+    expect(() => native.copyArrayBuffer(msg, short)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG', message: expect.stringContaining(`holds ${msg.byteLength - 1} bytes`) }));
+    expect(short.every((b) => b === 0)).toBe(true);
+    const buf = new ArrayBuffer(64);
+    expect(() => native.copyArrayBuffer(buf, new Uint8Array(buf))).toThrow(/share memory/);
+  });
+
+  it('reserve + openCopied reads the frame as open() does, and the buffer only grows', () => {
+    const d = new FrameDecoder(64);
+    const small = d.reserve(8);
+    expect(small.byteLength).toBeGreaterThanOrEqual(8);
+    native.copyArrayBuffer(msg, d.reserve(msg.byteLength));
+    expect(d.openCopied(msg.byteLength)).toBe(WirePayload.DecisionRequest);
+    const r = d.decision();
+    expect(d.requestId).toBe(42n);
+    expect([...r.instruments]).toEqual([3, 9]);
+    expect([...r.features]).toEqual([1, 2, 3, 4]);
+    const big = d.reserve(10_000);
+    expect(big.byteLength).toBeGreaterThanOrEqual(10_000);
+    expect(d.reserve(16).byteLength).toBe(big.byteLength);
+    expect(() => d.openCopied(big.byteLength + 1)).toThrow(FrameError);
+    expect(() => d.openCopied(4)).toThrow(/too short/);
   });
 });

@@ -85,7 +85,8 @@ program
   .option('-d, --duration <seconds>', 'stop after this long; 0 runs until Ctrl-C', num('duration', 0, 86_400 * 365), 0)
   .option('-s, --seed <n>', 'seed of the demo session', num('seed', 0, 2 ** 32 - 1), 42)
   .option('--strategy <file.json>', 'decision engine options (weights, feature bounds, thresholds) to serve decisions with')
-  .action(async (o: { host: string; port: number; tokenFile?: string; openRead: boolean; duration: number; seed: number; strategy?: string }) => {
+  .option('--cpu-wake-latency <us>', 'hold a CPU wake-up latency of this many µs while serving (0: idle CPUs poll, lowest latency; Linux, root)', num('cpu-wake-latency', 0, 2_000_000_000))
+  .action(async (o: { host: string; port: number; tokenFile?: string; openRead: boolean; duration: number; seed: number; strategy?: string; cpuWakeLatency?: number }) => {
     const decider = o.strategy ? deciderFromStrategyFile(o.strategy) : undefined;
     const ac = new AbortController();
     const stop = () => ac.abort();
@@ -96,6 +97,7 @@ program
       port: o.port,
       tokenFile: o.tokenFile,
       ...(o.openRead ? {} : { openRead: false }),
+      ...(o.cpuWakeLatency === undefined ? {} : { cpuWakeLatencyUs: o.cpuWakeLatency }),
       durationSec: o.duration,
       seed: o.seed,
       decider,

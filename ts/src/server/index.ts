@@ -5,6 +5,7 @@ export { startServer, uwsIsNative, type TachyonServer } from './server.js';
 export { resolveServerOptions, isLoopback, type ServerOptions, type ResolvedServerOptions } from './options.js';
 export { loadToken, TokenCheck, RateLimiter, MIN_TOKEN_LENGTH } from './auth.js';
 export { DemoSession, type DemoSessionOptions } from './demo.js';
+export { holdCpuWakeLatency, currentCpuWakeLatency, CPU_DMA_LATENCY, type WakeLatencyHold } from './pmqos.js';
 export {
   controlFromRiskEngine,
   type Decider,

@@ -22,9 +22,11 @@
  * | `jobs` | `{ threads: 1, maxQueue: 16 }` | heavy-job pool (`JobPoolOptions`); `false` disables it |
  * | `log` | `info` | pino level, or `silent` |
  * | `defaultMetrics` | `true` | Node process metrics (event-loop lag, heap, GC) in `/metrics` |
+ * | `cpuWakeLatencyUs` | — | hold a Linux PM QoS CPU wake-up latency of this many µs while the server runs (`0`: idle CPUs poll; see `pmqos.ts`); start-up fails with `ERR_SYSTEM` if it cannot be held |
  */
 import { z } from 'zod';
 import { TachyonError } from '../errors.js';
+import { MAX_WAKE_LATENCY_US } from './pmqos.js';
 
 const jobsSchema = z.union([
   z.literal(false),
@@ -65,6 +67,7 @@ export const serverOptionsSchema = z
     jobs: jobsSchema.default({}),
     log: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     defaultMetrics: z.boolean().default(true),
+    cpuWakeLatencyUs: z.number().int().min(0).max(MAX_WAKE_LATENCY_US).optional(),
   })
   .strict();
 

@@ -49,6 +49,7 @@ export async function runServe(o: ServeOptions = {}): Promise<void> {
       `  control API ${server.controlEnabled ? 'enabled (bearer token)' : 'disabled: set TACHYON_API_TOKEN or --token-file to enable it'}\n` +
       `  decision engine: ${decider ? `${decider.nFeatures} features per instrument` : 'none attached (decision requests are answered NotSupported)'}\n` +
       `  session: demo (seeded synthetic account); Ctrl-C stops\n` +
+      (server.options.cpuWakeLatencyUs !== undefined ? `  CPU wake-up latency held at ${server.options.cpuWakeLatencyUs} µs while serving\n` : '') +
       (decider && !process.execArgv.includes('--no-memory-reducer')
         ? `  tail latency: run node with --no-memory-reducer (V8 otherwise shrinks the heap when traffic dips, at 4–7 ms a time; README "Decision server")\n`
         : ''),

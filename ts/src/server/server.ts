@@ -36,6 +36,8 @@ import { dashboardAssets, type Asset } from '../dashboard/assets.js';
 import { AuditLog, RateLimiter, TokenCheck, loadToken } from './auth.js';
 import { ServerMetrics, type DropReason } from './metrics.js';
 import { isLoopback, resolveServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js';
+import { backend, native } from '../native.js';
+import { holdCpuWakeLatency } from './pmqos.js';
 import { JobPool } from './pool.js';
 import { ErrorCode, FrameDecoder, FrameEncoder, FrameError, Payload, Topic, modeCode, type OrderEventInput } from './protocol/codec.js';
 import type { AuditEntry, ControlAction, DecisionColumns, RuntimeSnapshot, ServerDeps, Transition } from './types.js';
@@ -142,7 +144,7 @@ function jsonable(v: unknown): string {
 
 /**
  * Starts the server. Resolves once it listens; rejects with `ERR_INVALID_ARG` for bad options
- * or `ERR_SYSTEM` when the address cannot be bound.
+ * or `ERR_SYSTEM` when the address cannot be bound or `cpuWakeLatencyUs` cannot be held.
  */
 export async function startServer(options: ServerOptions = {}, deps: ServerDeps = {}): Promise<TachyonServer> {
   const opts = resolveServerOptions(options);
@@ -151,6 +153,8 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   // Logs go to stderr (stdout belongs to the CLI's own output).
   const log: Logger = pino({ level: opts.log, name: 'tachyon-server' }, pino.destination(2));
   const limiter = new RateLimiter(opts.controlRate.perSec, opts.controlRate.burst);
+  // Held from here to close(); released if start-up fails.
+  const wake = opts.cpuWakeLatencyUs === undefined ? null : holdCpuWakeLatency(opts.cpuWakeLatencyUs);
   const audit = new AuditLog(opts.auditCapacity, deps.audit, (e) => log.info({ audit: e }, `control ${e.action}: ${e.outcome}`));
   const pool = opts.jobs === false ? null : new JobPool(opts.jobs);
   const assets = dashboardAssets();
@@ -195,6 +199,10 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   const decoder = new FrameDecoder(opts.maxBatch);
   const encoder = new FrameEncoder();
   const outputs = new OutputColumns();
+  // Each message into the decoder's buffer: on the addon by a native copy, with no JS view of
+  // uWS's ArrayBuffer (one fewer object per request for the young generation to collect).
+  const copyMessage: (msg: ArrayBuffer, to: Uint8Array) => void =
+    backend === 'native' ? (msg, to) => void native.copyArrayBuffer(msg, to) : (msg, to) => to.set(new Uint8Array(msg));
   const softLimit = opts.maxBackpressureBytes / 2;
 
   function takeSnapshot(): RuntimeSnapshot | null {
@@ -283,7 +291,8 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
     if (msg.byteLength > opts.maxPayloadBytes)
       return drop(ws, 'oversized', 1009, `frame of ${msg.byteLength} bytes exceeds the limit of ${opts.maxPayloadBytes}`);
     try {
-      const type = decoder.open(new Uint8Array(msg));
+      copyMessage(msg, decoder.reserve(msg.byteLength));
+      const type = decoder.openCopied(msg.byteLength);
       switch (type) {
         case Payload.DecisionRequest:
           return onDecision(ws, t0);
@@ -546,6 +555,7 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
       controlApi: auth.enabled ? 'enabled' : 'disabled',
       openRead: opts.openRead,
       uws: uwsIsNative() ? 'native' : 'fallback',
+      cpuWakeLatencyUs: wake?.us ?? null,
     };
   }
 
@@ -754,6 +764,8 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   await new Promise<void>((resolve, reject) => {
     app.listen(opts.host, opts.port, (ls) => {
       if (!ls) {
+        wake?.release();
+        void pool?.close();
         reject(new TachyonError('ERR_SYSTEM', `cannot listen on ${opts.host}:${opts.port} (address in use or not available)`));
         return;
       }
@@ -773,7 +785,7 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
   if (!isLoopback(opts.host))
     log.warn({ host: opts.host, openRead: opts.openRead }, 'listening beyond loopback: put TLS in front of this server; reads need the token unless openRead is set');
   if (!uwsIsNative()) log.warn('uWebSockets.js runs its JS fallback: the native binary did not load (performance is not representative)');
-  log.info({ url, controlApi: auth.enabled ? `enabled (token from ${tokenSource})` : 'disabled (no token)', openRead: opts.openRead }, 'tachyon server listening');
+  log.info({ url, cpuWakeLatencyUs: wake?.us, controlApi: auth.enabled ? `enabled (token from ${tokenSource})` : 'disabled (no token)', openRead: opts.openRead }, 'tachyon server listening');
 
   return {
     url,
@@ -806,6 +818,7 @@ export async function startServer(options: ServerOptions = {}, deps: ServerDeps 
       }
       (app as unknown as { close(): void }).close(); // present in 20.30, missing from its typings
       metrics.latency.flush();
+      wake?.release();
       await pool?.close();
     },
   };

@@ -199,11 +199,16 @@ export class FrameDecoder {
    * {@link FrameError} for anything structurally wrong.
    */
   open(frame: Uint8Array): Payload {
-    const len = frame.length;
-    this.idLo = 0;
-    this.idHi = 0;
-    this.len = 0;
-    if (len < 12) throw new FrameError(ErrorCode.Malformed, `frame of ${len} bytes is too short for an Envelope`);
+    this.reserve(frame.length).set(frame);
+    return this.openCopied(frame.length);
+  }
+
+  /**
+   * The decoder's buffer, grown to hold at least `len` bytes (it only grows): copy a frame of
+   * `len` bytes to its start, then call {@link openCopied}. The server copies each message
+   * there natively (`copyArrayBuffer`), without a JS view of uWS's `ArrayBuffer`.
+   */
+  reserve(len: number): Uint8Array {
     if (len > this.buf.byteLength) {
       this.buf = new ArrayBuffer(Math.max(len + 7, this.buf.byteLength * 2) & ~7);
       this.u8 = new Uint8Array(this.buf);
@@ -211,7 +216,16 @@ export class FrameDecoder {
       this.f64 = new Float64Array(this.buf);
       this.u32 = new Uint32Array(this.buf);
     }
-    this.u8.set(frame);
+    return this.u8;
+  }
+
+  /** {@link open} for a frame of `len` bytes already copied to the start of {@link reserve}'s buffer. */
+  openCopied(len: number): Payload {
+    this.idLo = 0;
+    this.idHi = 0;
+    this.len = 0;
+    if (len < 12) throw new FrameError(ErrorCode.Malformed, `frame of ${len} bytes is too short for an Envelope`);
+    if (len > this.buf.byteLength) throw new FrameError(ErrorCode.Malformed, `frame of ${len} bytes is larger than the ${this.buf.byteLength} reserved`);
     this.len = len;
     const u8 = this.u8;
     // file identifier "TCHN" at bytes 4..8
