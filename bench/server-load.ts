@@ -64,11 +64,12 @@ if (!['timer', 'fine', 'spin'].includes(PACE)) throw new Error(`--pace must be t
 const PIN = argv.includes('--pin');
 /**
  * `--rt-unthrottled` (with `--pin`): for the run, `kernel.sched_rt_runtime_us = -1` (the usual
- * tuning of a core dedicated to a real-time thread), restored on exit. By default Linux stops real-time threads for 50 ms of
- * every second once they use 95 % of a CPU: a server pinned at SCHED_FIFO then shows a 20–50 ms
- * p99 at any rate that keeps its core ~95 % busy, a limit of the host's policy and not of the
- * server (without SCHED_FIFO, the scheduler lets other threads finish their slice first and the
- * p99 at 10–20k req/s is ~1 ms). Both servers run under the same policy.
+ * tuning of a core dedicated to a real-time thread), restored on exit; do not run two at once
+ * (the second would restore the first's -1). By default Linux stops real-time threads for 50 ms
+ * of every second once they use 95 % of a CPU: a server pinned at SCHED_FIFO then shows a
+ * 20–50 ms p99 at any rate that keeps its core ~95 % busy, a limit of the host's policy and not
+ * of the server (without SCHED_FIFO, the scheduler lets other threads finish their slice first
+ * and the p99 at 10–20k req/s is ~1 ms). Both servers run under the same policy.
  */
 const RT_UNTHROTTLED = argv.includes('--rt-unthrottled');
 if (RT_UNTHROTTLED && !PIN) throw new Error('--rt-unthrottled needs --pin');

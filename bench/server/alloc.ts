@@ -1,6 +1,7 @@
 /**
  * Bytes allocated per decision request on the server's path, without the network: copy the
- * frame in (natively, `copyArrayBuffer` into `FrameDecoder.reserve`, then `openCopied`), `readDecision`, `DecisionEngine.decideRows`, the direct
+ * frame in (natively: `copyArrayBuffer` into `FrameDecoder.reserve`, then `openCopied`),
+ * `readDecision`, `DecisionEngine.decideRows`, the direct
  * encoder — exactly as `ts/src/server/server.ts` calls them — and, beside it, the convenience
  * path that returns objects and views (`decision()` + `decideBatch`).
  *

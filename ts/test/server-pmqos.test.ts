@@ -4,7 +4,9 @@
 // kernel half is skipped, with the reason, where they are missing. Every test that holds a
 // request is in this file, so that none runs beside another (vitest runs files in parallel).
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/index.js';
@@ -31,6 +33,16 @@ describe('CPU wake-up latency (PM QoS)', () => {
   it('says which device it could not open, as ERR_SYSTEM', () => {
     expect(() => holdCpuWakeLatency(0, '/nonexistent/cpu_dma_latency')).toThrow(expect.objectContaining({ code: 'ERR_SYSTEM', message: expect.stringContaining('/nonexistent/cpu_dma_latency') }));
     expect(currentCpuWakeLatency('/nonexistent/cpu_dma_latency')).toBeNull();
+  });
+
+  it('never creates the device, and refuses a path that is not one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tachyon-pmqos-'));
+    const missing = join(dir, 'cpu_dma_latency');
+    expect(() => holdCpuWakeLatency(0, missing)).toThrow(expect.objectContaining({ code: 'ERR_SYSTEM' }));
+    expect(existsSync(missing)).toBe(false);
+    writeFileSync(missing, '');
+    expect(() => holdCpuWakeLatency(0, missing)).toThrow(/not a character device/);
+    expect(readFileSync(missing).length).toBe(0);
   });
 
   it.skipIf(!hasDevice)('a hold sets the constraint in force and release ends it', () => {

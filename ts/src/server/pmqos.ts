@@ -8,7 +8,7 @@
  * the same. The kernel drops the request when the file is closed, by `release()` or when the
  * process exits however it exits.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { TachyonError } from '../errors.js';
 
 export const CPU_DMA_LATENCY = '/dev/cpu_dma_latency';
@@ -28,11 +28,12 @@ export function holdCpuWakeLatency(us: number, device = CPU_DMA_LATENCY): WakeLa
     throw new TachyonError('ERR_INVALID_ARG', `CPU wake-up latency must be an integer number of µs in 0..${MAX_WAKE_LATENCY_US} (got ${us})`);
   let fd: number;
   try {
-    fd = openSync(device, 'w');
+    fd = openSync(device, constants.O_WRONLY); // never O_CREAT: a missing device must not become a file
   } catch (cause) {
     throw new TachyonError('ERR_SYSTEM', `cannot open ${device} to hold a CPU wake-up latency of ${us} µs (Linux only; needs root): ${(cause as Error).message}`, { cause });
   }
   try {
+    if (!fstatSync(fd).isCharacterDevice()) throw new Error('not a character device');
     writeSync(fd, Buffer.from(new Int32Array([us]).buffer));
   } catch (cause) {
     closeSync(fd);
