@@ -55,7 +55,7 @@ if (!['timer', 'fine', 'spin'].includes(PACE)) throw new Error(`--pace must be t
  * `--pin`: shield the measurement from other jobs on the host, as a latency server is deployed
  * (isolated core, raised priority, no deep idle): the server on the last CPU, the client on
  * CPU 0 (see `pin`; needs root or CAP_SYS_NICE), and for the run a CPU wake-up latency of 0 µs
- * (`holdPmQos`; what tuned's latency-performance profile does), so that an idle CPU polls
+ * (`holdPmQos`; the mechanism of tuned's latency-performance profile), so that an idle CPU polls
  * instead of halting: on this VM waking a halted vCPU cost ~30 µs of every round trip
  * (p50 40–60 µs without it, 13 µs with it). The request ends when this process exits. Without
  * `--pin`, on a shared 2-core host the p99 column is the scheduler's time slice, not the

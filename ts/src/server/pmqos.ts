@@ -4,9 +4,9 @@
  * that many µs. With 0, an idle CPU polls instead of halting, so a request that arrives at an
  * idle server does not first pay for waking its CPU: on the 2-vCPU VM of bench/BENCHMARKS.md
  * that took the median round trip from 40–60 µs to 13 µs. The cost is power (and, on a VM, a
- * host core kept busy), which is why it is an option. tuned's latency-performance profile does
- * the same. The kernel drops the request when the file is closed, by `release()` or when the
- * process exits however it exits.
+ * host core kept busy), which is why it is an option. tuned's latency-performance profile uses
+ * the same mechanism. The kernel drops the request when the file is closed, by `release()` or
+ * when the process exits however it exits.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { TachyonError } from '../errors.js';
