@@ -30,6 +30,26 @@ pub struct InstrumentSpec {
     pub max_notional: Option<String>,
 }
 
+impl InstrumentSpec {
+    /// A spec with only the symbol and the two increments: the smallest order is one lot and
+    /// there is no other quantity or notional limit.
+    pub fn unbounded(
+        symbol: impl Into<String>,
+        tick_size: impl Into<String>,
+        lot_size: impl Into<String>,
+    ) -> Self {
+        Self {
+            symbol: symbol.into(),
+            tick_size: tick_size.into(),
+            lot_size: lot_size.into(),
+            min_qty: None,
+            max_qty: None,
+            min_notional: None,
+            max_notional: None,
+        }
+    }
+}
+
 /// Why an [`InstrumentSpec`] is invalid; names the field.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum InstrumentError {
@@ -546,16 +566,7 @@ mod tests {
             code(i.check_order(p("65000.10"), q("99"))),
             "ABOVE_MAX_NOTIONAL"
         );
-        let coarse = Instrument::new(&InstrumentSpec {
-            symbol: "X".into(),
-            tick_size: "0.05".into(),
-            lot_size: "0.10".into(),
-            min_qty: None,
-            max_qty: None,
-            min_notional: None,
-            max_notional: None,
-        })
-        .unwrap();
+        let coarse = Instrument::new(&InstrumentSpec::unbounded("X", "0.05", "0.10")).unwrap();
         let r = coarse
             .check_order(coarse.price("1.02").unwrap(), coarse.qty("1.00").unwrap())
             .unwrap_err();
@@ -571,15 +582,7 @@ mod tests {
 
     #[test]
     fn bad_specs_name_the_field() {
-        let base = InstrumentSpec {
-            symbol: "X".into(),
-            tick_size: "0.01".into(),
-            lot_size: "1".into(),
-            min_qty: None,
-            max_qty: None,
-            min_notional: None,
-            max_notional: None,
-        };
+        let base = InstrumentSpec::unbounded("X", "0.01", "1");
         let err = |f: fn(&mut InstrumentSpec)| {
             let mut s = base.clone();
             f(&mut s);

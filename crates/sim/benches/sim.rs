@@ -20,16 +20,7 @@ use tachyon_oms::{AllowAll, ClientOrderId, Oms, OmsConfig, OrderRequest, Side};
 use tachyon_sim::{Pump, SimConfig, SimVenue};
 
 fn instrument() -> Instrument {
-    Instrument::new(&InstrumentSpec {
-        symbol: "BTC-USDT".into(),
-        tick_size: "0.01".into(),
-        lot_size: "0.001".into(),
-        min_qty: None,
-        max_qty: None,
-        min_notional: None,
-        max_notional: None,
-    })
-    .unwrap()
+    Instrument::new(&InstrumentSpec::unbounded("BTC-USDT", "0.01", "0.001")).unwrap()
 }
 
 struct Rig {

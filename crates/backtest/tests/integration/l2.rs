@@ -11,15 +11,7 @@ use tachyon_sim::{FeeSchedule, FeeTier, LatencyModel, SimConfig};
 
 /// Tick 0.05, whole lots: prices are cents (9900 = 99.00), quantities lots.
 fn spec() -> InstrumentSpec {
-    InstrumentSpec {
-        symbol: "XYZ/USD".into(),
-        tick_size: "0.05".into(),
-        lot_size: "1".into(),
-        min_qty: None,
-        max_qty: None,
-        min_notional: None,
-        max_notional: None,
-    }
+    InstrumentSpec::unbounded("XYZ/USD", "0.05", "1")
 }
 
 const TAKER_PPM: i64 = 1_000; // 10 bps

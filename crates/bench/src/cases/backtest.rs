@@ -163,15 +163,7 @@ const L2_RECORDS: usize = 1_000_000;
 
 /// The L2 session: BTC/USDT-like grid (tick 0.01, lot 0.001), 10 bps taker, 2 bps maker.
 fn l2_session() -> Session {
-    let mut cfg = SessionConfig::simple(InstrumentSpec {
-        symbol: "BTC/USDT".into(),
-        tick_size: "0.01".into(),
-        lot_size: "0.001".into(),
-        min_qty: None,
-        max_qty: None,
-        min_notional: None,
-        max_notional: None,
-    });
+    let mut cfg = SessionConfig::simple(InstrumentSpec::unbounded("BTC/USDT", "0.01", "0.001"));
     cfg.venue = VenueModel::L2(Box::new(tachyon_sim::SimConfig {
         fees: tachyon_sim::FeeSchedule {
             tiers: vec![tachyon_sim::FeeTier {

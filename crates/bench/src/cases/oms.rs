@@ -20,16 +20,8 @@ use tachyon_sim::{Pump, SimConfig, SimVenue};
 use crate::{bb, Kernel, Runner};
 
 fn btc() -> Instrument {
-    Instrument::new(&InstrumentSpec {
-        symbol: "BTC-USDT".into(),
-        tick_size: "0.01".into(),
-        lot_size: "0.001".into(),
-        min_qty: None,
-        max_qty: None,
-        min_notional: None,
-        max_notional: None,
-    })
-    .unwrap_or_else(|e| panic!("bench instrument: {e}"))
+    Instrument::new(&InstrumentSpec::unbounded("BTC-USDT", "0.01", "0.001"))
+        .unwrap_or_else(|e| panic!("bench instrument: {e}"))
 }
 
 // ---- book ----------------------------------------------------------------------------------

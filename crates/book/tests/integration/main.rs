@@ -22,16 +22,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn instrument(symbol: &str, tick: &str, lot: &str) -> Instrument {
-    Instrument::new(&InstrumentSpec {
-        symbol: symbol.into(),
-        tick_size: tick.into(),
-        lot_size: lot.into(),
-        min_qty: None,
-        max_qty: None,
-        min_notional: None,
-        max_notional: None,
-    })
-    .unwrap()
+    Instrument::new(&InstrumentSpec::unbounded(symbol, tick, lot)).unwrap()
 }
 
 #[test]

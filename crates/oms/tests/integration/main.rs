@@ -27,16 +27,7 @@ fn btc() -> Instrument {
 
 /// BTC-USDT without quantity limits (for reference sequences).
 fn btc_unlimited() -> Instrument {
-    Instrument::new(&InstrumentSpec {
-        symbol: "BTC-USDT".into(),
-        tick_size: "0.01".into(),
-        lot_size: "0.001".into(),
-        min_qty: None,
-        max_qty: None,
-        min_notional: None,
-        max_notional: None,
-    })
-    .unwrap()
+    Instrument::new(&InstrumentSpec::unbounded("BTC-USDT", "0.01", "0.001")).unwrap()
 }
 
 fn t(ns: i64) -> Timestamp {
@@ -207,16 +198,7 @@ fn bad_input_is_typed_counted_and_changes_nothing() {
     // An off-tick price on a coarser instrument.
     let mut coarse = oms();
     coarse.add_instrument(
-        Instrument::new(&InstrumentSpec {
-            symbol: "ETH".into(),
-            tick_size: "0.05".into(),
-            lot_size: "0.001".into(),
-            min_qty: None,
-            max_qty: None,
-            min_notional: None,
-            max_notional: None,
-        })
-        .unwrap(),
+        Instrument::new(&InstrumentSpec::unbounded("ETH", "0.05", "0.001")).unwrap(),
     );
     let e = coarse
         .submit(

@@ -18,16 +18,7 @@ use tachyon_sim::{
 const MS: i64 = 1_000_000;
 
 fn btc() -> Instrument {
-    Instrument::new(&InstrumentSpec {
-        symbol: "BTC-USDT".into(),
-        tick_size: "0.01".into(),
-        lot_size: "0.001".into(),
-        min_qty: None,
-        max_qty: None,
-        min_notional: None,
-        max_notional: None,
-    })
-    .unwrap()
+    Instrument::new(&InstrumentSpec::unbounded("BTC-USDT", "0.01", "0.001")).unwrap()
 }
 fn t(ns: i64) -> Timestamp {
     Timestamp::from_nanos(ns)
